@@ -1,0 +1,33 @@
+"""Test settings: fast hashing, mail in memory, N+1 queries fail the test that causes them."""
+
+from .base import *  # noqa: F403
+from .base import BASE_DIR, DATABASES, INSTALLED_APPS, MIDDLEWARE, REST_FRAMEWORK, env
+
+DEBUG = False
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+
+INSTALLED_APPS = [*INSTALLED_APPS, "zeal"]
+MIDDLEWARE = [*MIDDLEWARE, "zeal.middleware.zeal_middleware"]
+ZEAL_RAISE = True
+
+if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
+    # A file (not :memory:) so that threads and the live server share one database.
+    DATABASES["default"]["TEST"] = {
+        "NAME": env("SQLITE_TEST_PATH", default=str(BASE_DIR / ".test-db.sqlite3"))
+    }
+
+REST_FRAMEWORK = {
+    **REST_FRAMEWORK,
+    "DEFAULT_THROTTLE_RATES": {"auth": "1000/minute", "password_reset": "1000/minute"},
+}
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "root": {"handlers": [], "level": "WARNING"},
+}
+
+# Serve static files from the app folders, as in development, for the browser tests.
+WHITENOISE_USE_FINDERS = True
+WHITENOISE_AUTOREFRESH = True

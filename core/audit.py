@@ -1,0 +1,42 @@
+"""The one place that writes audit events."""
+
+from typing import Any
+
+from django.contrib.auth.base_user import AbstractBaseUser
+from django.http import HttpRequest
+
+from core.logging import request_id_var
+from core.models import AuditAction, AuditEvent
+
+
+def client_ip(request: HttpRequest | None) -> str | None:
+    if request is None:
+        return None
+    return request.META.get("REMOTE_ADDR") or None
+
+
+def audit_record(
+    *,
+    actor: AbstractBaseUser | None,
+    action: AuditAction | str,
+    resource_type: str,
+    resource_id: Any = "",
+    patient: AbstractBaseUser | None = None,
+    request: HttpRequest | None = None,
+    detail: dict[str, Any] | None = None,
+) -> AuditEvent:
+    """Append one audit event. `patient` is the user whose data was touched, if any."""
+    if actor is not None and not actor.is_authenticated:
+        actor = None
+    user_agent = request.META.get("HTTP_USER_AGENT", "")[:256] if request is not None else ""
+    return AuditEvent.objects.create(
+        actor=actor,
+        action=action,
+        resource_type=resource_type,
+        resource_id=str(resource_id or "")[:64],
+        patient=patient,
+        ip=client_ip(request),
+        user_agent=user_agent,
+        request_id=request_id_var.get(),
+        detail=detail or {},
+    )

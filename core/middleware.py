@@ -1,0 +1,78 @@
+import logging
+import re
+import time
+import uuid
+
+from django.conf import settings
+from django.http import HttpRequest, HttpResponse
+
+from core.errors import error_json_response
+from core.logging import request_id_var, user_id_var
+
+access_logger = logging.getLogger("core.access")
+
+_SAFE_REQUEST_ID = re.compile(r"^[A-Za-z0-9._:-]{1,128}$")
+
+
+class RequestContextMiddleware:
+    """Gives each request an id (honouring a sane X-Request-ID), echoes it, and writes one JSON
+    access line with method, path, status, duration and user id. No bodies, query strings or
+    headers are logged: they may hold health data or tokens."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        incoming = request.headers.get("X-Request-ID", "")
+        request_id = incoming if _SAFE_REQUEST_ID.match(incoming) else uuid.uuid4().hex
+        request.request_id = request_id
+        id_token = request_id_var.set(request_id)
+        user_token = user_id_var.set("")
+        started = time.perf_counter()
+        try:
+            response = self.get_response(request)
+            user = getattr(request, "user", None)
+            user_id = str(user.pk) if user is not None and user.is_authenticated else ""
+            user_id_var.set(user_id)
+            response["X-Request-ID"] = request_id
+            access_logger.info(
+                "request",
+                extra={
+                    "method": request.method,
+                    "path": request.path,
+                    "status": response.status_code,
+                    "duration_ms": round((time.perf_counter() - started) * 1000, 1),
+                },
+            )
+            return response
+        finally:
+            request_id_var.reset(id_token)
+            user_id_var.reset(user_token)
+
+
+class RequestBodyLimitMiddleware:
+    """Refuses a declared body over the limit with 413 before any parser reads it.
+
+    DRF's JSON parser reads the stream directly and would not apply Django's own limit."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        try:
+            length = int(request.META.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            return error_json_response(400, "bad_request", "Content-Length is not a number.")
+        content_type = request.META.get("CONTENT_TYPE", "")
+        limit = (
+            settings.MAX_UPLOAD_BODY_BYTES
+            if content_type.startswith("multipart/")
+            else settings.MAX_REQUEST_BODY_BYTES
+        )
+        if length > limit:
+            return error_json_response(
+                413,
+                "payload_too_large",
+                f"The request body is too large: the limit is {limit // 1024} KiB.",
+            )
+        return self.get_response(request)

@@ -1,0 +1,58 @@
+"""Lockout after repeated failed logins, with django-axes, answered in the portal's own way."""
+
+from typing import Any
+
+from axes.helpers import get_cool_off
+from django.conf import settings
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from rest_framework.exceptions import Throttled
+
+from core.errors import error_json_response
+
+LOCKED_MESSAGE = "Too many failed sign-in attempts. Try again in {minutes} minutes."
+
+
+def username_from_credentials(request: HttpRequest, credentials: dict[str, Any] | None) -> str:
+    """The account key for axes: the e-mail, lower-cased, from the JWT body or a login form."""
+    credentials = credentials or {}
+    value = credentials.get("email") or credentials.get("username")
+    if value is None and request is not None and request.method == "POST":
+        value = request.POST.get("username") or request.POST.get("email")
+    return str(value or "").strip().lower()
+
+
+def cool_off_seconds(request: HttpRequest | None = None) -> int:
+    cool_off = get_cool_off(request) or settings.AXES_COOLOFF_TIME
+    return int(cool_off.total_seconds())
+
+
+def locked_message(seconds: int) -> str:
+    return LOCKED_MESSAGE.format(minutes=max(1, round(seconds / 60)))
+
+
+class AccountLocked(Throttled):
+    """429 for the API, with Retry-After from the cool-off."""
+
+    default_code = "account_locked"
+
+    def __init__(self, seconds: int) -> None:
+        super().__init__(wait=seconds, detail=locked_message(seconds), code="account_locked")
+
+
+def lockout_response(
+    request: HttpRequest, original_response: HttpResponse | None, credentials: Any = None
+) -> HttpResponse:
+    """AXES_LOCKOUT_CALLABLE: the answer of the session login page and the admin."""
+    seconds = cool_off_seconds(request)
+    if request.path.startswith("/api/"):
+        response = error_json_response(429, "account_locked", locked_message(seconds))
+    else:
+        response = render(
+            request,
+            "registration/locked_out.html",
+            {"message": locked_message(seconds)},
+            status=429,
+        )
+    response["Retry-After"] = str(seconds)
+    return response

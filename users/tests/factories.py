@@ -1,0 +1,36 @@
+import factory
+
+from users import services
+from users.models import Role, User
+
+PASSWORD = "Correct-horse-42"
+
+
+class UserFactory(factory.Factory):
+    """Builds accounts through the same service as every other door."""
+
+    class Meta:
+        model = User
+
+    email = factory.Sequence(lambda n: f"user{n}@example.com")
+    full_name = factory.Faker("name")
+    role = Role.PATIENT
+    password = PASSWORD
+    timezone = "Europe/Berlin"
+
+    @classmethod
+    def _create(cls, model_class, *args, **kwargs) -> User:
+        role = kwargs["role"]
+        if role == Role.ADMIN:
+            return User.objects.create_superuser(
+                kwargs["email"], kwargs["password"], full_name=kwargs["full_name"]
+            )
+        actor = None if role == Role.PATIENT else _system_admin()
+        return services.user_create(actor=actor, email_verified=True, **kwargs)
+
+
+def _system_admin() -> User:
+    admin = User.objects.filter(email="factory-admin@example.com").first()
+    return admin or User.objects.create_superuser(
+        "factory-admin@example.com", PASSWORD, full_name="Factory Admin"
+    )

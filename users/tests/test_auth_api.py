@@ -1,0 +1,252 @@
+"""The sign-in journey through the API: register, tokens, rotation, logout, password changes."""
+
+import pytest
+from django.core import mail
+from rest_framework.test import APIClient
+
+from core.models import AuditAction, AuditEvent
+from users.models import Role, User
+from users.tests.factories import PASSWORD
+from users.tests.utils import assert_error, client_for
+
+REGISTER = "/api/v1/auth/register/"
+TOKEN = "/api/v1/auth/token/"
+REFRESH = "/api/v1/auth/token/refresh/"
+LOGOUT = "/api/v1/auth/logout/"
+ME = "/api/v1/users/me/"
+PASSWORD_CHANGE = "/api/v1/auth/password/change/"
+RESET = "/api/v1/auth/password/reset/"
+RESET_CONFIRM = "/api/v1/auth/password/reset/confirm/"
+
+pytestmark = pytest.mark.django_db
+
+NEW_PATIENT = {
+    "email": "Zoe.Mueller@Example.com",
+    "password": "Lantern-river-93",
+    "full_name": "Zoë Müller",
+    "timezone": "Europe/Berlin",
+    "phone": "+4915123456789",
+}
+
+
+def login(api_client, email: str, password: str):
+    return api_client.post(TOKEN, {"email": email, "password": password}, format="json")
+
+
+def test_full_journey_register_login_me_refresh_logout(api_client):
+    response = api_client.post(REGISTER, NEW_PATIENT, format="json")
+    assert response.status_code == 201, response.content
+    body = response.json()
+    assert body["email"] == "zoe.mueller@example.com"
+    assert body["role"] == "patient"
+    assert "password" not in body
+
+    tokens = login(api_client, "ZOE.MUELLER@example.com", NEW_PATIENT["password"]).json()
+    api_client.credentials(HTTP_AUTHORIZATION=f"Bearer {tokens['access']}")
+    me = api_client.get(ME)
+    assert me.status_code == 200
+    assert me.json()["full_name"] == "Zoë Müller"
+
+    rotated = api_client.post(REFRESH, {"refresh": tokens["refresh"]}, format="json")
+    assert rotated.status_code == 200
+    new_refresh = rotated.json()["refresh"]
+    assert new_refresh != tokens["refresh"]
+    assert_error(api_client.post(REFRESH, {"refresh": tokens["refresh"]}, format="json"), 401)
+
+    assert api_client.post(LOGOUT, {"refresh": new_refresh}, format="json").status_code == 204
+    assert_error(api_client.post(REFRESH, {"refresh": new_refresh}, format="json"), 401)
+
+    actions = list(AuditEvent.objects.order_by("at").values_list("action", flat=True))
+    assert actions == [AuditAction.CREATE, AuditAction.LOGIN, AuditAction.LOGOUT]
+
+
+def test_registration_with_role_doctor_is_refused_and_creates_nothing(api_client):
+    response = api_client.post(REGISTER, {**NEW_PATIENT, "role": "doctor"}, format="json")
+    error = assert_error(response, 400, "validation_error")
+    assert "role" in error["fields"]
+    assert not User.objects.exists()
+
+
+def test_registration_with_role_patient_is_accepted(api_client):
+    response = api_client.post(REGISTER, {**NEW_PATIENT, "role": "patient"}, format="json")
+    assert response.status_code == 201
+    assert User.objects.get().role == Role.PATIENT
+
+
+def test_duplicate_email_in_another_case_is_refused(api_client, patient):
+    response = api_client.post(
+        REGISTER, {**NEW_PATIENT, "email": patient.email.upper()}, format="json"
+    )
+    error = assert_error(response, 400, "email_taken")
+    assert "email" in error["fields"]
+    assert User.objects.filter(email__iexact=patient.email).count() == 1
+
+
+@pytest.mark.parametrize(
+    ("change", "field"),
+    [
+        ({"full_name": "x" * 1_000_000}, "full_name"),
+        ({"password": "password"}, "password"),
+        ({"password": "12345678901"}, "password"),
+        ({"password": "Zoe.Mueller1"}, "password"),  # too close to the e-mail
+        ({"email": "not-an-email"}, "email"),
+        ({"timezone": "Mars/Olympus"}, "timezone"),
+        ({"phone": "12345"}, "phone"),
+        ({"full_name": ""}, "full_name"),
+        ({"full_name": "nul\x00byte"}, "full_name"),
+        ({"email": ["a@b.c"]}, "email"),
+    ],
+)
+def test_registration_bad_input_gets_400_naming_the_field(api_client, change, field):
+    response = api_client.post(REGISTER, {**NEW_PATIENT, **change}, format="json")
+    error = assert_error(response, 400)
+    assert field in error["fields"], error
+    assert not User.objects.exists()
+
+
+def test_registration_with_malformed_json_gets_400(api_client):
+    response = api_client.post(REGISTER, '{"email": "a@b.c",', content_type="application/json")
+    assert_error(response, 400, "malformed_request")
+
+
+def test_registration_with_body_that_is_not_an_object_gets_400(api_client):
+    response = api_client.post(REGISTER, "[1, 2, 3]", content_type="application/json")
+    assert_error(response, 400)
+
+
+def test_wrong_password_gets_401_in_error_shape(api_client, patient):
+    assert_error(login(api_client, patient.email, "wrong-password-1"), 401)
+
+
+def test_login_with_missing_fields_gets_400(api_client):
+    error = assert_error(api_client.post(TOKEN, {}, format="json"), 400)
+    assert set(error["fields"]) == {"email", "password"}
+
+
+def test_password_change_kills_old_refresh_and_access_tokens(api_client, patient):
+    first = login(api_client, patient.email, PASSWORD).json()
+    second = login(api_client, patient.email, PASSWORD).json()
+    client = client_for(patient)
+
+    response = client.post(
+        PASSWORD_CHANGE,
+        {"old_password": PASSWORD, "new_password": "Brand-new-secret-77"},
+        format="json",
+    )
+    assert response.status_code == 200
+    fresh = response.json()
+
+    for old in (first, second):
+        assert_error(api_client.post(REFRESH, {"refresh": old["refresh"]}, format="json"), 401)
+    assert_error(client.get(ME), 401)  # the access token from before the change
+
+    api_client.credentials(HTTP_AUTHORIZATION=f"Bearer {fresh['access']}")
+    assert api_client.get(ME).status_code == 200
+    assert api_client.post(REFRESH, {"refresh": fresh["refresh"]}, format="json").status_code == 200
+    assert login(APIClient(), patient.email, "Brand-new-secret-77").status_code == 200
+    assert AuditEvent.objects.filter(action=AuditAction.PASSWORD_CHANGE).count() == 1
+
+
+def test_password_change_with_wrong_old_password_changes_nothing(patient):
+    client = client_for(patient)
+    response = client.post(
+        PASSWORD_CHANGE, {"old_password": "nope", "new_password": "Brand-new-secret-77"}
+    )
+    assert "old_password" in assert_error(response, 400, "wrong_password")["fields"]
+    patient.refresh_from_db()
+    assert patient.check_password(PASSWORD)
+
+
+def test_password_change_with_weak_new_password_is_refused(patient):
+    response = client_for(patient).post(
+        PASSWORD_CHANGE, {"old_password": PASSWORD, "new_password": "abc"}
+    )
+    assert "new_password" in assert_error(response, 400, "weak_password")["fields"]
+
+
+def test_password_change_needs_authentication(api_client):
+    assert_error(api_client.post(PASSWORD_CHANGE, {}, format="json"), 401)
+
+
+def test_password_reset_answers_the_same_for_known_and_unknown_emails(api_client, patient):
+    known = api_client.post(RESET, {"email": patient.email.upper()}, format="json")
+    unknown = api_client.post(RESET, {"email": "nobody@example.com"}, format="json")
+    assert known.status_code == unknown.status_code == 202
+    assert known.json() == unknown.json()
+    assert len(mail.outbox) == 1
+    assert mail.outbox[0].to == [patient.email]
+
+
+def test_password_reset_confirm_sets_the_password_and_revokes_tokens(api_client, patient):
+    old = login(api_client, patient.email, PASSWORD).json()
+    api_client.post(RESET, {"email": patient.email}, format="json")
+    link = next(line for line in mail.outbox[0].body.splitlines() if "/accounts/reset/" in line)
+    uid, token = link.rstrip("/").split("/")[-2:]
+
+    response = api_client.post(
+        RESET_CONFIRM, {"uid": uid, "token": token, "new_password": "Fresh-meadow-58"}
+    )
+    assert response.status_code == 200
+    assert login(api_client, patient.email, "Fresh-meadow-58").status_code == 200
+    assert_error(api_client.post(REFRESH, {"refresh": old["refresh"]}, format="json"), 401)
+
+    # The link works once.
+    again = api_client.post(
+        RESET_CONFIRM, {"uid": uid, "token": token, "new_password": "Other-meadow-59"}
+    )
+    assert_error(again, 400, "invalid_reset_token")
+
+
+@pytest.mark.parametrize("uid", ["garbage", "", "MTIz", "!!!!"])
+def test_password_reset_confirm_with_bad_uid_gets_400(api_client, uid):
+    response = api_client.post(
+        RESET_CONFIRM, {"uid": uid, "token": "abc-def", "new_password": "Fresh-meadow-58"}
+    )
+    assert_error(response, 400)
+
+
+def test_logout_with_garbage_token_gets_401(api_client):
+    assert_error(api_client.post(LOGOUT, {"refresh": "not.a.token"}, format="json"), 401)
+
+
+def test_me_patch_changes_profile_fields(patient):
+    client = client_for(patient)
+    response = client.patch(ME, {"full_name": "Renée O'Brien", "timezone": "America/New_York"})
+    assert response.status_code == 200
+    patient.refresh_from_db()
+    assert patient.full_name == "Renée O'Brien"
+    assert patient.timezone == "America/New_York"
+
+
+@pytest.mark.parametrize(
+    "change",
+    [{"role": "admin"}, {"is_staff": True}, {"email_verified": True}, {"email": "x@y.zz"}],
+)
+def test_me_patch_cannot_change_role_staff_flag_verification_or_email(patient, change):
+    response = client_for(patient).patch(ME, change)
+    error = assert_error(response, 400, "validation_error")
+    assert set(change) <= set(error["fields"])
+    patient.refresh_from_db()
+    assert patient.role == Role.PATIENT
+    assert not patient.is_staff
+    assert patient.email.startswith("user")
+
+
+@pytest.mark.parametrize(
+    ("change", "field"),
+    [
+        ({"timezone": "Nowhere/Land"}, "timezone"),
+        ({"phone": "+1 555"}, "phone"),
+        ({"full_name": "y" * 151}, "full_name"),
+    ],
+)
+def test_me_patch_bad_values_get_400_and_change_nothing(patient, change, field):
+    response = client_for(patient).patch(ME, change)
+    assert field in assert_error(response, 400)["fields"]
+    before = patient.timezone, patient.phone, patient.full_name
+    patient.refresh_from_db()
+    assert (patient.timezone, patient.phone, patient.full_name) == before
+
+
+def test_me_requires_authentication(api_client):
+    assert_error(api_client.get(ME), 401, "not_authenticated")
