@@ -12,7 +12,8 @@ from django.db import connection
 from rest_framework.test import APIClient
 
 from users.models import Role, User
-from users.tests.factories import UserFactory
+from users.tests.factories import PASSWORD, UserFactory
+from users.tests.utils import client_for as _client_for
 
 REQUIRE_SERVICES = os.environ.get("REQUIRE_SERVICES") == "1"
 
@@ -52,6 +53,24 @@ def api_client() -> APIClient:
 
 
 @pytest.fixture
+def make_user(db):
+    """make_user(role="doctor", **fields) -> a saved account, made by the users services."""
+    return UserFactory
+
+
+@pytest.fixture
+def client_for():
+    """client_for(user) -> an API client signed in with a real JWT."""
+    return _client_for
+
+
+@pytest.fixture
+def user_password() -> str:
+    """The password of every account the fixtures make."""
+    return PASSWORD
+
+
+@pytest.fixture
 def patient(db) -> User:
     return UserFactory(role=Role.PATIENT)
 
@@ -74,3 +93,41 @@ def staff(db) -> User:
 @pytest.fixture
 def admin_user(db) -> User:
     return UserFactory(role=Role.ADMIN)
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """Debian's chromium driven by Playwright (Playwright cannot download browsers here)."""
+    chromium_path = shutil.which("chromium")
+    if chromium_path is None:
+        _unavailable("chromium is not installed (apt-get install chromium)")
+    # Playwright's sync API runs an event loop in this thread; the ORM calls that tests make
+    # around it are still synchronous.
+    os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(
+            executable_path=chromium_path,
+            args=[
+                "--no-sandbox",
+                "--headless",
+                "--disable-gpu",
+                "--disable-quic",
+                "--no-first-run",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+            ],
+        )
+        yield launched
+        launched.close()
+
+
+@pytest.fixture
+def page(browser):
+    context = browser.new_context()
+    opened = context.new_page()
+    opened.set_default_timeout(10_000)
+    yield opened
+    context.close()

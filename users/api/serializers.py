@@ -27,7 +27,7 @@ class RegisterSerializer(serializers.Serializer):
     phone = serializers.CharField(max_length=20, required=False, allow_blank=True, default="")
     timezone = serializers.CharField(max_length=64, required=False, default="UTC")
     role = serializers.ChoiceField(
-        choices=[Role.PATIENT],
+        choices=[(Role.PATIENT.value, Role.PATIENT.label)],
         required=False,
         help_text="Self-registration always creates a patient account.",
     )

@@ -1,0 +1,103 @@
+"""Staff work in the admin; it goes through the same services as the API."""
+
+import pytest
+
+from users.models import Role, User
+from users.tests.factories import UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def staff_client(client, staff):
+    client.force_login(staff)
+    return client
+
+
+def test_admin_lists_users_with_role_filter_and_search(staff_client, doctor, patient):
+    response = staff_client.get("/admin/users/user/", {"role__exact": "doctor"})
+    assert response.status_code == 200
+    assert doctor.email.encode() in response.content
+    assert patient.email.encode() not in response.content
+    response = staff_client.get("/admin/users/user/", {"q": patient.full_name})
+    assert patient.email.encode() in response.content
+
+
+def test_admin_add_user_goes_through_the_service(staff_client):
+    response = staff_client.post(
+        "/admin/users/user/add/",
+        {
+            "email": "Nurse@Clinic.example",
+            "full_name": "Nora Nurse",
+            "role": "staff",
+            "timezone": "UTC",
+            "phone": "",
+        },
+    )
+    assert response.status_code == 302, response.content[:2000]
+    nurse = User.objects.get(email="nurse@clinic.example")
+    assert nurse.is_staff and nurse.groups.filter(name="staff").exists()
+    assert hasattr(nurse, "staff_profile")
+
+
+def test_admin_add_user_shows_service_errors_on_the_form(staff_client, patient):
+    response = staff_client.post(
+        "/admin/users/user/add/",
+        {"email": patient.email.upper(), "full_name": "Dup", "role": "patient", "timezone": "UTC"},
+    )
+    assert response.status_code == 200
+    assert b"already exists" in response.content
+    admin_attempt = staff_client.post(
+        "/admin/users/user/add/",
+        {"email": "boss@clinic.example", "full_name": "Boss", "role": "admin", "timezone": "UTC"},
+    )
+    assert admin_attempt.status_code == 200
+    assert b"may not create admin" in admin_attempt.content
+    assert not User.objects.filter(email="boss@clinic.example").exists()
+
+
+def test_staff_cannot_change_roles_in_the_admin(staff_client, patient):
+    response = staff_client.post(
+        f"/admin/users/user/{patient.pk}/change/",
+        {"full_name": patient.full_name, "phone": "", "timezone": "UTC", "role": "doctor"},
+    )
+    assert response.status_code == 200
+    patient.refresh_from_db()
+    assert patient.role == Role.PATIENT
+
+
+def test_admin_changes_a_role_and_the_group_follows(client, admin_user, patient):
+    client.force_login(admin_user)
+    response = client.post(
+        f"/admin/users/user/{patient.pk}/change/",
+        {
+            "full_name": patient.full_name,
+            "phone": "",
+            "timezone": "UTC",
+            "role": "doctor",
+            "email_verified": "on",
+        },
+    )
+    assert response.status_code == 302, response.content[:3000]
+    patient.refresh_from_db()
+    assert patient.role == Role.DOCTOR
+    assert list(patient.groups.values_list("name", flat=True)) == ["doctor"]
+
+
+def test_nobody_deletes_users_in_the_admin(client, admin_user, patient):
+    client.force_login(admin_user)
+    response = client.post(f"/admin/users/user/{patient.pk}/delete/", {"post": "yes"})
+    assert response.status_code == 403
+    assert User.objects.filter(pk=patient.pk).exists()
+
+
+def test_deactivate_action_revokes_access(client, admin_user):
+    target = UserFactory(role=Role.DOCTOR)
+    client.force_login(admin_user)
+    response = client.post(
+        "/admin/users/user/",
+        {"action": "deactivate_selected", "_selected_action": [str(target.pk)]},
+    )
+    assert response.status_code == 302
+    target.refresh_from_db()
+    assert not target.is_active
