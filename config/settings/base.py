@@ -224,6 +224,7 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    "SCHEMA_PATH_PREFIX": r"/api/v1",  # tags follow the resource: auth, users, audit-logs...
     "ENUM_NAME_OVERRIDES": {
         "RoleEnum": "users.models.Role",
         "RegistrationRoleEnum": [("patient", "Patient")],

@@ -3,6 +3,7 @@
 import pytest
 from django.core import mail
 from rest_framework.test import APIClient
+from rest_framework.throttling import ScopedRateThrottle
 
 from core.models import AuditAction, AuditEvent
 from users.models import Role, User
@@ -250,3 +251,12 @@ def test_me_patch_bad_values_get_400_and_change_nothing(patient, change, field):
 
 def test_me_requires_authentication(api_client):
     assert_error(api_client.get(ME), 401, "not_authenticated")
+
+
+def test_auth_endpoints_are_throttled_in_the_error_shape(api_client, monkeypatch):
+    monkeypatch.setattr(ScopedRateThrottle, "THROTTLE_RATES", {"auth": "3/minute"})
+    for _ in range(3):
+        api_client.post(TOKEN, {"email": "a@b.example", "password": "x"})
+    response = api_client.post(TOKEN, {"email": "a@b.example", "password": "x"})
+    assert_error(response, 429, "throttled")
+    assert int(response["Retry-After"]) > 0

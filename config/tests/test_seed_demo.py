@@ -1,0 +1,28 @@
+import pytest
+from django.core.management import call_command
+
+from users.models import Role, User
+
+
+@pytest.mark.django_db
+def test_seed_demo_is_idempotent_and_prints_the_logins(capsys):
+    call_command("seed_demo")
+    first = capsys.readouterr().out
+    counts = {role: User.objects.filter(role=role).count() for role in Role.values}
+    call_command("seed_demo")
+    assert {role: User.objects.filter(role=role).count() for role in Role.values} == counts
+    assert all(counts[role] >= 1 for role in Role.values)
+    assert "admin@clinic.example" in first
+    assert "Clinic-demo-2026" in first
+
+
+@pytest.mark.django_db
+def test_demo_logins_work(client):
+    call_command("seed_demo")
+    for user in User.objects.all():
+        response = client.post(
+            "/api/v1/auth/token/",
+            {"email": user.email, "password": "Clinic-demo-2026"},
+            content_type="application/json",
+        )
+        assert response.status_code == 200, user.email
