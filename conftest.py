@@ -11,6 +11,8 @@ from django.core.cache import cache
 from django.db import connection
 from rest_framework.test import APIClient
 
+from doctors.tests.factories import make_doctor
+from patients.tests.factories import make_patient
 from users.models import Role, User
 from users.tests.factories import PASSWORD, UserFactory
 from users.tests.utils import client_for as _client_for
@@ -72,17 +74,24 @@ def user_password() -> str:
 
 @pytest.fixture
 def patient(db) -> User:
-    return UserFactory(role=Role.PATIENT)
+    """A patient account with its patient record (`patient.patient_profile`)."""
+    return make_patient().user
 
 
 @pytest.fixture
 def other_patient(db) -> User:
-    return UserFactory(role=Role.PATIENT)
+    return make_patient().user
 
 
 @pytest.fixture
 def doctor(db) -> User:
-    return UserFactory(role=Role.DOCTOR)
+    """A doctor account with its profile (`doctor.doctor_profile`) and no schedule."""
+    return make_doctor().user
+
+
+@pytest.fixture
+def other_doctor(db) -> User:
+    return make_doctor().user
 
 
 @pytest.fixture

@@ -6,6 +6,8 @@ from core.errors import api_not_found
 
 api_v1 = [
     path("", include("users.api.urls")),
+    path("", include("doctors.api.urls")),
+    path("", include("patients.api.urls")),
     path("", include("core.api.urls")),
 ]
 

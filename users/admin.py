@@ -1,17 +1,10 @@
 from django import forms
 from django.contrib import admin, messages
 
+from core.admin_tools import add_service_errors
 from core.exceptions import ServiceError
 from users import services
 from users.models import StaffProfile, User
-
-
-def _add_service_errors(form: forms.Form, exc: ServiceError) -> None:
-    for field, errors in exc.fields.items():
-        for error in errors:
-            form.add_error(field if field in form.fields else None, error)
-    if not exc.fields:
-        form.add_error(None, exc.message)
 
 
 class UserAddForm(forms.ModelForm):
@@ -35,7 +28,7 @@ class UserAddForm(forms.ModelForm):
         try:
             self.instance = services.user_build(actor=self.actor, **self.cleaned_data)
         except ServiceError as exc:
-            _add_service_errors(self, exc)
+            add_service_errors(self, exc)
 
 
 class UserChangeForm(forms.ModelForm):

@@ -1,5 +1,3 @@
-import zoneinfo
-
 import phonenumbers
 from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
 from django.contrib.auth.models import PermissionsMixin
@@ -9,6 +7,7 @@ from django.db.models.functions import Lower
 from django.utils import timezone as django_timezone
 
 from core.models import BaseModel
+from core.timezones import is_known_timezone
 
 
 class Role(models.TextChoices):
@@ -19,7 +18,7 @@ class Role(models.TextChoices):
 
 
 def validate_timezone(value: str) -> None:
-    if value not in zoneinfo.available_timezones():
+    if not is_known_timezone(value):
         raise ValidationError(f"'{value}' is not a known IANA time zone.", code="invalid_timezone")
 
 

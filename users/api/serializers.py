@@ -34,9 +34,20 @@ class RegisterSerializer(serializers.Serializer):
 
 
 class UserCreateSerializer(serializers.Serializer):
+    """Staff, doctor and admin accounts. Patients are registered at /api/v1/patients/, which
+    also opens their patient record."""
+
     email = serializers.EmailField(max_length=254)
     full_name = serializers.CharField(max_length=150)
-    role = serializers.ChoiceField(choices=Role.choices)
+    role = serializers.ChoiceField(
+        choices=[(role.value, role.label) for role in Role if role != Role.PATIENT],
+        error_messages={
+            "invalid_choice": (
+                '"{input}" cannot be created here. Register patients at /api/v1/patients/ so '
+                "that they get a patient record."
+            )
+        },
+    )
     phone = serializers.CharField(max_length=20, required=False, allow_blank=True, default="")
     timezone = serializers.CharField(max_length=64, required=False, default="UTC")
     password = serializers.CharField(

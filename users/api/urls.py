@@ -8,7 +8,6 @@ router.register("users", views.UserViewSet, basename="user")
 router.register("staff", views.StaffProfileViewSet, basename="staff")
 
 urlpatterns = [
-    path("auth/register/", views.RegisterView.as_view(), name="auth-register"),
     path("auth/token/", views.TokenObtainView.as_view(), name="auth-token"),
     path("auth/token/refresh/", views.TokenRefreshRotateView.as_view(), name="auth-token-refresh"),
     path("auth/logout/", views.LogoutView.as_view(), name="auth-logout"),

@@ -18,14 +18,13 @@ from users.api.serializers import (
     PasswordChangeSerializer,
     PasswordResetConfirmSerializer,
     RefreshSerializer,
-    RegisterSerializer,
     StaffProfileSerializer,
     TokenPairSerializer,
     UserCreateSerializer,
     UserSerializer,
 )
 from users.filters import UserFilter
-from users.models import Role, User
+from users.models import User
 from users.permissions import IsAdminRole, IsStaffOrAdmin
 from users.selectors import staff_profile_list, user_list
 
@@ -33,24 +32,6 @@ from users.selectors import staff_profile_list, user_list
 class AuthThrottleMixin:
     throttle_classes = [ScopedRateThrottle]
     throttle_scope = "auth"
-
-
-class RegisterView(AuthThrottleMixin, APIView):
-    permission_classes = [AllowAny]
-    authentication_classes: list = []
-
-    @extend_schema(
-        request=RegisterSerializer,
-        responses={201: UserSerializer},
-        summary="Register as a patient",
-    )
-    def post(self, request):
-        serializer = RegisterSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        data = serializer.validated_data
-        data.pop("role", None)
-        user = services.user_create(actor=None, role=Role.PATIENT, request=request, **data)
-        return Response(UserSerializer(user).data, status=status.HTTP_201_CREATED)
 
 
 class TokenObtainView(AuthThrottleMixin, TokenObtainPairView):

@@ -25,11 +25,12 @@ class UserFactory(factory.Factory):
             return User.objects.create_superuser(
                 kwargs["email"], kwargs["password"], full_name=kwargs["full_name"]
             )
-        actor = None if role == Role.PATIENT else _system_admin()
+        actor = None if role == Role.PATIENT else system_admin()
         return services.user_create(actor=actor, email_verified=True, **kwargs)
 
 
-def _system_admin() -> User:
+def system_admin() -> User:
+    """The administrator on whose behalf factories create staff-made records."""
     admin = User.objects.filter(email="factory-admin@example.com").first()
     return admin or User.objects.create_superuser(
         "factory-admin@example.com", PASSWORD, full_name="Factory Admin"

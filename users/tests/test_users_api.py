@@ -134,9 +134,18 @@ def test_user_create_bad_input(staff, body, field):
 
 def test_user_create_with_taken_email_in_another_case(staff, patient):
     response = client_for(staff).post(
-        USERS, {"email": patient.email.upper(), "full_name": "Dup", "role": "patient"}
+        USERS, {"email": patient.email.upper(), "full_name": "Dup", "role": "doctor"}
     )
     assert_error(response, 400, "email_taken")
+
+
+def test_patients_are_not_created_through_the_users_endpoint(staff):
+    response = client_for(staff).post(
+        USERS, {"email": "walk.in@example.com", "full_name": "Walk In", "role": "patient"}
+    )
+    error = assert_error(response, 400)
+    assert "/api/v1/patients/" in error["fields"]["role"][0]
+    assert not User.objects.filter(email="walk.in@example.com").exists()
 
 
 def test_email_is_unique_without_regard_to_case_in_the_database(patient):

@@ -3,15 +3,24 @@
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
+from doctors.seed import seed_doctors
+from patients.seed import seed_patients
 from users.seed import DEMO_PASSWORD, seed_users
 
 
 class Command(BaseCommand):
-    help = "Create a demo clinic (accounts for every role) and print the demo logins."
+    help = "Create a demo clinic (staff, doctors with schedules, patients with care teams)."
 
     def handle(self, *args, **options) -> None:
         with transaction.atomic():
-            users = seed_users()
-        self.stdout.write(self.style.SUCCESS("Demo clinic ready. Sign in with:"))
-        for user in users:
-            self.stdout.write(f"  {user.get_role_display():<14} {user.email:<32} {DEMO_PASSWORD}")
+            staff = seed_users()
+            doctors = seed_doctors(staff[0])
+            patients = seed_patients(staff[0], doctors)
+        self.stdout.write(self.style.SUCCESS(f"Demo clinic ready. Every password: {DEMO_PASSWORD}"))
+        for user in staff:
+            self.stdout.write(f"  {user.get_role_display():<14} {user.email}")
+        for doctor in doctors:
+            self.stdout.write(f"  {'Doctor':<14} {doctor.user.email:<34} {doctor.timezone}")
+        for patient in patients[:4]:
+            self.stdout.write(f"  {'Patient':<14} {patient.user.email:<34} {patient.user.timezone}")
+        self.stdout.write(f"  ... and {len(patients) - 4} more patients (see the admin).")

@@ -1,0 +1,15 @@
+from django.core.exceptions import ValidationError
+from django.db.models import Model, QuerySet
+
+from core.exceptions import NotFound
+
+
+def get_visible_or_404(queryset: QuerySet, message: str = "Not found.", **lookup) -> Model:
+    """One object from an already scoped queryset; a malformed or foreign id is simply absent."""
+    try:
+        found = queryset.filter(**lookup).first()
+    except (ValidationError, ValueError, TypeError):
+        found = None
+    if found is None:
+        raise NotFound(message)
+    return found

@@ -1,0 +1,114 @@
+from rest_framework import serializers
+
+from core.api.fields import AwareDateTimeField
+from doctors.models import AvailabilityWindow, Doctor, Specialization, TimeOff
+
+
+class SpecializationSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Specialization
+        fields = ["id", "name", "slug"]
+
+
+class DoctorSerializer(serializers.ModelSerializer):
+    """The public face of a doctor in the directory."""
+
+    full_name = serializers.CharField(source="user.full_name", read_only=True)
+    specializations = SpecializationSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = Doctor
+        fields = [
+            "id",
+            "full_name",
+            "specializations",
+            "license_number",
+            "bio",
+            "years_of_experience",
+            "education",
+            "timezone",
+            "accepting_new_patients",
+            "default_visit_minutes",
+            "buffer_before_minutes",
+            "buffer_after_minutes",
+            "min_booking_notice_minutes",
+            "booking_horizon_days",
+        ]
+        read_only_fields = fields
+
+
+class DoctorWriteSerializer(serializers.ModelSerializer):
+    specializations = serializers.ListField(
+        child=serializers.SlugField(max_length=100), required=False, max_length=30
+    )
+
+    class Meta:
+        model = Doctor
+        fields = [
+            "specializations",
+            "license_number",
+            "bio",
+            "years_of_experience",
+            "education",
+            "timezone",
+            "accepting_new_patients",
+            "default_visit_minutes",
+            "buffer_before_minutes",
+            "buffer_after_minutes",
+            "min_booking_notice_minutes",
+            "booking_horizon_days",
+        ]
+        extra_kwargs = {"license_number": {"validators": []}}  # uniqueness: the service
+
+
+class DoctorCreateSerializer(DoctorWriteSerializer):
+    user = serializers.UUIDField(help_text="An account with the doctor role and no profile yet.")
+
+    class Meta(DoctorWriteSerializer.Meta):
+        fields = ["user", *DoctorWriteSerializer.Meta.fields]
+
+
+class AvailabilityWindowSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = AvailabilityWindow
+        fields = [
+            "id",
+            "weekday",
+            "start_time",
+            "end_time",
+            "slot_minutes",
+            "valid_from",
+            "valid_to",
+        ]
+        read_only_fields = ["id"]
+        validators: list = []  # the service checks order and overlaps, and names the clash
+
+
+class TimeOffSerializer(serializers.ModelSerializer):
+    start = AwareDateTimeField()
+    end = AwareDateTimeField()
+
+    class Meta:
+        model = TimeOff
+        fields = ["id", "start", "end", "reason"]
+        read_only_fields = ["id"]
+        validators: list = []
+
+
+class SlotQuerySerializer(serializers.Serializer):
+    start = serializers.DateField(help_text="First local date (YYYY-MM-DD).")
+    end = serializers.DateField(help_text="Last local date, inclusive (YYYY-MM-DD).")
+    tz = serializers.CharField(
+        required=False, max_length=64, help_text="Also show each slot in this IANA time zone."
+    )
+
+
+class SlotSerializer(serializers.Serializer):
+    """ISO 8601 strings: UTC, the doctor's wall clock, and (with `tz`) the viewer's."""
+
+    start = serializers.CharField(help_text="UTC, e.g. 2026-03-09T08:00:00+00:00")
+    end = serializers.CharField(help_text="UTC")
+    doctor_local_start = serializers.CharField(help_text="In the doctor's time zone")
+    doctor_local_end = serializers.CharField()
+    viewer_local_start = serializers.CharField(required=False, help_text="In `tz`, if given")
+    viewer_local_end = serializers.CharField(required=False)

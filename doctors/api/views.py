@@ -1,0 +1,240 @@
+import zoneinfo
+
+from django.utils import timezone
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import mixins, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.exceptions import PermissionDenied, ValidationError
+from rest_framework.generics import get_object_or_404
+from rest_framework.permissions import AllowAny, IsAuthenticated
+from rest_framework.response import Response
+
+from core.timezones import is_known_timezone
+from doctors import selectors, services
+from doctors.api.serializers import (
+    AvailabilityWindowSerializer,
+    DoctorCreateSerializer,
+    DoctorSerializer,
+    DoctorWriteSerializer,
+    SlotQuerySerializer,
+    SlotSerializer,
+    SpecializationSerializer,
+    TimeOffSerializer,
+)
+from doctors.filters import DoctorFilter
+from doctors.models import AvailabilityWindow, TimeOff
+from doctors.permissions import can_manage_doctor
+from users.models import User
+from users.permissions import IsStaffOrAdmin
+
+WINDOW_ID = OpenApiParameter("window_id", OpenApiTypes.UUID, OpenApiParameter.PATH)
+TIME_OFF_ID = OpenApiParameter("time_off_id", OpenApiTypes.UUID, OpenApiParameter.PATH)
+
+
+class SpecializationViewSet(viewsets.ReadOnlyModelViewSet):
+    serializer_class = SpecializationSerializer
+    permission_classes = [AllowAny]
+    pagination_class = None  # a short reference list
+    filterset_fields: list[str] = []
+    ordering_fields = ["name"]
+
+    def get_queryset(self):
+        return selectors.specialization_list()
+
+
+class DoctorViewSet(
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    mixins.UpdateModelMixin,
+    viewsets.GenericViewSet,
+):
+    """The doctor directory (public), doctors' profiles, weekly availability, time off and
+    free slots."""
+
+    serializer_class = DoctorSerializer
+    filterset_class = DoctorFilter
+    ordering_fields = ["user__full_name", "years_of_experience"]
+    http_method_names = ["get", "post", "patch", "delete", "head", "options"]
+
+    def get_queryset(self):
+        return selectors.doctor_list()
+
+    def get_permissions(self):
+        if self.action in ("list", "retrieve", "slots", "availability") and (
+            self.request.method == "GET"
+        ):
+            return [AllowAny()]
+        if self.action == "create":
+            return [IsStaffOrAdmin()]
+        return [IsAuthenticated()]
+
+    def _doctor_to_manage(self):
+        doctor = self.get_object()
+        if not can_manage_doctor(self.request.user, doctor):
+            raise PermissionDenied("Only the doctor themself or clinic staff can do this.")
+        return doctor
+
+    @extend_schema(request=DoctorCreateSerializer, responses={201: DoctorSerializer})
+    def create(self, request, *args, **kwargs):
+        serializer = DoctorCreateSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = dict(serializer.validated_data)
+        user = User.objects.filter(pk=data.pop("user")).first()
+        if user is None:
+            raise ValidationError({"user": ["No such account."]})
+        doctor = services.doctor_create(actor=request.user, user=user, **data)
+        doctor = self.get_queryset().get(pk=doctor.pk)
+        return Response(DoctorSerializer(doctor).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=DoctorWriteSerializer, responses={200: DoctorSerializer})
+    def partial_update(self, request, *args, **kwargs):
+        doctor = self._doctor_to_manage()
+        serializer = DoctorWriteSerializer(data=request.data, partial=True)
+        serializer.is_valid(raise_exception=True)
+        services.doctor_update(actor=request.user, doctor=doctor, data=serializer.validated_data)
+        return Response(DoctorSerializer(self.get_queryset().get(pk=doctor.pk)).data)
+
+    def update(self, request, *args, **kwargs):
+        if not kwargs.get("partial"):
+            return self.http_method_not_allowed(request)
+        return super().update(request, *args, **kwargs)
+
+    def destroy(self, request, *args, **kwargs):
+        return self.http_method_not_allowed(request)
+
+    # --- weekly availability ---------------------------------------------------------------
+
+    @extend_schema(
+        methods=["GET"],
+        responses={200: AvailabilityWindowSerializer(many=True)},
+        summary="The doctor's weekly windows (public)",
+    )
+    @extend_schema(
+        methods=["POST"],
+        request=AvailabilityWindowSerializer,
+        responses={201: AvailabilityWindowSerializer},
+        summary="Add a weekly window",
+    )
+    @action(detail=True, methods=["get", "post"], pagination_class=None)
+    def availability(self, request, pk=None):
+        if request.method == "GET":
+            doctor = self.get_object()
+            rows = selectors.availability_list(doctor=doctor)
+            return Response(AvailabilityWindowSerializer(rows, many=True).data)
+        doctor = self._doctor_to_manage()
+        serializer = AvailabilityWindowSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        window = services.availability_create(
+            actor=request.user, doctor=doctor, **serializer.validated_data
+        )
+        return Response(AvailabilityWindowSerializer(window).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(
+        methods=["PATCH"],
+        request=AvailabilityWindowSerializer,
+        responses={200: AvailabilityWindowSerializer},
+        summary="Change a weekly window",
+        parameters=[WINDOW_ID],
+    )
+    @extend_schema(
+        methods=["DELETE"],
+        responses={204: None},
+        summary="Remove a weekly window",
+        parameters=[WINDOW_ID],
+    )
+    @action(
+        detail=True,
+        methods=["patch", "delete"],
+        url_path=r"availability/(?P<window_id>[^/.]+)",
+    )
+    def availability_window(self, request, pk=None, window_id=None):
+        doctor = self._doctor_to_manage()
+        window = _get_child(AvailabilityWindow, doctor=doctor, pk=window_id)
+        if request.method == "DELETE":
+            services.availability_delete(actor=request.user, window=window)
+            return Response(status=status.HTTP_204_NO_CONTENT)
+        serializer = AvailabilityWindowSerializer(window, data=request.data, partial=True)
+        serializer.is_valid(raise_exception=True)
+        window = services.availability_update(
+            actor=request.user, window=window, data=serializer.validated_data
+        )
+        return Response(AvailabilityWindowSerializer(window).data)
+
+    # --- time off --------------------------------------------------------------------------
+
+    @extend_schema(
+        methods=["GET"],
+        responses={200: TimeOffSerializer(many=True)},
+        summary="The doctor's time off (the doctor and staff)",
+    )
+    @extend_schema(
+        methods=["POST"],
+        request=TimeOffSerializer,
+        responses={201: TimeOffSerializer},
+        summary="Add time off",
+    )
+    @action(detail=True, methods=["get", "post"], url_path="time-off", pagination_class=None)
+    def time_off(self, request, pk=None):
+        doctor = self._doctor_to_manage()
+        if request.method == "GET":
+            rows = selectors.time_off_list(doctor=doctor)
+            return Response(TimeOffSerializer(rows, many=True).data)
+        serializer = TimeOffSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        time_off = services.time_off_create(
+            actor=request.user, doctor=doctor, **serializer.validated_data
+        )
+        return Response(TimeOffSerializer(time_off).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(
+        methods=["DELETE"],
+        responses={204: None},
+        summary="Remove time off",
+        parameters=[TIME_OFF_ID],
+    )
+    @action(detail=True, methods=["delete"], url_path=r"time-off/(?P<time_off_id>[^/.]+)")
+    def time_off_item(self, request, pk=None, time_off_id=None):
+        doctor = self._doctor_to_manage()
+        time_off = _get_child(TimeOff, doctor=doctor, pk=time_off_id)
+        services.time_off_delete(actor=request.user, time_off=time_off)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+    # --- free slots --------------------------------------------------------------------------
+
+    @extend_schema(
+        parameters=[SlotQuerySerializer],
+        responses={200: SlotSerializer(many=True)},
+        summary="Free slots over local dates start..end (at most 62 days)",
+    )
+    @action(detail=True, methods=["get"], pagination_class=None, filter_backends=[])
+    def slots(self, request, pk=None):
+        query = SlotQuerySerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        first_day, last_day = query.validated_data["start"], query.validated_data["end"]
+        selectors.slot_range_check(first_day, last_day)
+        viewer_zone = _zone_or_400(query.validated_data.get("tz"))
+        doctor = self.get_object()
+        free = selectors.doctor_free_slots(
+            doctor=doctor, first_day=first_day, last_day=last_day, now=timezone.now()
+        )
+        doctor_zone = zoneinfo.ZoneInfo(doctor.timezone)
+        return Response(
+            [
+                selectors.slot_view(slot, doctor_zone=doctor_zone, viewer_zone=viewer_zone)
+                for slot in free
+            ]
+        )
+
+
+def _get_child(model, *, doctor, pk):
+    return get_object_or_404(model.objects.all(), doctor=doctor, pk=pk)
+
+
+def _zone_or_400(name: str | None):
+    if not name:
+        return None
+    if not is_known_timezone(name):
+        raise ValidationError({"tz": [f"'{name}' is not a known IANA time zone."]})
+    return zoneinfo.ZoneInfo(name)

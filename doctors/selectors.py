@@ -1,0 +1,168 @@
+"""Reads of doctors, their schedules and free slots.
+
+Appointments live to the right of this app, so this app never imports them: the appointments app
+registers a *busy source* at start-up (`busy_source_register`), and every slot computation here
+asks the registered sources for the spans that appointments hold, for many doctors in one query.
+"""
+
+import zoneinfo
+from collections import defaultdict
+from collections.abc import Callable, Collection, Mapping, Sequence
+from datetime import date, datetime, time, timedelta, tzinfo
+from uuid import UUID
+
+from django.db.models import Prefetch, Q, QuerySet
+
+from core.exceptions import ValidationFailed
+from doctors.models import AvailabilityWindow, Doctor, Specialization, TimeOff
+from doctors.slots import Interval, Rules, Slot, Window, compute_slots
+
+BusySource = Callable[[Collection[UUID], datetime, datetime], Mapping[UUID, list[Interval]]]
+_busy_sources: list[BusySource] = []
+
+
+def busy_source_register(source: BusySource) -> None:
+    """Called once by an app that holds doctors' time (appointments) from its AppConfig.ready."""
+    if source not in _busy_sources:
+        _busy_sources.append(source)
+
+
+def busy_intervals(
+    doctor_ids: Collection[UUID], start: datetime, end: datetime
+) -> dict[UUID, list[Interval]]:
+    merged: dict[UUID, list[Interval]] = defaultdict(list)
+    for source in _busy_sources:
+        for doctor_id, spans in source(doctor_ids, start, end).items():
+            merged[doctor_id].extend(spans)
+    return merged
+
+
+def specialization_list() -> QuerySet[Specialization]:
+    return Specialization.objects.order_by("name")
+
+
+def doctor_list() -> QuerySet[Doctor]:
+    """The directory: doctors whose accounts are active."""
+    return (
+        Doctor.objects.filter(user__is_active=True)
+        .select_related("user")
+        .prefetch_related(Prefetch("specializations", queryset=specialization_list()))
+        .order_by("user__full_name", "id")
+    )
+
+
+def doctor_for_user(user) -> Doctor | None:
+    return Doctor.objects.select_related("user").filter(user=user).first()
+
+
+def availability_list(*, doctor: Doctor) -> QuerySet[AvailabilityWindow]:
+    return AvailabilityWindow.objects.filter(doctor=doctor).order_by("weekday", "start_time")
+
+
+def time_off_list(*, doctor: Doctor) -> QuerySet[TimeOff]:
+    return TimeOff.objects.filter(doctor=doctor).order_by("start")
+
+
+def rules_for(doctor: Doctor) -> Rules:
+    return Rules(
+        timezone=zoneinfo.ZoneInfo(doctor.timezone),
+        min_notice=timedelta(minutes=doctor.min_booking_notice_minutes),
+        horizon=timedelta(days=doctor.booking_horizon_days),
+        buffer_before=timedelta(minutes=doctor.buffer_before_minutes),
+        buffer_after=timedelta(minutes=doctor.buffer_after_minutes),
+    )
+
+
+def _as_window(row: AvailabilityWindow) -> Window:
+    return Window(
+        weekday=row.weekday,
+        start=row.start_time,
+        end=row.end_time,
+        slot_minutes=row.slot_minutes,
+        valid_from=row.valid_from,
+        valid_to=row.valid_to,
+    )
+
+
+def _span_utc(first_day: date, last_day: date) -> tuple[datetime, datetime]:
+    """A UTC span that covers those local dates in every time zone (UTC-12 to UTC+14)."""
+    start = datetime.combine(first_day, time.min, tzinfo=zoneinfo.ZoneInfo("UTC"))
+    end = datetime.combine(last_day + timedelta(days=1), time.min, tzinfo=zoneinfo.ZoneInfo("UTC"))
+    return start - timedelta(hours=15), end + timedelta(hours=15)
+
+
+def doctors_free_slots(
+    *, doctors: Sequence[Doctor], first_day: date, last_day: date, now: datetime
+) -> dict[UUID, list[Slot]]:
+    """Free slots of many doctors over local dates [first_day, last_day], in a fixed number of
+    queries whatever the number of doctors, windows, time off or appointments."""
+    if not doctors:
+        return {}
+    ids = [doctor.pk for doctor in doctors]
+    span_start, span_end = _span_utc(first_day, last_day)
+
+    windows: dict[UUID, list[Window]] = defaultdict(list)
+    window_rows = AvailabilityWindow.objects.filter(doctor_id__in=ids).filter(
+        Q(valid_from__isnull=True) | Q(valid_from__lte=last_day),
+        Q(valid_to__isnull=True) | Q(valid_to__gte=first_day),
+    )
+    for row in window_rows:
+        windows[row.doctor_id].append(_as_window(row))
+
+    time_off: dict[UUID, list[Interval]] = defaultdict(list)
+    for row in TimeOff.objects.filter(doctor_id__in=ids, start__lt=span_end, end__gt=span_start):
+        time_off[row.doctor_id].append(Interval(row.start, row.end))
+
+    busy = busy_intervals(ids, span_start, span_end)
+    return {
+        doctor.pk: compute_slots(
+            windows=windows.get(doctor.pk, []),
+            time_off=time_off.get(doctor.pk, []),
+            busy=busy.get(doctor.pk, []),
+            now=now,
+            rules=rules_for(doctor),
+            first_day=first_day,
+            last_day=last_day,
+        )
+        for doctor in doctors
+    }
+
+
+def doctor_free_slots(
+    *, doctor: Doctor, first_day: date, last_day: date, now: datetime
+) -> list[Slot]:
+    return doctors_free_slots(doctors=[doctor], first_day=first_day, last_day=last_day, now=now)[
+        doctor.pk
+    ]
+
+
+MAX_SLOT_RANGE_DAYS = 62
+
+
+def slot_range_check(first_day: date, last_day: date) -> None:
+    """A slot query covers 1 to 62 local dates."""
+    if last_day < first_day:
+        message = "end must not be before start."
+        raise ValidationFailed(message, code="end_before_start", fields={"end": [message]})
+    if (last_day - first_day).days + 1 > MAX_SLOT_RANGE_DAYS:
+        message = f"Ask for at most {MAX_SLOT_RANGE_DAYS} days at a time."
+        raise ValidationFailed(message, code="range_too_long", fields={"end": [message]})
+
+
+def slot_view(slot: Slot, *, doctor_zone: tzinfo, viewer_zone: tzinfo | None) -> dict[str, str]:
+    """A slot as the API shows it: UTC, the doctor's wall clock and, if asked, the viewer's."""
+    shown = {
+        "start": slot.start.isoformat(),
+        "end": slot.end.isoformat(),
+        "doctor_local_start": slot.start.astimezone(doctor_zone).isoformat(),
+        "doctor_local_end": slot.end.astimezone(doctor_zone).isoformat(),
+    }
+    if viewer_zone is not None:
+        shown["viewer_local_start"] = slot.start.astimezone(viewer_zone).isoformat()
+        shown["viewer_local_end"] = slot.end.astimezone(viewer_zone).isoformat()
+    return shown
+
+
+def doctor_ids_available_on(*, doctors: Sequence[Doctor], day: date, now: datetime) -> set[UUID]:
+    slots = doctors_free_slots(doctors=doctors, first_day=day, last_day=day, now=now)
+    return {doctor_id for doctor_id, free in slots.items() if free}

@@ -1,0 +1,30 @@
+"""Who may see a patient. The single place that decides whether a doctor is linked."""
+
+from guardian.shortcuts import assign_perm, remove_perm
+
+from doctors.models import Doctor
+from patients.models import CareAssignment, Patient
+
+VIEW_PATIENT = "patients.view_patient"
+CHANGE_PATIENT = "patients.change_patient"
+
+
+def doctor_is_linked(*, doctor: Doctor, patient: Patient) -> bool:
+    """A doctor is linked to a patient by an active care assignment."""
+    return CareAssignment.objects.filter(doctor=doctor, patient=patient, active=True).exists()
+
+
+def doctor_access_sync(*, doctor: Doctor, patient: Patient) -> bool:
+    """Grant or revoke the doctor's view of the patient to match the links that exist now.
+    Call it inside the transaction that changed a link. Returns whether access remains."""
+    linked = doctor_is_linked(doctor=doctor, patient=patient)
+    if linked:
+        assign_perm(VIEW_PATIENT, doctor.user, patient)
+    else:
+        remove_perm(VIEW_PATIENT, doctor.user, patient)
+    return linked
+
+
+def patient_owner_grant(patient: Patient) -> None:
+    assign_perm(VIEW_PATIENT, patient.user, patient)
+    assign_perm(CHANGE_PATIENT, patient.user, patient)

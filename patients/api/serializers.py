@@ -1,0 +1,123 @@
+from rest_framework import serializers
+
+from patients.models import CareAssignment, Patient
+from users.api.serializers import RegisterSerializer
+
+
+class InsuranceSerializer(serializers.Serializer):
+    provider = serializers.CharField(max_length=100, required=False, allow_blank=True)
+    member_id = serializers.CharField(max_length=100, required=False, allow_blank=True)
+    group_number = serializers.CharField(max_length=100, required=False, allow_blank=True)
+
+
+class PatientSerializer(serializers.ModelSerializer):
+    user = serializers.UUIDField(source="user_id", read_only=True)
+    full_name = serializers.CharField(source="user.full_name", read_only=True)
+    email = serializers.EmailField(source="user.email", read_only=True)
+    phone = serializers.CharField(source="user.phone", read_only=True)
+    insurance = InsuranceSerializer(read_only=True)
+
+    class Meta:
+        model = Patient
+        fields = [
+            "id",
+            "user",
+            "full_name",
+            "email",
+            "phone",
+            "date_of_birth",
+            "sex",
+            "blood_group",
+            "allergies",
+            "emergency_contact_name",
+            "emergency_contact_phone",
+            "emergency_contact_relationship",
+            "insurance",
+            "address",
+            "created_at",
+        ]
+        read_only_fields = fields
+
+
+class PatientUpdateSerializer(serializers.ModelSerializer):
+    insurance = serializers.JSONField(
+        required=False,
+        help_text="An object with provider, member_id and group_number (text, each optional).",
+    )
+
+    class Meta:
+        model = Patient
+        fields = [
+            "date_of_birth",
+            "sex",
+            "blood_group",
+            "allergies",
+            "emergency_contact_name",
+            "emergency_contact_phone",
+            "emergency_contact_relationship",
+            "insurance",
+            "address",
+        ]
+
+    def validate(self, attrs):
+        unknown = set(self.initial_data) - set(self.fields)
+        if unknown:
+            raise serializers.ValidationError(
+                {name: ["This field cannot be changed here."] for name in sorted(unknown)}
+            )
+        return attrs
+
+
+class PatientRegisterSerializer(RegisterSerializer):
+    """Self-registration: an account with the patient role, and its patient record."""
+
+
+class PatientCreateSerializer(PatientUpdateSerializer):
+    """Staff register a patient at the desk; without a password the patient is e-mailed a link."""
+
+    email = serializers.EmailField(max_length=254)
+    full_name = serializers.CharField(max_length=150)
+    phone = serializers.CharField(max_length=20, required=False, allow_blank=True, default="")
+    timezone = serializers.CharField(max_length=64, required=False, default="UTC")
+    password = serializers.CharField(
+        max_length=128, required=False, write_only=True, trim_whitespace=False
+    )
+
+    class Meta(PatientUpdateSerializer.Meta):
+        fields = [
+            "email",
+            "full_name",
+            "phone",
+            "timezone",
+            "password",
+            *PatientUpdateSerializer.Meta.fields,
+        ]
+
+
+ACCOUNT_FIELDS = ("email", "full_name", "phone", "timezone", "password")
+
+
+class CareAssignmentSerializer(serializers.ModelSerializer):
+    doctor_name = serializers.CharField(source="doctor.user.full_name", read_only=True)
+    patient_name = serializers.CharField(source="patient.user.full_name", read_only=True)
+
+    class Meta:
+        model = CareAssignment
+        fields = [
+            "id",
+            "doctor",
+            "doctor_name",
+            "patient",
+            "patient_name",
+            "active",
+            "started_at",
+            "ended_at",
+            "note",
+        ]
+        read_only_fields = fields
+
+
+class CareAssignmentCreateSerializer(serializers.Serializer):
+    doctor = serializers.UUIDField()
+    patient = serializers.UUIDField()
+    note = serializers.CharField(max_length=500, required=False, allow_blank=True, default="")

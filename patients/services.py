@@ -1,0 +1,198 @@
+"""Every write to patients and care teams."""
+
+from typing import Any
+
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import IntegrityError, transaction
+from django.http import HttpRequest
+from django.utils import timezone
+
+from core.audit import audit_record, audit_records_bulk
+from core.exceptions import Conflict, NotAllowed, ValidationFailed
+from core.models import AuditAction
+from doctors.models import Doctor
+from patients.access import doctor_access_sync, patient_owner_grant
+from patients.models import CareAssignment, Patient
+from users import services as user_services
+from users.models import Role, User
+from users.services import role_of
+
+PROFILE_FIELDS = {
+    "date_of_birth",
+    "sex",
+    "blood_group",
+    "allergies",
+    "emergency_contact_name",
+    "emergency_contact_phone",
+    "emergency_contact_relationship",
+    "insurance",
+    "address",
+}
+STAFF_ROLES = (Role.STAFF, Role.ADMIN)
+
+
+def _clean(patient: Patient) -> None:
+    try:
+        patient.full_clean(exclude=["user"], validate_unique=False, validate_constraints=False)
+    except DjangoValidationError as exc:
+        fields = exc.message_dict
+        first_field, messages = next(iter(fields.items()))
+        raise ValidationFailed(f"{first_field}: {messages[0]}", fields=fields) from exc
+
+
+def _profile_fields(data: dict[str, Any]) -> dict[str, Any]:
+    unknown = set(data) - PROFILE_FIELDS
+    if unknown:
+        raise ValidationFailed(f"Unknown fields: {', '.join(sorted(unknown))}.")
+    return data
+
+
+def patient_register(
+    *,
+    actor: User | None,
+    email: str,
+    full_name: str,
+    password: str | None = None,
+    phone: str = "",
+    timezone: str = "UTC",
+    profile: dict[str, Any] | None = None,
+    request: HttpRequest | None = None,
+) -> Patient:
+    """A new patient account with its patient record: self-registration (no actor) or staff."""
+    if actor is not None and role_of(actor) not in STAFF_ROLES:
+        raise NotAllowed("Only clinic staff register patients.")
+    patient = Patient(**_profile_fields(profile or {}))
+    with transaction.atomic():
+        user = user_services.user_create(
+            actor=actor,
+            email=email,
+            full_name=full_name,
+            role=Role.PATIENT,
+            password=password,
+            phone=phone,
+            timezone=timezone,
+            request=request,
+        )
+        patient.user = user
+        _clean(patient)
+        patient.save()
+        patient_owner_grant(patient)
+    return patient
+
+
+def patient_profile_ensure(*, user: User) -> Patient:
+    """The patient record of a patient account, made on first use for accounts created elsewhere
+    (the admin, older imports)."""
+    if user.role != Role.PATIENT:
+        raise NotAllowed("Only patients have a patient record.")
+    with transaction.atomic():
+        patient, created = Patient.objects.select_related("user").get_or_create(user=user)
+        if created:
+            patient_owner_grant(patient)
+    return patient
+
+
+def patient_update(
+    *, actor: User, patient: Patient, data: dict[str, Any], request: HttpRequest | None = None
+) -> Patient:
+    is_self = patient.user_id == actor.pk
+    if not is_self and role_of(actor) not in STAFF_ROLES:
+        raise NotAllowed("Only the patient and clinic staff change a patient record.")
+    for field, value in _profile_fields(dict(data)).items():
+        setattr(patient, field, value.strip() if isinstance(value, str) else value)
+    _clean(patient)
+    with transaction.atomic():
+        patient.save()
+        audit_record(
+            actor=actor,
+            action=AuditAction.UPDATE,
+            resource_type="patient",
+            resource_id=patient.pk,
+            patient=patient.user,
+            request=request,
+            detail={"fields": sorted(data)},
+        )
+    return patient
+
+
+ALREADY_ASSIGNED = "This doctor is already on this patient's care team."
+
+
+def care_assignment_check(*, doctor: Doctor, patient: Patient) -> None:
+    """The rules of a new link: an active doctor, and no active link of the same pair."""
+    if not doctor.user.is_active:
+        message = "This doctor's account is deactivated."
+        raise ValidationFailed(message, fields={"doctor": [message]})
+    if CareAssignment.objects.filter(doctor=doctor, patient=patient, active=True).exists():
+        raise Conflict(
+            ALREADY_ASSIGNED, code="already_assigned", fields={"doctor": [ALREADY_ASSIGNED]}
+        )
+
+
+def care_assignment_create(
+    *,
+    actor: User,
+    doctor: Doctor,
+    patient: Patient,
+    note: str = "",
+    request: HttpRequest | None = None,
+) -> CareAssignment:
+    if role_of(actor) not in STAFF_ROLES:
+        raise NotAllowed("Only clinic staff assign doctors to patients.")
+    care_assignment_check(doctor=doctor, patient=patient)
+    try:
+        with transaction.atomic():
+            assignment = CareAssignment.objects.create(
+                doctor=doctor, patient=patient, note=note.strip()
+            )
+            doctor_access_sync(doctor=doctor, patient=patient)
+            audit_record(
+                actor=actor,
+                action=AuditAction.CREATE,
+                resource_type="care_assignment",
+                resource_id=assignment.pk,
+                patient=patient.user,
+                request=request,
+            )
+    except IntegrityError as exc:  # a concurrent assignment of the same pair
+        raise Conflict(ALREADY_ASSIGNED, code="already_assigned") from exc
+    return assignment
+
+
+def care_assignment_end(
+    *, actor: User, assignment: CareAssignment, request: HttpRequest | None = None
+) -> CareAssignment:
+    """End the link. The doctor loses access at once unless another link keeps it."""
+    is_own_doctor = assignment.doctor.user_id == actor.pk
+    if role_of(actor) not in STAFF_ROLES and not is_own_doctor:
+        raise NotAllowed("Only clinic staff or the assigned doctor end a care assignment.")
+    if not assignment.active:
+        raise Conflict("This care assignment has already ended.", code="already_ended")
+    with transaction.atomic():
+        assignment.active = False
+        assignment.ended_at = timezone.now()
+        assignment.save(update_fields=["active", "ended_at", "updated_at"])
+        doctor_access_sync(doctor=assignment.doctor, patient=assignment.patient)
+        audit_record(
+            actor=actor,
+            action=AuditAction.UPDATE,
+            resource_type="care_assignment",
+            resource_id=assignment.pk,
+            patient=assignment.patient.user,
+            request=request,
+            detail={"ended": True},
+        )
+    return assignment
+
+
+def patients_viewed(
+    *, actor: User, patients: list[Patient], request: HttpRequest | None = None
+) -> None:
+    """Audit that these patients' records were shown to the actor (one insert for a page)."""
+    audit_records_bulk(
+        actor=actor,
+        action=AuditAction.VIEW,
+        resource_type="patient",
+        items=[(patient.pk, patient.user) for patient in patients],
+        request=request,
+    )

@@ -1,0 +1,95 @@
+import pytest
+
+from doctors.tests.factories import make_doctor
+from patients.models import CareAssignment
+from patients.tests.factories import make_patient
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def staff_client(client, staff):
+    client.force_login(staff)
+    return client
+
+
+def test_staff_link_a_doctor_in_the_admin_and_access_follows(staff_client, admin_user, client):
+    patient, doctor = make_patient(), make_doctor()
+    response = staff_client.post(
+        "/admin/patients/careassignment/add/",
+        {"doctor": str(doctor.pk), "patient": str(patient.pk), "note": "Diabetes care"},
+    )
+    assert response.status_code == 302, response.content[:2000]
+    assert doctor.user.has_perm("patients.view_patient", patient)
+
+    again = staff_client.post(
+        "/admin/patients/careassignment/add/",
+        {"doctor": str(doctor.pk), "patient": str(patient.pk)},
+    )
+    assert again.status_code == 200
+    assert b"already on this patient" in again.content
+    assert CareAssignment.objects.count() == 1
+
+    assignment = CareAssignment.objects.get()
+    staff_client.post(
+        "/admin/patients/careassignment/",
+        {"action": "end_selected", "_selected_action": [str(assignment.pk)]},
+    )
+    assignment.refresh_from_db()
+    assert not assignment.active
+    fresh = type(doctor.user).objects.get(pk=doctor.user.pk)  # permission caches are per object
+    assert not fresh.has_perm("patients.view_patient", patient)
+
+
+def test_doctor_admin_shows_inline_schedule_and_refuses_overlaps(staff_client):
+    doctor = make_doctor()
+    url = f"/admin/doctors/doctor/{doctor.pk}/change/"
+    page = staff_client.get(url)
+    assert page.status_code == 200
+    assert b"availability-TOTAL_FORMS" in page.content
+    form = {
+        "user": str(doctor.user.pk),
+        "license_number": doctor.license_number,
+        "timezone": doctor.timezone,
+        "accepting_new_patients": "on",
+        "default_visit_minutes": 30,
+        "buffer_before_minutes": 0,
+        "buffer_after_minutes": 0,
+        "min_booking_notice_minutes": 0,
+        "booking_horizon_days": 90,
+        "years_of_experience": 3,
+        "specializations": [str(s.pk) for s in doctor.specializations.all()],
+        "availability-TOTAL_FORMS": 1,
+        "availability-INITIAL_FORMS": 0,
+        "availability-0-weekday": 0,
+        "availability-0-start_time": "12:00",
+        "availability-0-end_time": "09:00",
+        "availability-0-slot_minutes": 30,
+        "time_off-TOTAL_FORMS": 0,
+        "time_off-INITIAL_FORMS": 0,
+    }
+    bad = staff_client.post(url, form)
+    assert bad.status_code == 200
+    assert not doctor.availability.exists()
+    form.update({"availability-0-start_time": "09:00", "availability-0-end_time": "12:00"})
+    good = staff_client.post(url, form)
+    assert good.status_code == 302, good.content[:3000]
+    assert doctor.availability.count() == 1
+
+
+def test_patient_admin_changes_go_through_the_service(staff_client):
+    patient = make_patient()
+    url = f"/admin/patients/patient/{patient.pk}/change/"
+    assert staff_client.get(url).status_code == 200
+    response = staff_client.post(
+        url,
+        {"sex": "female", "blood_group": "O+", "insurance": "{}", "date_of_birth": "2999-01-01"},
+    )
+    assert response.status_code == 200  # a birth date in the future is refused
+    response = staff_client.post(
+        url,
+        {"sex": "female", "blood_group": "O+", "insurance": "{}", "date_of_birth": "1970-05-05"},
+    )
+    assert response.status_code == 302
+    patient.refresh_from_db()
+    assert patient.blood_group == "O+"
