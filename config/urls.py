@@ -8,6 +8,7 @@ api_v1 = [
     path("", include("users.api.urls")),
     path("", include("doctors.api.urls")),
     path("", include("patients.api.urls")),
+    path("", include("blogs.api.urls")),
     path("", include("core.api.urls")),
 ]
 
@@ -20,6 +21,7 @@ urlpatterns = [
     re_path(r"^api/(?P<unmatched>.*)$", api_not_found),
     path("", include("core.urls")),
     path("", include("users.urls")),
+    path("", include("blogs.urls")),
 ]
 
 handler400 = "core.errors.handler400"

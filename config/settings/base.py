@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "users",
     "doctors",
     "patients",
+    "blogs",
     "config",
 ]
 
@@ -197,6 +198,15 @@ ROLE_GROUP_PERMISSIONS: dict[str, list[str]] = {
         "patients.view_careassignment",
         "patients.add_careassignment",
         "patients.change_careassignment",
+        "blogs.view_blogpost",
+        "blogs.add_blogpost",
+        "blogs.change_blogpost",
+        "blogs.delete_blogpost",
+        "blogs.view_comment",
+        "blogs.change_comment",
+        "blogs.view_tag",
+        "blogs.add_tag",
+        "blogs.change_tag",
     ],
     "admin": [],  # admins are superusers
 }
@@ -219,6 +229,7 @@ REST_FRAMEWORK = {
     "DEFAULT_THROTTLE_RATES": {
         "auth": env("THROTTLE_AUTH", default="30/minute"),
         "password_reset": env("THROTTLE_PASSWORD_RESET", default="5/hour"),
+        "comments": env("THROTTLE_COMMENTS", default="10/minute"),
     },
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
 }

@@ -22,7 +22,11 @@ if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
 
 REST_FRAMEWORK = {
     **REST_FRAMEWORK,
-    "DEFAULT_THROTTLE_RATES": {"auth": "1000/minute", "password_reset": "1000/minute"},
+    "DEFAULT_THROTTLE_RATES": {
+        "auth": "1000/minute",
+        "password_reset": "1000/minute",
+        "comments": "1000/minute",
+    },
 }
 
 LOGGING = {
