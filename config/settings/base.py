@@ -260,6 +260,8 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "RoleEnum": "users.models.Role",
         "RegistrationRoleEnum": [("patient", "Patient")],
+        "StaffStatusEnum": "users.models.StaffStatus",
+        "PostStatusEnum": "blogs.models.PostStatus",
     },
 }
 
