@@ -8,6 +8,7 @@ api_v1 = [
     path("", include("users.api.urls")),
     path("", include("doctors.api.urls")),
     path("", include("patients.api.urls")),
+    path("", include("appointments.api.urls")),
     path("", include("blogs.api.urls")),
     path("", include("core.api.urls")),
 ]

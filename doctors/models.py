@@ -43,6 +43,9 @@ class Doctor(BaseModel):
     booking_horizon_days = models.PositiveSmallIntegerField(
         default=90, validators=[MinValueValidator(1), MaxValueValidator(730)]
     )
+    requires_confirmation = models.BooleanField(
+        default=False, help_text="Patients' bookings wait as pending until confirmed."
+    )
 
     class Meta:
         ordering = ["user__full_name"]

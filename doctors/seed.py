@@ -96,6 +96,7 @@ def seed_doctors(admin: User) -> list[Doctor]:
                 buffer_after_minutes=5 if slot >= 30 else 0,
                 min_booking_notice_minutes=120,
                 booking_horizon_days=60,
+                requires_confirmation=email.startswith("dr.nguyen"),
             )
         if not AvailabilityWindow.objects.filter(doctor=doctor).exists():
             for weekday, spans in weekly.items():

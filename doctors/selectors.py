@@ -8,6 +8,7 @@ asks the registered sources for the spans that appointments hold, for many docto
 import zoneinfo
 from collections import defaultdict
 from collections.abc import Callable, Collection, Mapping, Sequence
+from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta, tzinfo
 from uuid import UUID
 
@@ -18,13 +19,21 @@ from doctors.models import AvailabilityWindow, Doctor, Specialization, TimeOff
 from doctors.slots import Interval, Rules, Slot, Window, compute_slots
 
 BusySource = Callable[[Collection[UUID], datetime, datetime], Mapping[UUID, list[Interval]]]
+ConflictSource = Callable[[UUID, datetime, datetime], list[dict]]
 _busy_sources: list[BusySource] = []
+_conflict_sources: list[ConflictSource] = []
 
 
 def busy_source_register(source: BusySource) -> None:
-    """Called once by an app that holds doctors' time (appointments) from its AppConfig.ready."""
+    """Called by an app that holds doctors' time (appointments) from its AppConfig.ready."""
     if source not in _busy_sources:
         _busy_sources.append(source)
+
+
+def conflict_source_register(source: ConflictSource) -> None:
+    """Called by an app whose bookings time off may overlap; they are listed, not cancelled."""
+    if source not in _conflict_sources:
+        _conflict_sources.append(source)
 
 
 def busy_intervals(
@@ -35,6 +44,11 @@ def busy_intervals(
         for doctor_id, spans in source(doctor_ids, start, end).items():
             merged[doctor_id].extend(spans)
     return merged
+
+
+def schedule_conflicts(doctor_id: UUID, start: datetime, end: datetime) -> list[dict]:
+    """Bookings inside [start, end) that time off would clash with."""
+    return [item for source in _conflict_sources for item in source(doctor_id, start, end)]
 
 
 def specialization_list() -> QuerySet[Specialization]:
@@ -91,49 +105,99 @@ def _span_utc(first_day: date, last_day: date) -> tuple[datetime, datetime]:
     return start - timedelta(hours=15), end + timedelta(hours=15)
 
 
-def doctors_free_slots(
-    *, doctors: Sequence[Doctor], first_day: date, last_day: date, now: datetime
-) -> dict[UUID, list[Slot]]:
-    """Free slots of many doctors over local dates [first_day, last_day], in a fixed number of
-    queries whatever the number of doctors, windows, time off or appointments."""
-    if not doctors:
-        return {}
-    ids = [doctor.pk for doctor in doctors]
-    span_start, span_end = _span_utc(first_day, last_day)
+@dataclass
+class Schedule:
+    """Everything the slot engine needs for one doctor over a span, loaded in bulk."""
 
-    windows: dict[UUID, list[Window]] = defaultdict(list)
+    doctor: Doctor
+    windows: list[Window] = field(default_factory=list)
+    time_off: list[Interval] = field(default_factory=list)
+    busy: list[Interval] = field(default_factory=list)
+
+    def slots(self, *, first_day: date, last_day: date, now: datetime) -> list[Slot]:
+        return compute_slots(
+            windows=self.windows,
+            time_off=self.time_off,
+            busy=self.busy,
+            now=now,
+            rules=rules_for(self.doctor),
+            first_day=first_day,
+            last_day=last_day,
+        )
+
+
+def schedules_load(
+    *, doctors: Sequence[Doctor], first_day: date, last_day: date, include_busy: bool = True
+) -> dict[UUID, Schedule]:
+    """Windows, time off and busy spans of many doctors in three queries, whatever their number."""
+    schedules = {doctor.pk: Schedule(doctor) for doctor in doctors}
+    if not schedules:
+        return schedules
+    ids = list(schedules)
+    span_start, span_end = _span_utc(first_day, last_day)
     window_rows = AvailabilityWindow.objects.filter(doctor_id__in=ids).filter(
         Q(valid_from__isnull=True) | Q(valid_from__lte=last_day),
         Q(valid_to__isnull=True) | Q(valid_to__gte=first_day),
     )
     for row in window_rows:
-        windows[row.doctor_id].append(_as_window(row))
-
-    time_off: dict[UUID, list[Interval]] = defaultdict(list)
+        schedules[row.doctor_id].windows.append(_as_window(row))
     for row in TimeOff.objects.filter(doctor_id__in=ids, start__lt=span_end, end__gt=span_start):
-        time_off[row.doctor_id].append(Interval(row.start, row.end))
+        schedules[row.doctor_id].time_off.append(Interval(row.start, row.end))
+    if include_busy:
+        for doctor_id, spans in busy_intervals(ids, span_start, span_end).items():
+            if doctor_id in schedules:
+                schedules[doctor_id].busy.extend(spans)
+    return schedules
 
-    busy = busy_intervals(ids, span_start, span_end)
+
+def doctors_free_slots(
+    *,
+    doctors: Sequence[Doctor],
+    first_day: date,
+    last_day: date,
+    now: datetime,
+    include_busy: bool = True,
+) -> dict[UUID, list[Slot]]:
+    """Free slots of many doctors over local dates [first_day, last_day], in a fixed number of
+    queries whatever the number of doctors, windows, time off or appointments. Without
+    `include_busy` they are the doctor's grid: what would be free if nothing were booked."""
+    schedules = schedules_load(
+        doctors=doctors, first_day=first_day, last_day=last_day, include_busy=include_busy
+    )
     return {
-        doctor.pk: compute_slots(
-            windows=windows.get(doctor.pk, []),
-            time_off=time_off.get(doctor.pk, []),
-            busy=busy.get(doctor.pk, []),
-            now=now,
-            rules=rules_for(doctor),
-            first_day=first_day,
-            last_day=last_day,
-        )
-        for doctor in doctors
+        doctor_id: schedule.slots(first_day=first_day, last_day=last_day, now=now)
+        for doctor_id, schedule in schedules.items()
     }
 
 
 def doctor_free_slots(
-    *, doctor: Doctor, first_day: date, last_day: date, now: datetime
+    *, doctor: Doctor, first_day: date, last_day: date, now: datetime, include_busy: bool = True
 ) -> list[Slot]:
-    return doctors_free_slots(doctors=[doctor], first_day=first_day, last_day=last_day, now=now)[
-        doctor.pk
-    ]
+    return doctors_free_slots(
+        doctors=[doctor], first_day=first_day, last_day=last_day, now=now, include_busy=include_busy
+    )[doctor.pk]
+
+
+def earliest_free_slots(
+    *, doctors: Sequence[Doctor], first_day: date, last_day: date, now: datetime, limit: int
+) -> list[tuple[Doctor, Slot]]:
+    """The `limit` earliest free slots across many doctors. Inputs load once (a fixed number of
+    queries); slots are then computed a day at a time and the search stops as soon as later
+    days cannot give an earlier slot."""
+    schedules = schedules_load(doctors=doctors, first_day=first_day, last_day=last_day)
+    found: list[tuple[Doctor, Slot]] = []
+    day = first_day
+    # Local dates of different zones overlap by up to 26 hours: one extra day settles the order.
+    stop_after: date | None = None
+    while day <= last_day and (stop_after is None or day <= stop_after):
+        for schedule in schedules.values():
+            for slot in schedule.slots(first_day=day, last_day=day, now=now):
+                found.append((schedule.doctor, slot))
+        if stop_after is None and len(found) >= limit:
+            stop_after = day + timedelta(days=2)
+        day += timedelta(days=1)
+    found.sort(key=lambda pair: (pair[1].start, pair[0].user.full_name))
+    return found[:limit]
 
 
 MAX_SLOT_RANGE_DAYS = 62
@@ -164,5 +228,5 @@ def slot_view(slot: Slot, *, doctor_zone: tzinfo, viewer_zone: tzinfo | None) ->
 
 
 def doctor_ids_available_on(*, doctors: Sequence[Doctor], day: date, now: datetime) -> set[UUID]:
-    slots = doctors_free_slots(doctors=doctors, first_day=day, last_day=day, now=now)
+    slots = doctors_free_slots(doctors=list(doctors), first_day=day, last_day=day, now=now)
     return {doctor_id for doctor_id, free in slots.items() if free}

@@ -26,6 +26,7 @@ DOCTOR_FIELDS = {
     "buffer_after_minutes",
     "min_booking_notice_minutes",
     "booking_horizon_days",
+    "requires_confirmation",
 }
 
 

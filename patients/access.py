@@ -10,8 +10,11 @@ CHANGE_PATIENT = "patients.change_patient"
 
 
 def doctor_is_linked(*, doctor: Doctor, patient: Patient) -> bool:
-    """A doctor is linked to a patient by an active care assignment."""
-    return CareAssignment.objects.filter(doctor=doctor, patient=patient, active=True).exists()
+    """A doctor is linked to a patient by an active care assignment, or by an appointment that
+    was not cancelled (read through the reverse relation; appointments import patients)."""
+    if CareAssignment.objects.filter(doctor=doctor, patient=patient, active=True).exists():
+        return True
+    return patient.appointments.filter(doctor=doctor).exclude(status="cancelled").exists()
 
 
 def doctor_access_sync(*, doctor: Doctor, patient: Patient) -> bool:

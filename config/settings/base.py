@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "users",
     "doctors",
     "patients",
+    "appointments",
     "blogs",
     "config",
 ]
@@ -198,6 +199,10 @@ ROLE_GROUP_PERMISSIONS: dict[str, list[str]] = {
         "patients.view_careassignment",
         "patients.add_careassignment",
         "patients.change_careassignment",
+        "appointments.view_appointment",
+        "appointments.add_appointment",
+        "appointments.change_appointment",
+        "appointments.view_appointmentseries",
         "blogs.view_blogpost",
         "blogs.add_blogpost",
         "blogs.change_blogpost",
@@ -281,6 +286,10 @@ HEALTH_CHECKS: dict[str, tuple[str, bool]] = {
 }
 if REDIS_URL:
     HEALTH_CHECKS["broker"] = ("core.health.check_broker", True)
+
+# --- Appointments ---------------------------------------------------------------------------
+APPOINTMENT_CANCELLATION_NOTICE_HOURS = env.int("APPOINTMENT_CANCELLATION_NOTICE_HOURS", default=24)
+APPOINTMENT_REMINDER_LEAD_HOURS = env.int("APPOINTMENT_REMINDER_LEAD_HOURS", default=24)
 
 # --- Mail -----------------------------------------------------------------------------------
 EMAIL_BACKEND = env("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")

@@ -1,6 +1,10 @@
 import pytest
 from django.core.management import call_command
 
+from appointments.models import Appointment, Status
+from blogs.models import BlogPost
+from doctors.models import Doctor
+from patients.models import CareAssignment, Patient
 from users.models import Role, User
 
 
@@ -26,3 +30,16 @@ def test_demo_logins_work(client):
             content_type="application/json",
         )
         assert response.status_code == 200, user.email
+
+
+@pytest.mark.django_db
+def test_the_demo_clinic_has_what_a_visitor_expects():
+    call_command("seed_demo")
+    assert Doctor.objects.count() >= 8
+    assert Doctor.objects.values("timezone").distinct().count() >= 2
+    assert all(doctor.availability.exists() for doctor in Doctor.objects.all())
+    assert Patient.objects.count() >= 20
+    assert CareAssignment.objects.filter(active=True).count() >= 20
+    assert BlogPost.objects.filter(status="published").count() >= 3
+    statuses = set(Appointment.objects.values_list("status", flat=True))
+    assert statuses == set(Status.values)

@@ -33,6 +33,7 @@ class DoctorSerializer(serializers.ModelSerializer):
             "buffer_after_minutes",
             "min_booking_notice_minutes",
             "booking_horizon_days",
+            "requires_confirmation",
         ]
         read_only_fields = fields
 
@@ -57,6 +58,7 @@ class DoctorWriteSerializer(serializers.ModelSerializer):
             "buffer_after_minutes",
             "min_booking_notice_minutes",
             "booking_horizon_days",
+            "requires_confirmation",
         ]
         extra_kwargs = {"license_number": {"validators": []}}  # uniqueness: the service
 
@@ -93,6 +95,25 @@ class TimeOffSerializer(serializers.ModelSerializer):
         fields = ["id", "start", "end", "reason"]
         read_only_fields = ["id"]
         validators: list = []
+
+
+class ConflictSerializer(serializers.Serializer):
+    appointment = serializers.UUIDField()
+    start = serializers.CharField()
+    end = serializers.CharField()
+    status = serializers.CharField()
+    patient_name = serializers.CharField()
+
+
+class TimeOffCreatedSerializer(TimeOffSerializer):
+    conflicts = ConflictSerializer(
+        many=True,
+        read_only=True,
+        help_text="Appointments inside this time off. They are not cancelled: resolve them.",
+    )
+
+    class Meta(TimeOffSerializer.Meta):
+        fields = [*TimeOffSerializer.Meta.fields, "conflicts"]
 
 
 class SlotQuerySerializer(serializers.Serializer):

@@ -20,6 +20,7 @@ from doctors.api.serializers import (
     SlotQuerySerializer,
     SlotSerializer,
     SpecializationSerializer,
+    TimeOffCreatedSerializer,
     TimeOffSerializer,
 )
 from doctors.filters import DoctorFilter
@@ -172,8 +173,8 @@ class DoctorViewSet(
     @extend_schema(
         methods=["POST"],
         request=TimeOffSerializer,
-        responses={201: TimeOffSerializer},
-        summary="Add time off",
+        responses={201: TimeOffCreatedSerializer},
+        summary="Add time off; bookings inside it are listed as conflicts, not cancelled",
     )
     @action(detail=True, methods=["get", "post"], url_path="time-off", pagination_class=None)
     def time_off(self, request, pk=None):
@@ -186,7 +187,8 @@ class DoctorViewSet(
         time_off = services.time_off_create(
             actor=request.user, doctor=doctor, **serializer.validated_data
         )
-        return Response(TimeOffSerializer(time_off).data, status=status.HTTP_201_CREATED)
+        time_off.conflicts = selectors.schedule_conflicts(doctor.pk, time_off.start, time_off.end)
+        return Response(TimeOffCreatedSerializer(time_off).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(
         methods=["DELETE"],

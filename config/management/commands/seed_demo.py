@@ -3,6 +3,7 @@
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
+from appointments.seed import seed_appointments
 from blogs.seed import seed_blog
 from doctors.seed import seed_doctors
 from patients.seed import seed_patients
@@ -18,6 +19,7 @@ class Command(BaseCommand):
             doctors = seed_doctors(staff[0])
             patients = seed_patients(staff[0], doctors)
             posts = seed_blog()
+            appointments = seed_appointments(staff[0], doctors, patients)
         self.stdout.write(self.style.SUCCESS(f"Demo clinic ready. Every password: {DEMO_PASSWORD}"))
         for user in staff:
             self.stdout.write(f"  {user.get_role_display():<14} {user.email}")
@@ -26,4 +28,4 @@ class Command(BaseCommand):
         for patient in patients[:4]:
             self.stdout.write(f"  {'Patient':<14} {patient.user.email:<34} {patient.user.timezone}")
         self.stdout.write(f"  ... and {len(patients) - 4} more patients (see the admin).")
-        self.stdout.write(f"  {len(posts)} blog posts at /blog/")
+        self.stdout.write(f"  {len(posts)} blog posts at /blog/, {appointments} appointments")

@@ -1,0 +1,61 @@
+from rest_framework import serializers
+
+from appointments.models import Appointment
+from core.api.fields import AwareDateTimeField
+
+
+class AppointmentSerializer(serializers.ModelSerializer):
+    doctor_name = serializers.CharField(source="doctor.user.full_name", read_only=True)
+    patient_name = serializers.CharField(source="patient.user.full_name", read_only=True)
+    rescheduled_from = serializers.UUIDField(source="rescheduled_from_id", read_only=True)
+
+    class Meta:
+        model = Appointment
+        fields = [
+            "id",
+            "doctor",
+            "doctor_name",
+            "patient",
+            "patient_name",
+            "start",
+            "end",
+            "status",
+            "reason",
+            "notes",
+            "booked_by",
+            "off_grid_reason",
+            "cancelled_by",
+            "cancellation_reason",
+            "cancelled_at",
+            "rescheduled_from",
+            "series",
+            "created_at",
+        ]
+        read_only_fields = fields
+
+
+class BookingSerializer(serializers.Serializer):
+    doctor = serializers.UUIDField()
+    start = AwareDateTimeField(help_text="Must be the start of a free slot (see the slots).")
+    reason = serializers.CharField(max_length=500, required=False, allow_blank=True, default="")
+    patient = serializers.UUIDField(
+        required=False, help_text="The patient record; patients may leave it out."
+    )
+    off_grid_reason = serializers.CharField(
+        max_length=500,
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text="Staff only: book outside the published slots, saying why.",
+    )
+    duration_minutes = serializers.IntegerField(
+        min_value=5, max_value=480, required=False, help_text="Staff, off the slots only."
+    )
+
+
+class CancelSerializer(serializers.Serializer):
+    reason = serializers.CharField(max_length=500)
+
+
+class RescheduleSerializer(serializers.Serializer):
+    start = AwareDateTimeField()

@@ -1,0 +1,130 @@
+from drf_spectacular.utils import extend_schema
+from rest_framework import mixins, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.exceptions import ValidationError
+from rest_framework.response import Response
+
+from appointments import selectors, services
+from appointments.api.serializers import (
+    AppointmentSerializer,
+    BookingSerializer,
+    CancelSerializer,
+    RescheduleSerializer,
+)
+from appointments.filters import AppointmentFilter
+from appointments.models import Appointment
+from core.audit import audit_records_bulk
+from core.exceptions import NotFound
+from core.models import AuditAction
+from doctors.models import Doctor
+from patients.models import Patient
+from patients.selectors import patient_for_user
+from users.models import Role
+
+
+def audit_viewed(request, appointments: list[Appointment]) -> None:
+    audit_records_bulk(
+        actor=request.user,
+        action=AuditAction.VIEW,
+        resource_type="appointment",
+        items=[(item.pk, item.patient.user) for item in appointments],
+        request=request,
+    )
+
+
+class AppointmentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    """Appointments: a patient sees their own, a doctor theirs, staff all. Statuses move only
+    through the actions; anyone else's appointment answers 404."""
+
+    serializer_class = AppointmentSerializer
+    filterset_class = AppointmentFilter
+    ordering_fields = ["start", "created_at", "status"]
+
+    def get_queryset(self):
+        return selectors.appointment_list(actor=self.request.user)
+
+    def get_object(self) -> Appointment:
+        return selectors.appointment_get(actor=self.request.user, appointment_id=self.kwargs["pk"])
+
+    def list(self, request, *args, **kwargs):
+        page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
+        audit_viewed(request, page)
+        return self.get_paginated_response(AppointmentSerializer(page, many=True).data)
+
+    def retrieve(self, request, *args, **kwargs):
+        appointment = self.get_object()
+        audit_viewed(request, [appointment])
+        return Response(AppointmentSerializer(appointment).data)
+
+    @extend_schema(request=BookingSerializer, responses={201: AppointmentSerializer})
+    def create(self, request, *args, **kwargs):
+        data = BookingSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        values = dict(data.validated_data)
+        doctor = Doctor.objects.select_related("user").filter(pk=values.pop("doctor")).first()
+        if doctor is None:
+            raise ValidationError({"doctor": ["No such doctor."]})
+        patient = self._patient(values.pop("patient", None))
+        appointment = services.appointment_book(
+            actor=request.user, doctor=doctor, patient=patient, request=request, **values
+        )
+        return Response(AppointmentSerializer(appointment).data, status=status.HTTP_201_CREATED)
+
+    def _patient(self, patient_id) -> Patient:
+        user = self.request.user
+        if patient_id is None:
+            if user.role == Role.PATIENT and (own := patient_for_user(user)) is not None:
+                return own
+            raise ValidationError({"patient": ["Say which patient the appointment is for."]})
+        patient = Patient.objects.select_related("user").filter(pk=patient_id).first()
+        if patient is None:
+            raise NotFound("No such patient.")
+        return patient
+
+    def _act(self, service, request, body_serializer=None) -> Response:
+        appointment = self.get_object()  # someone else's appointment is a 404 before all else
+        values = {}
+        if body_serializer is not None:
+            body = body_serializer(data=request.data)
+            body.is_valid(raise_exception=True)
+            values = body.validated_data
+        changed = service(actor=request.user, appointment=appointment, request=request, **values)
+        return Response(AppointmentSerializer(changed).data)
+
+    @extend_schema(request=None, responses={200: AppointmentSerializer}, summary="pending → booked")
+    @action(detail=True, methods=["post"])
+    def confirm(self, request, pk=None):
+        return self._act(services.appointment_confirm, request)
+
+    @extend_schema(request=None, responses={200: AppointmentSerializer}, summary="booked → arrived")
+    @action(detail=True, methods=["post"], url_path="check-in")
+    def check_in(self, request, pk=None):
+        return self._act(services.appointment_check_in, request)
+
+    @extend_schema(
+        request=None, responses={200: AppointmentSerializer}, summary="arrived → fulfilled"
+    )
+    @action(detail=True, methods=["post"])
+    def complete(self, request, pk=None):
+        return self._act(services.appointment_complete, request)
+
+    @extend_schema(request=None, responses={200: AppointmentSerializer}, summary="booked → noshow")
+    @action(detail=True, methods=["post"], url_path="no-show")
+    def no_show(self, request, pk=None):
+        return self._act(services.appointment_no_show, request)
+
+    @extend_schema(request=CancelSerializer, responses={200: AppointmentSerializer})
+    @action(detail=True, methods=["post"])
+    def cancel(self, request, pk=None):
+        return self._act(services.appointment_cancel, request, CancelSerializer)
+
+    @extend_schema(
+        request=RescheduleSerializer,
+        responses={201: AppointmentSerializer},
+        summary="Move to a new start; the old appointment is cancelled and linked",
+    )
+    @action(detail=True, methods=["post"])
+    def reschedule(self, request, pk=None):
+        response = self._act(services.appointment_reschedule, request, RescheduleSerializer)
+        response.status_code = status.HTTP_201_CREATED
+        return response

@@ -1,0 +1,77 @@
+"""Demo appointments: past visits (fulfilled, no-show, cancelled) and upcoming ones (booked,
+pending, checked in, cancelled). Future ones go through the booking service; the history is
+recorded as it would be imported. Idempotent: does nothing once the clinic has appointments."""
+
+from datetime import timedelta
+
+from django.utils import timezone
+
+from appointments import services
+from appointments.models import Appointment, Status
+from core.exceptions import ServiceError
+from doctors.models import Doctor
+from doctors.selectors import doctor_free_slots
+from patients.models import Patient
+from users.models import User
+
+PAST_STATUSES = [Status.FULFILLED, Status.FULFILLED, Status.NOSHOW, Status.CANCELLED]
+
+
+def seed_appointments(admin: User, doctors: list[Doctor], patients: list[Patient]) -> int:
+    if Appointment.objects.exists():
+        return Appointment.objects.count()
+    now = timezone.now()
+    for index, patient in enumerate(patients):
+        doctor = patient.care_assignments.select_related("doctor__user").first().doctor
+        _record_past(
+            admin, doctor, patient, now - timedelta(days=7 + index), PAST_STATUSES[index % 4]
+        )
+    for index, patient in enumerate(patients):
+        doctor = patient.care_assignments.select_related("doctor__user").first().doctor
+        _book_upcoming(admin, doctor, patient, index)
+    # A request that waits for the doctor's confirmation.
+    confirming = next((doctor for doctor in doctors if doctor.requires_confirmation), None)
+    if confirming is not None:
+        _book_upcoming(admin, confirming, patients[1], 1)
+    return Appointment.objects.count()
+
+
+def _record_past(admin, doctor, patient, start, status) -> None:
+    start = start.replace(minute=0, second=0, microsecond=0)
+    end = start + timedelta(minutes=doctor.default_visit_minutes)
+    Appointment.objects.create(
+        doctor=doctor,
+        patient=patient,
+        start=start,
+        end=end,
+        held_start=start,
+        held_end=end,
+        status=status,
+        reason="Follow-up visit",
+        booked_by=admin,
+        cancelled_by=admin if status == Status.CANCELLED else None,
+        cancelled_at=start - timedelta(days=1) if status == Status.CANCELLED else None,
+        cancellation_reason="Patient asked to cancel" if status == Status.CANCELLED else "",
+    )
+
+
+def _book_upcoming(admin, doctor, patient, index) -> None:
+    now = timezone.now()
+    first_day = (now + timedelta(days=1 + index % 5)).date()
+    free = doctor_free_slots(
+        doctor=doctor, first_day=first_day, last_day=first_day + timedelta(days=14), now=now
+    )
+    if not free:
+        return
+    slot = free[(index * 3) % len(free)]
+    actor = patient.user if index % 4 else admin
+    try:
+        appointment = services.appointment_book(
+            actor=actor, doctor=doctor, patient=patient, start=slot.start, reason="Consultation"
+        )
+    except ServiceError:
+        return
+    if index % 7 == 3 and appointment.status == Status.BOOKED:
+        services.appointment_cancel(actor=admin, appointment=appointment, reason="Doctor away")
+    elif index % 7 == 5 and appointment.status == Status.BOOKED:
+        services.appointment_check_in(actor=admin, appointment=appointment)

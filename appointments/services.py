@@ -1,0 +1,349 @@
+"""Every write to appointments: booking, the status actions, rescheduling and series.
+
+On PostgreSQL, exclusion constraints make double booking impossible (a clash raises and becomes a
+409); on SQLite every transaction takes the write lock when it begins (IMMEDIATE), so the checks
+below run one booking at a time."""
+
+import zoneinfo
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.http import HttpRequest
+from django.utils import timezone
+
+from appointments.models import HOLDING, Appointment, Status
+from appointments.status import check_transition
+from core.audit import audit_record
+from core.exceptions import Conflict, NotAllowed, NotFound, ValidationFailed
+from core.models import AuditAction
+from doctors.models import Doctor
+from doctors.selectors import doctor_free_slots, rules_for
+from patients.access import doctor_access_sync, doctor_is_linked
+from patients.models import Patient
+from users.models import Role, User
+from users.services import role_of
+
+STAFF_ROLES = (Role.STAFF, Role.ADMIN)
+SLOT_TAKEN = "This time is no longer free with this doctor."
+PATIENT_BUSY = "The patient already has an appointment at this time."
+
+
+@dataclass(frozen=True)
+class Booking:
+    """What a booking needs, checked: who, when, how long, and on whose authority."""
+
+    doctor: Doctor
+    patient: Patient
+    start: datetime
+    end: datetime
+    status: str
+    off_grid_reason: str = ""
+
+
+def _fail(code: str, message: str, field: str = "start") -> ValidationFailed:
+    return ValidationFailed(message, code=code, fields={field: [message]})
+
+
+def _audit(actor: User, action: str, appointment: Appointment, request=None, **detail) -> None:
+    audit_record(
+        actor=actor,
+        action=action,
+        resource_type="appointment",
+        resource_id=appointment.pk,
+        patient=appointment.patient.user,
+        request=request,
+        detail=detail or None,
+    )
+
+
+def _check_parties(actor: User, doctor: Doctor, patient: Patient) -> None:
+    """A patient books for themself, a doctor for their own patients, staff for anyone.
+    Someone else's patient is answered as if it did not exist."""
+    role = role_of(actor)
+    if role in STAFF_ROLES:
+        return
+    if role == Role.PATIENT and patient.user_id == actor.pk:
+        return
+    if role == Role.DOCTOR and doctor.user_id == actor.pk:
+        if doctor_is_linked(doctor=doctor, patient=patient):
+            return
+        raise NotFound("No such patient.")
+    if role == Role.DOCTOR:
+        raise NotAllowed("Doctors book in their own schedule.")
+    raise NotFound("No such patient.")
+
+
+def _check_time(doctor: Doctor, start: datetime, now: datetime) -> None:
+    rules = rules_for(doctor)
+    if start <= now:
+        raise _fail("in_the_past", "This time is in the past.")
+    if start < now + rules.min_notice:
+        minutes = doctor.min_booking_notice_minutes
+        raise _fail(
+            "inside_notice", f"This doctor takes bookings at least {minutes} minutes ahead."
+        )
+    if start >= now + rules.horizon:
+        days = doctor.booking_horizon_days
+        raise _fail("beyond_horizon", f"This doctor takes bookings up to {days} days ahead.")
+
+
+def booking_plan(
+    *,
+    actor: User,
+    doctor: Doctor,
+    patient: Patient,
+    start: datetime,
+    off_grid_reason: str = "",
+    duration_minutes: int | None = None,
+    now: datetime | None = None,
+    returning: bool = False,
+) -> Booking:
+    """Check every booking rule and say what would be booked. Reads only; the caller writes
+    inside the transaction that holds the lock."""
+    now = now or timezone.now()
+    _check_parties(actor, doctor, patient)
+    if not doctor.user.is_active:
+        raise _fail("doctor_inactive", "This doctor is not taking appointments.", "doctor")
+    is_staff = role_of(actor) in STAFF_ROLES
+    off_grid_reason = off_grid_reason.strip()
+    if off_grid_reason and not is_staff:
+        raise NotAllowed("Only clinic staff book outside the published slots.")
+    if timezone.is_naive(start):
+        raise _fail("naive_datetime", "Give the start with its UTC offset.")
+    if (
+        not is_staff
+        and not doctor.accepting_new_patients
+        and not returning
+        and not doctor_is_linked(doctor=doctor, patient=patient)
+    ):
+        raise _fail(
+            "not_accepting_new_patients", "This doctor is not taking new patients.", "doctor"
+        )
+
+    if off_grid_reason:
+        if start <= now:
+            raise _fail("in_the_past", "This time is in the past.")
+        minutes = duration_minutes or doctor.default_visit_minutes
+        end = start + timedelta(minutes=minutes)
+    else:
+        _check_time(doctor, start, now)
+        local_day = start.astimezone(zoneinfo.ZoneInfo(doctor.timezone)).date()
+        grid = doctor_free_slots(
+            doctor=doctor, first_day=local_day, last_day=local_day, now=now, include_busy=False
+        )
+        slot = next((slot for slot in grid if slot.start == start), None)
+        if slot is None:
+            raise _fail("off_grid", "The doctor has no slot starting at this time.")
+        free = doctor_free_slots(doctor=doctor, first_day=local_day, last_day=local_day, now=now)
+        if slot not in free:
+            raise Conflict(SLOT_TAKEN, code="slot_taken")
+        end = slot.end
+
+    pending = doctor.requires_confirmation and role_of(actor) == Role.PATIENT
+    return Booking(
+        doctor=doctor,
+        patient=patient,
+        start=start,
+        end=end,
+        status=Status.PENDING if pending else Status.BOOKED,
+        off_grid_reason=off_grid_reason,
+    )
+
+
+def _held_span(doctor: Doctor, start: datetime, end: datetime) -> tuple[datetime, datetime]:
+    return (
+        start - timedelta(minutes=doctor.buffer_before_minutes),
+        end + timedelta(minutes=doctor.buffer_after_minutes),
+    )
+
+
+def _insert(plan: Booking, *, actor: User, reason: str, **extra) -> Appointment:
+    """Insert a checked booking. Call inside a transaction."""
+    held_start, held_end = _held_span(plan.doctor, plan.start, plan.end)
+    holding = Appointment.objects.filter(status__in=HOLDING)
+    if holding.filter(
+        doctor=plan.doctor, held_start__lt=held_end, held_end__gt=held_start
+    ).exists():
+        raise Conflict(SLOT_TAKEN, code="slot_taken")
+    if holding.filter(patient=plan.patient, start__lt=plan.end, end__gt=plan.start).exists():
+        raise Conflict(PATIENT_BUSY, code="patient_busy")
+    try:
+        with transaction.atomic():  # a savepoint: a clash leaves the outer transaction usable
+            appointment = Appointment.objects.create(
+                doctor=plan.doctor,
+                patient=plan.patient,
+                start=plan.start,
+                end=plan.end,
+                held_start=held_start,
+                held_end=held_end,
+                status=plan.status,
+                reason=reason.strip(),
+                booked_by=actor,
+                off_grid_reason=plan.off_grid_reason,
+                **extra,
+            )
+    except IntegrityError as exc:
+        raise _clash(exc) from exc
+    doctor_access_sync(doctor=plan.doctor, patient=plan.patient)
+    return appointment
+
+
+def _clash(exc: IntegrityError) -> Conflict:
+    if "appointments_no_patient_overlap" in str(exc):
+        return Conflict(PATIENT_BUSY, code="patient_busy")
+    if "appointments_no_doctor_overlap" in str(exc):
+        return Conflict(SLOT_TAKEN, code="slot_taken")
+    raise exc
+
+
+def appointment_book(
+    *,
+    actor: User,
+    doctor: Doctor,
+    patient: Patient,
+    start: datetime,
+    reason: str = "",
+    off_grid_reason: str = "",
+    duration_minutes: int | None = None,
+    request: HttpRequest | None = None,
+) -> Appointment:
+    with transaction.atomic():
+        plan = booking_plan(
+            actor=actor,
+            doctor=doctor,
+            patient=patient,
+            start=start,
+            off_grid_reason=off_grid_reason,
+            duration_minutes=duration_minutes,
+        )
+        appointment = _insert(plan, actor=actor, reason=reason)
+        _audit(actor, AuditAction.CREATE, appointment, request, status=appointment.status)
+    return appointment
+
+
+# --- status actions --------------------------------------------------------------------------
+
+
+def _is_own_doctor(actor: User, appointment: Appointment) -> bool:
+    return role_of(actor) == Role.DOCTOR and appointment.doctor.user_id == actor.pk
+
+
+def _require(allowed: bool, message: str) -> None:
+    if not allowed:
+        raise NotAllowed(message)
+
+
+def _move(
+    appointment: Appointment, target: str, *, actor: User, request=None, **fields
+) -> Appointment:
+    with transaction.atomic():
+        current = Appointment.objects.select_for_update().get(pk=appointment.pk)
+        check_transition(current.status, target)
+        appointment.status = target
+        for name, value in fields.items():
+            setattr(appointment, name, value)
+        appointment.save(update_fields=["status", "updated_at", *fields])
+        _audit(actor, AuditAction.UPDATE, appointment, request, status=target)
+        if target in (Status.CANCELLED, Status.NOSHOW):
+            doctor_access_sync(doctor=appointment.doctor, patient=appointment.patient)
+    return appointment
+
+
+def appointment_confirm(*, actor: User, appointment: Appointment, request=None) -> Appointment:
+    staff = role_of(actor) in STAFF_ROLES
+    _require(staff or _is_own_doctor(actor, appointment), "The doctor or staff confirm.")
+    return _move(appointment, Status.BOOKED, actor=actor, request=request)
+
+
+def appointment_check_in(*, actor: User, appointment: Appointment, request=None) -> Appointment:
+    staff = role_of(actor) in STAFF_ROLES
+    _require(staff or _is_own_doctor(actor, appointment), "The doctor or staff check in.")
+    return _move(appointment, Status.ARRIVED, actor=actor, request=request)
+
+
+def appointment_complete(*, actor: User, appointment: Appointment, request=None) -> Appointment:
+    _require(_is_own_doctor(actor, appointment), "Only the doctor completes a visit.")
+    return _move(appointment, Status.FULFILLED, actor=actor, request=request)
+
+
+def appointment_no_show(*, actor: User, appointment: Appointment, request=None) -> Appointment:
+    staff = role_of(actor) in STAFF_ROLES
+    _require(staff or _is_own_doctor(actor, appointment), "The doctor or staff record no-shows.")
+    if timezone.now() < appointment.start:
+        raise Conflict("A no-show can be recorded only after the start.", code="too_early")
+    return _move(appointment, Status.NOSHOW, actor=actor, request=request)
+
+
+def cancellation_notice() -> timedelta:
+    return timedelta(hours=settings.APPOINTMENT_CANCELLATION_NOTICE_HOURS)
+
+
+def _check_patient_notice(actor: User, appointment: Appointment, what: str) -> None:
+    if role_of(actor) != Role.PATIENT:
+        return
+    if appointment.start - timezone.now() < cancellation_notice():
+        hours = settings.APPOINTMENT_CANCELLATION_NOTICE_HOURS
+        raise Conflict(
+            f"Appointments can be {what} online up to {hours} hours before the start. "
+            "Please call the clinic.",
+            code="inside_cancellation_notice",
+        )
+
+
+def appointment_cancel(
+    *, actor: User, appointment: Appointment, reason: str, request=None
+) -> Appointment:
+    """Patients cancel outside the cancellation notice; doctors and staff at any time."""
+    reason = reason.strip()
+    if not reason:
+        raise _fail("reason_required", "Say why the appointment is cancelled.", "reason")
+    _check_patient_notice(actor, appointment, "cancelled")
+    return _move(
+        appointment,
+        Status.CANCELLED,
+        actor=actor,
+        request=request,
+        cancelled_by=actor,
+        cancelled_at=timezone.now(),
+        cancellation_reason=reason[:500],
+    )
+
+
+def appointment_reschedule(
+    *, actor: User, appointment: Appointment, start: datetime, request=None
+) -> Appointment:
+    """Book the new time and cancel the old one in one transaction, linked by rescheduled_from.
+    The old time is released first, so a move into it works; if the new time is taken, nothing
+    changes."""
+    _check_patient_notice(actor, appointment, "moved")
+    with transaction.atomic():
+        old = Appointment.objects.select_for_update().get(pk=appointment.pk)
+        if old.status not in (Status.PENDING, Status.BOOKED):
+            raise Conflict(
+                "Only pending or booked appointments can be rescheduled.",
+                code="invalid_transition",
+            )
+        old.status = Status.CANCELLED
+        old.cancelled_by = actor
+        old.cancelled_at = timezone.now()
+        old.cancellation_reason = "Rescheduled"
+        old.save(
+            update_fields=[
+                "status", "cancelled_by", "cancelled_at", "cancellation_reason", "updated_at"
+            ]
+        )  # fmt: skip
+        plan = booking_plan(
+            actor=actor, doctor=old.doctor, patient=old.patient, start=start,
+            off_grid_reason=old.off_grid_reason if role_of(actor) in STAFF_ROLES else "",
+            duration_minutes=int((old.end - old.start).total_seconds() // 60),
+            returning=True,
+        )  # fmt: skip
+        new = _insert(plan, actor=actor, reason=old.reason, rescheduled_from=old, series=old.series)
+        _audit(
+            actor, AuditAction.UPDATE, old, request, status=Status.CANCELLED, moved_to=str(new.pk)
+        )
+        _audit(actor, AuditAction.CREATE, new, request, rescheduled_from=str(old.pk))
+    appointment.refresh_from_db()
+    return new

@@ -1,0 +1,85 @@
+"""Thirty-two people try to book one slot at the same moment, each on its own connection."""
+
+import threading
+from datetime import UTC, datetime, time
+
+import pytest
+import time_machine
+from django.db import IntegrityError, connection, connections, transaction
+
+from appointments.models import Appointment
+from doctors.tests.factories import make_doctor
+from patients.tests.factories import make_patient
+from users.tests.utils import client_for
+
+NOW = datetime(2026, 6, 1, 6, 0, tzinfo=UTC)
+SLOT = datetime(2026, 6, 2, 7, 0, tzinfo=UTC)
+CONTENDERS = 32
+
+
+def race(doctor, clients) -> list[int]:
+    barrier = threading.Barrier(len(clients))
+    statuses: list[int] = []
+    lock = threading.Lock()
+
+    def attempt(client):
+        try:
+            barrier.wait()
+            response = client.post(
+                "/api/v1/appointments/",
+                {"doctor": str(doctor.pk), "start": SLOT.isoformat()},
+                format="json",
+            )
+            with lock:
+                statuses.append(response.status_code)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=attempt, args=(client,)) for client in clients]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+    return statuses
+
+
+@pytest.mark.django_db(transaction=True)
+def test_32_concurrent_bookings_of_one_slot_make_exactly_one():
+    """Runs on the database of the pass: SQLite (write lock first), then PostgreSQL in CI
+    (exclusion constraint)."""
+    with time_machine.travel(NOW, tick=False):
+        doctor = make_doctor(weekly={1: (time(9), time(12))})
+        clients = [client_for(make_patient().user) for _ in range(CONTENDERS)]
+        statuses = race(doctor, clients)
+    assert len(statuses) == CONTENDERS
+    assert statuses.count(201) == 1, statuses
+    assert statuses.count(409) == CONTENDERS - 1, statuses
+    assert Appointment.objects.filter(doctor=doctor).count() == 1
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db
+def test_postgres_exclusion_constraints_refuse_overlaps_even_without_the_service():
+    assert connection.vendor == "postgresql"
+    doctor = make_doctor()
+    first, second = make_patient(), make_patient()
+    base = {"doctor": doctor, "status": "booked", "booked_by": doctor.user}
+
+    def insert(patient, start_minute, end_minute, **extra):
+        start = SLOT.replace(minute=start_minute)
+        end = SLOT.replace(hour=SLOT.hour + end_minute // 60, minute=end_minute % 60)
+        with transaction.atomic():
+            return Appointment.objects.create(
+                patient=patient, start=start, end=end, held_start=start, held_end=end,
+                **{**base, **extra},
+            )  # fmt: skip
+
+    insert(first, 0, 30)
+    with pytest.raises(IntegrityError, match="appointments_no_doctor_overlap"):
+        insert(second, 15, 45)
+    insert(second, 30, 60)  # touching is fine
+    other_doctor = make_doctor()
+    with pytest.raises(IntegrityError, match="appointments_no_patient_overlap"):
+        insert(first, 10, 40, doctor=other_doctor, booked_by=other_doctor.user)
+    insert(first, 15, 45, doctor=other_doctor, booked_by=other_doctor.user, status="cancelled",
+           cancelled_at=SLOT)  # fmt: skip

@@ -1,0 +1,156 @@
+"""Every action: its allowed move, the moves it refuses, and the roles it refuses."""
+
+from datetime import timedelta
+
+import pytest
+
+from appointments import services
+from appointments.models import Appointment, Status
+from appointments.tests.conftest import TUESDAY_9
+from core.testing import assert_error
+from doctors.tests.factories import make_doctor
+from users.models import Role
+from users.tests.factories import UserFactory
+from users.tests.utils import client_for
+
+pytestmark = pytest.mark.django_db
+
+URL = "/api/v1/appointments/{}/{}/"
+
+
+@pytest.fixture
+def appointment(clinic_doctor, patient) -> Appointment:
+    return services.appointment_book(
+        actor=patient, doctor=clinic_doctor, patient=patient.patient_profile, start=TUESDAY_9
+    )
+
+
+def force(appointment: Appointment, status: str) -> Appointment:
+    Appointment.objects.filter(pk=appointment.pk).update(
+        status=status, cancelled_at=appointment.start if status == Status.CANCELLED else None
+    )
+    appointment.refresh_from_db()
+    return appointment
+
+
+def post(user, appointment, action, body=None):
+    return client_for(user).post(URL.format(appointment.pk, action), body or {}, format="json")
+
+
+# action, who may, start status, end status
+MOVES = [
+    ("confirm", "doctor", Status.PENDING, Status.BOOKED),
+    ("confirm", "staff", Status.PENDING, Status.BOOKED),
+    ("check-in", "doctor", Status.BOOKED, Status.ARRIVED),
+    ("check-in", "staff", Status.BOOKED, Status.ARRIVED),
+    ("complete", "doctor", Status.ARRIVED, Status.FULFILLED),
+    ("cancel", "patient", Status.BOOKED, Status.CANCELLED),
+    ("cancel", "patient", Status.PENDING, Status.CANCELLED),
+    ("cancel", "doctor", Status.BOOKED, Status.CANCELLED),
+    ("cancel", "staff", Status.BOOKED, Status.CANCELLED),
+]
+
+
+def actor_for(who, appointment):
+    return {
+        "doctor": appointment.doctor.user,
+        "patient": appointment.patient.user,
+        "staff": UserFactory(role=Role.STAFF),
+    }[who]
+
+
+@pytest.mark.parametrize(("action", "who", "before", "after"), MOVES)
+def test_allowed_moves(appointment, action, who, before, after):
+    force(appointment, before)
+    response = post(actor_for(who, appointment), appointment, action, {"reason": "Feeling better"})
+    assert response.status_code == 200, response.content
+    assert response.json()["status"] == after
+    appointment.refresh_from_db()
+    assert appointment.status == after
+
+
+@pytest.mark.parametrize("action", ["confirm", "check-in", "complete", "cancel"])
+@pytest.mark.parametrize("before", list(Status))
+def test_every_other_move_is_refused_with_409(appointment, action, before):
+    allowed = {(a, b) for a, _, b, _ in MOVES}
+    if (action, before) in allowed:
+        return
+    force(appointment, before)
+    actor = appointment.doctor.user
+    response = post(actor, appointment, action, {"reason": "x"})
+    assert_error(response, 409, "invalid_transition")
+    appointment.refresh_from_db()
+    assert appointment.status == before
+
+
+@pytest.mark.parametrize(
+    ("action", "before", "refused"),
+    [
+        ("confirm", Status.PENDING, ["patient"]),
+        ("check-in", Status.BOOKED, ["patient"]),
+        ("complete", Status.ARRIVED, ["patient", "staff"]),
+        ("no-show", Status.BOOKED, ["patient"]),
+    ],
+)
+def test_refused_roles_get_403(appointment, frozen, action, before, refused):
+    force(appointment, before)
+    frozen.move_to(appointment.start + timedelta(minutes=20))
+    for who in refused:
+        assert_error(post(actor_for(who, appointment), appointment, action), 403)
+    appointment.refresh_from_db()
+    assert appointment.status == before
+
+
+@pytest.mark.parametrize("action", ["confirm", "check-in", "complete", "no-show", "cancel"])
+def test_other_people_s_appointments_answer_404(appointment, action):
+    for stranger in (UserFactory(role=Role.PATIENT), make_doctor().user):
+        assert_error(post(stranger, appointment, action, {"reason": "x"}), 404)
+    assert_error(
+        post(
+            appointment.patient.user,
+            appointment.__class__(pk="00000000-0000-0000-0000-000000000000"),
+            action,
+        ),
+        404,
+    )
+
+
+def test_no_show_only_after_the_start(appointment, frozen):
+    assert_error(post(appointment.doctor.user, appointment, "no-show"), 409, "too_early")
+    frozen.move_to(appointment.start + timedelta(minutes=16))
+    response = post(UserFactory(role=Role.STAFF), appointment, "no-show")
+    assert response.json()["status"] == "noshow"
+
+
+def test_patient_cancels_only_outside_the_cancellation_notice(appointment, frozen):
+    frozen.move_to(appointment.start - timedelta(hours=23))
+    response = post(appointment.patient.user, appointment, "cancel", {"reason": "Away"})
+    assert_error(response, 409, "inside_cancellation_notice")
+    assert (
+        post(appointment.doctor.user, appointment, "cancel", {"reason": "Doctor ill"}).status_code
+        == 200
+    )
+
+
+def test_cancel_needs_a_reason_and_frees_the_slot(appointment, other_patient):
+    assert (
+        "reason"
+        in assert_error(post(appointment.patient.user, appointment, "cancel", {}), 400)["fields"]
+    )
+    assert_error(post(appointment.patient.user, appointment, "cancel", {"reason": "   "}), 400)
+    response = post(appointment.patient.user, appointment, "cancel", {"reason": "Feeling better"})
+    body = response.json()
+    assert body["cancellation_reason"] == "Feeling better" and body["cancelled_at"]
+    again = services.appointment_book(
+        actor=other_patient, doctor=appointment.doctor, patient=other_patient.patient_profile,
+        start=TUESDAY_9,
+    )  # fmt: skip
+    assert again.status == Status.BOOKED
+
+
+def test_cancelling_the_only_appointment_removes_the_doctor_s_access(appointment):
+    doctor_client = client_for(appointment.doctor.user)
+    record = f"/api/v1/patients/{appointment.patient.pk}/"
+    assert doctor_client.get(record).status_code == 200
+    post(appointment.patient.user, appointment, "cancel", {"reason": "Not needed"})
+    assert_error(doctor_client.get(record), 404)
