@@ -37,7 +37,7 @@ def _event(
         patient=patient,
         ip=client_ip(request),
         user_agent=user_agent,
-        request_id=request_id_var.get(),
+        request_id=request_id_var.get()[:64],
         detail=detail or {},
     )
 

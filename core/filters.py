@@ -1,7 +1,26 @@
+from datetime import UTC
+
 import django_filters
 from django import forms
 
 from core.models import AuditAction, AuditEvent
+
+
+class SafeIsoDateTimeField(django_filters.fields.IsoDateTimeField):
+    """An ISO datetime that must land inside the calendar once moved to UTC."""
+
+    def to_python(self, value):
+        parsed = super().to_python(value)
+        if parsed is None:
+            return None
+        try:
+            return parsed.astimezone(UTC)
+        except (OverflowError, ValueError):
+            raise forms.ValidationError("This date is out of range.", code="out_of_range") from None
+
+
+class SafeIsoDateTimeFilter(django_filters.IsoDateTimeFilter):
+    field_class = SafeIsoDateTimeField
 
 
 class AuditEventFilter(django_filters.FilterSet):
@@ -10,8 +29,8 @@ class AuditEventFilter(django_filters.FilterSet):
     action = django_filters.MultipleChoiceFilter(choices=AuditAction.choices)
     resource_type = django_filters.CharFilter()
     resource_id = django_filters.CharFilter()
-    at_after = django_filters.IsoDateTimeFilter(field_name="at", lookup_expr="gte")
-    at_before = django_filters.IsoDateTimeFilter(field_name="at", lookup_expr="lt")
+    at_after = SafeIsoDateTimeFilter(field_name="at", lookup_expr="gte")
+    at_before = SafeIsoDateTimeFilter(field_name="at", lookup_expr="lt")
     date_from = django_filters.DateFilter(field_name="at", lookup_expr="date__gte")
     date_to = django_filters.DateFilter(field_name="at", lookup_expr="date__lte")
 

@@ -9,6 +9,8 @@ request_id_var: ContextVar[str] = ContextVar("request_id", default="")
 user_id_var: ContextVar[str] = ContextVar("user_id", default="")
 
 _STANDARD_ATTRS = set(vars(logging.makeLogRecord({}))) | {"message", "asctime"}
+# Django attaches the request (with its query string) and the response to error records.
+_NEVER_LOGGED = {"request", "response"}
 
 
 class RequestContextFilter(logging.Filter):
@@ -27,7 +29,7 @@ class JsonFormatter(logging.Formatter):
             "message": record.getMessage(),
         }
         for key, value in vars(record).items():
-            if key not in _STANDARD_ATTRS and not key.startswith("_"):
+            if key not in _STANDARD_ATTRS and key not in _NEVER_LOGGED and not key.startswith("_"):
                 payload[key] = value
         if record.exc_info:
             payload["exc"] = self.formatException(record.exc_info)

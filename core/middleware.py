@@ -11,7 +11,8 @@ from core.logging import request_id_var, user_id_var
 
 access_logger = logging.getLogger("core.access")
 
-_SAFE_REQUEST_ID = re.compile(r"^[A-Za-z0-9._:-]{1,128}$")
+_SAFE_REQUEST_ID = re.compile(r"^[A-Za-z0-9._:-]{1,64}$")
+_REGEX_GROUP = re.compile(r"\(\?P<(\w+)>[^)]*\)")
 
 
 class RequestContextMiddleware:
@@ -39,7 +40,7 @@ class RequestContextMiddleware:
                 "request",
                 extra={
                     "method": request.method,
-                    "path": request.path,
+                    "path": _loggable_path(request),
                     "status": response.status_code,
                     "duration_ms": round((time.perf_counter() - started) * 1000, 1),
                 },
@@ -48,6 +49,16 @@ class RequestContextMiddleware:
         finally:
             request_id_var.reset(id_token)
             user_id_var.reset(user_token)
+
+
+def _loggable_path(request: HttpRequest) -> str:
+    """The URL pattern when one matched (so that tokens in paths, such as a password reset
+    link's, never reach the log), else the path cut short."""
+    match = getattr(request, "resolver_match", None)
+    if match is not None and match.route:
+        route = _REGEX_GROUP.sub(r"<\1>", match.route)
+        return "/" + route.replace("^", "").replace("$", "")
+    return request.path[:200]
 
 
 class RequestBodyLimitMiddleware:

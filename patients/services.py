@@ -56,9 +56,11 @@ def patient_register(
     phone: str = "",
     timezone: str = "UTC",
     profile: dict[str, Any] | None = None,
+    role: str = Role.PATIENT,
     request: HttpRequest | None = None,
 ) -> Patient:
-    """A new patient account with its patient record: self-registration (no actor) or staff."""
+    """A new patient account with its patient record: self-registration (no actor) or staff.
+    `role` is what the caller asked for; the users service refuses anything but a patient."""
     if actor is not None and role_of(actor) not in STAFF_ROLES:
         raise NotAllowed("Only clinic staff register patients.")
     patient = Patient(**_profile_fields(profile or {}))
@@ -67,10 +69,11 @@ def patient_register(
             actor=actor,
             email=email,
             full_name=full_name,
-            role=Role.PATIENT,
+            role=role,
             password=password,
             phone=phone,
             timezone=timezone,
+            with_patient_record=True,
             request=request,
         )
         patient.user = user

@@ -1,12 +1,15 @@
 """Lockout after repeated failed logins, with django-axes, answered in the portal's own way."""
 
+import math
 from typing import Any
 
 from axes.helpers import get_cool_off
+from axes.models import AccessAttempt
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
-from rest_framework.exceptions import Throttled
+from django.utils import timezone
+from rest_framework.exceptions import APIException
 
 from core.errors import error_json_response
 
@@ -19,32 +22,43 @@ def username_from_credentials(request: HttpRequest, credentials: dict[str, Any] 
     value = credentials.get("email") or credentials.get("username")
     if value is None and request is not None and request.method == "POST":
         value = request.POST.get("username") or request.POST.get("email")
-    return str(value or "").strip().lower()
+    return str(value or "").strip().lower()[:254]  # fits axes' column however long the input
 
 
-def cool_off_seconds(request: HttpRequest | None = None) -> int:
+def cool_off_seconds(request: HttpRequest | None = None, username: str = "") -> int:
+    """Seconds until the account may try again: from its last recorded failure."""
     cool_off = get_cool_off(request) or settings.AXES_COOLOFF_TIME
-    return int(cool_off.total_seconds())
+    last = (
+        AccessAttempt.objects.filter(username=username).order_by("-attempt_time").first()
+        if username
+        else None
+    )
+    if last is None:
+        return int(cool_off.total_seconds())
+    remaining = last.attempt_time + cool_off - timezone.now()
+    return max(1, math.ceil(remaining.total_seconds()))
 
 
 def locked_message(seconds: int) -> str:
-    return LOCKED_MESSAGE.format(minutes=max(1, round(seconds / 60)))
+    return LOCKED_MESSAGE.format(minutes=max(1, math.ceil(seconds / 60)))
 
 
-class AccountLocked(Throttled):
-    """429 for the API, with Retry-After from the cool-off."""
+class AccountLocked(APIException):
+    """429 for the API; DRF's handler turns `wait` into Retry-After."""
 
+    status_code = 429
     default_code = "account_locked"
 
     def __init__(self, seconds: int) -> None:
-        super().__init__(wait=seconds, detail=locked_message(seconds), code="account_locked")
+        super().__init__(detail=locked_message(seconds), code="account_locked")
+        self.wait = seconds
 
 
 def lockout_response(
     request: HttpRequest, original_response: HttpResponse | None, credentials: Any = None
 ) -> HttpResponse:
     """AXES_LOCKOUT_CALLABLE: the answer of the session login page and the admin."""
-    seconds = cool_off_seconds(request)
+    seconds = cool_off_seconds(request, username_from_credentials(request, credentials))
     if request.path.startswith("/api/"):
         response = error_json_response(429, "account_locked", locked_message(seconds))
     else:

@@ -56,4 +56,4 @@ def audit_lockout(sender, request, username=None, **kwargs) -> None:
     if isinstance(request, Request):
         # The API's request wrapper hides the lockout flag from axes' middleware, so the API
         # answers here, in its own error shape (axes documents this hook for DRF).
-        raise AccountLocked(cool_off_seconds(request))
+        raise AccountLocked(cool_off_seconds(request, username or ""))

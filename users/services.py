@@ -1,5 +1,6 @@
 """Every write to users goes through here: the API, the pages, the admin and seed_demo alike."""
 
+import logging
 from typing import Any
 
 from django.conf import settings
@@ -17,12 +18,14 @@ from rest_framework_simplejwt.exceptions import TokenError
 from rest_framework_simplejwt.settings import api_settings as jwt_settings
 from rest_framework_simplejwt.token_blacklist.models import BlacklistedToken, OutstandingToken
 from rest_framework_simplejwt.tokens import RefreshToken
-from rest_framework_simplejwt.utils import datetime_from_epoch
+from rest_framework_simplejwt.utils import datetime_from_epoch, get_md5_hash_password
 
 from core.audit import audit_record
 from core.exceptions import NotAllowed, ValidationFailed
 from core.models import AuditAction
 from users.models import Role, StaffProfile, User
+
+logger = logging.getLogger(__name__)
 
 # role -> (may use the admin site, superuser)
 ROLE_FLAGS: dict[str, tuple[bool, bool]] = {
@@ -98,8 +101,15 @@ def user_build(
     phone: str = "",
     timezone: str = "UTC",
     email_verified: bool = False,
+    with_patient_record: bool = False,
 ) -> User:
-    """Check every rule of a new account and return it unsaved; forms use it to show errors."""
+    """Check every rule of a new account and return it unsaved; forms use it to show errors.
+
+    Patient accounts are made only together with their patient record, by the patients app,
+    which says so with `with_patient_record`."""
+    if role == Role.PATIENT and not with_patient_record:
+        message = "Register patients at /api/v1/patients/ so that they get a patient record."
+        raise ValidationFailed(message, code="patient_needs_record", fields={"role": [message]})
     actor_role = role_of(actor)
     if actor_role is None:
         if role != Role.PATIENT:
@@ -137,6 +147,7 @@ def user_create(
     phone: str = "",
     timezone: str = "UTC",
     email_verified: bool = False,
+    with_patient_record: bool = False,
     request: HttpRequest | None = None,
 ) -> User:
     """Create an account. Without a password the user gets an e-mail to choose one."""
@@ -149,6 +160,7 @@ def user_create(
         phone=phone,
         timezone=timezone,
         email_verified=email_verified,
+        with_patient_record=with_patient_record,
     )
     try:
         with transaction.atomic():
@@ -268,6 +280,15 @@ def _password_link(user: User) -> str:
 
 
 def _send_password_link(user: User, *, invitation: bool = False) -> None:
+    """Runs after commit. A mail server that is down is logged, never shown to the caller,
+    so the answer does not tell whether the account exists."""
+    try:
+        _mail_password_link(user, invitation=invitation)
+    except Exception:
+        logger.exception("password link e-mail failed", extra={"user_id": str(user.pk)})
+
+
+def _mail_password_link(user: User, *, invitation: bool) -> None:
     link = _password_link(user)
     if invitation:
         subject = "Your clinic portal account"
@@ -296,7 +317,7 @@ def password_reset_request(*, email: str, request=None) -> None:
         request=request,
     )
     if user is not None:
-        _send_password_link(user)
+        transaction.on_commit(lambda: _send_password_link(user))
 
 
 def password_reset_confirm(*, uid: str, token: str, new_password: str, request=None) -> User:
@@ -330,6 +351,8 @@ def staff_profile_update(
 ) -> StaffProfile:
     if role_of(actor) != Role.ADMIN:
         raise NotAllowed("Only administrators manage staff profiles.")
+    if not data:
+        return profile
     for field, value in data.items():
         setattr(profile, field, value)
     try:
@@ -382,12 +405,18 @@ def token_refresh(*, refresh: str) -> dict[str, str]:
     """Rotate: the refresh token is spent (blacklisted) and a new pair issued.
 
     Spending is a unique insert, so two clients racing with one token get one new pair between
-    them, and the user is read once (the library's own rotation reads it three times)."""
+    them. A token minted before the password last changed, by any door, is refused."""
     token = RefreshToken(refresh)  # checks signature, expiry and the blacklist
-    user = User.objects.filter(pk=token.get(jwt_settings.USER_ID_CLAIM), is_active=True).first()
-    if user is None:
-        raise TokenError("No active account found for the given token.")
     with transaction.atomic():
+        user = (
+            User.objects.select_for_update()
+            .filter(pk=token.get(jwt_settings.USER_ID_CLAIM), is_active=True)
+            .first()
+        )
+        if user is None:
+            raise TokenError("No active account found for the given token.")
+        if token.get(jwt_settings.REVOKE_TOKEN_CLAIM) != get_md5_hash_password(user.password):
+            raise TokenError("The password has changed since this token was issued.")
         outstanding, _ = OutstandingToken.objects.get_or_create(
             jti=token[jwt_settings.JTI_CLAIM],
             defaults={

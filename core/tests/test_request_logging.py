@@ -54,6 +54,15 @@ def test_one_json_line_per_request_with_id_user_status_duration(
     assert "secret=1" not in joined
 
 
+@pytest.mark.django_db
+def test_paths_are_logged_as_routes_so_tokens_in_urls_stay_out(client, access_lines):
+    client.get("/accounts/reset/MTIz/abc-secret-token/")
+    client.get("/api/v1/users/00000000-0000-0000-0000-000000000000/")
+    paths = [json.loads(line)["path"] for line in access_lines]
+    assert paths == ["/accounts/reset/<str:uidb64>/<str:token>/", "/api/v1/users/<pk>/"]
+    assert "abc-secret-token" not in "\n".join(access_lines)
+
+
 def test_a_bad_request_id_is_replaced(client):
     response = client.get("/health/live", HTTP_X_REQUEST_ID="bad id\nwith newline")
     assert response["X-Request-ID"] != "bad id\nwith newline"

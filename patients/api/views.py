@@ -39,9 +39,9 @@ class RegisterView(AuthThrottleMixin, APIView):
     def post(self, request):
         serializer = PatientRegisterSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        data = dict(serializer.validated_data)
-        data.pop("role", None)
-        patient = services.patient_register(actor=None, request=request, **data)
+        patient = services.patient_register(
+            actor=None, request=request, **serializer.validated_data
+        )
         return Response(UserSerializer(patient.user).data, status=status.HTTP_201_CREATED)
 
 

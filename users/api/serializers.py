@@ -27,9 +27,10 @@ class RegisterSerializer(serializers.Serializer):
     phone = serializers.CharField(max_length=20, required=False, allow_blank=True, default="")
     timezone = serializers.CharField(max_length=64, required=False, default="UTC")
     role = serializers.ChoiceField(
-        choices=[(Role.PATIENT.value, Role.PATIENT.label)],
+        choices=Role.choices,
         required=False,
-        help_text="Self-registration always creates a patient account.",
+        default=Role.PATIENT,
+        help_text="Self-registration always creates a patient account; other roles are refused.",
     )
 
 
@@ -39,15 +40,7 @@ class UserCreateSerializer(serializers.Serializer):
 
     email = serializers.EmailField(max_length=254)
     full_name = serializers.CharField(max_length=150)
-    role = serializers.ChoiceField(
-        choices=[(role.value, role.label) for role in Role if role != Role.PATIENT],
-        error_messages={
-            "invalid_choice": (
-                '"{input}" cannot be created here. Register patients at /api/v1/patients/ so '
-                "that they get a patient record."
-            )
-        },
-    )
+    role = serializers.ChoiceField(choices=Role.choices)
     phone = serializers.CharField(max_length=20, required=False, allow_blank=True, default="")
     timezone = serializers.CharField(max_length=64, required=False, default="UTC")
     password = serializers.CharField(
@@ -60,17 +53,11 @@ class UserCreateSerializer(serializers.Serializer):
 
 
 class MeUpdateSerializer(serializers.Serializer):
+    """Parses the profile fields; which fields a user may change is the service's rule."""
+
     full_name = serializers.CharField(max_length=150, required=False)
     phone = serializers.CharField(max_length=20, required=False, allow_blank=True)
     timezone = serializers.CharField(max_length=64, required=False)
-
-    def validate(self, attrs):
-        unknown = set(self.initial_data) - set(self.fields)
-        if unknown:
-            raise serializers.ValidationError(
-                {name: ["This field cannot be changed here."] for name in sorted(unknown)}
-            )
-        return attrs
 
 
 class EmailSerializer(serializers.Serializer):

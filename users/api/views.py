@@ -91,7 +91,7 @@ class LogoutView(AuthThrottleMixin, APIView):
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
-class PasswordChangeView(APIView):
+class PasswordChangeView(AuthThrottleMixin, APIView):
     @extend_schema(
         request=PasswordChangeSerializer,
         responses={200: TokenPairSerializer},
@@ -189,10 +189,14 @@ class UserViewSet(
         if request.method == "PATCH":
             serializer = MeUpdateSerializer(data=request.data, partial=True)
             serializer.is_valid(raise_exception=True)
+            # Fields the serializer does not parse still go to the service, which refuses them.
+            others = {
+                key: request.data[key] for key in request.data if key not in serializer.fields
+            }
             services.user_update(
                 actor=request.user,
                 user=request.user,
-                data=serializer.validated_data,
+                data={**others, **serializer.validated_data},
                 request=request,
             )
         return Response(UserSerializer(request.user).data)

@@ -25,8 +25,13 @@ class UserFactory(factory.Factory):
             return User.objects.create_superuser(
                 kwargs["email"], kwargs["password"], full_name=kwargs["full_name"]
             )
-        actor = None if role == Role.PATIENT else system_admin()
-        return services.user_create(actor=actor, email_verified=True, **kwargs)
+        if role == Role.PATIENT:
+            # A bare patient account for the users app's own tests; patients.tests.factories
+            # makes the real thing, with its patient record.
+            return services.user_create(
+                actor=None, email_verified=True, with_patient_record=True, **kwargs
+            )
+        return services.user_create(actor=system_admin(), email_verified=True, **kwargs)
 
 
 def system_admin() -> User:

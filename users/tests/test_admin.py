@@ -43,10 +43,22 @@ def test_admin_add_user_goes_through_the_service(staff_client):
 def test_admin_add_user_shows_service_errors_on_the_form(staff_client, patient):
     response = staff_client.post(
         "/admin/users/user/add/",
-        {"email": patient.email.upper(), "full_name": "Dup", "role": "patient", "timezone": "UTC"},
+        {"email": patient.email.upper(), "full_name": "Dup", "role": "doctor", "timezone": "UTC"},
     )
     assert response.status_code == 200
     assert b"already exists" in response.content
+    bare_patient = staff_client.post(
+        "/admin/users/user/add/",
+        {
+            "email": "walk.in@example.com",
+            "full_name": "Walk In",
+            "role": "patient",
+            "timezone": "UTC",
+        },
+    )
+    assert bare_patient.status_code == 200
+    assert b"/api/v1/patients/" in bare_patient.content  # patients get their record too
+    assert not User.objects.filter(email="walk.in@example.com").exists()
     admin_attempt = staff_client.post(
         "/admin/users/user/add/",
         {"email": "boss@clinic.example", "full_name": "Boss", "role": "admin", "timezone": "UTC"},

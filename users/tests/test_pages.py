@@ -2,6 +2,7 @@
 
 import pytest
 from django.core import mail
+from django.test import TestCase
 
 from core.models import AuditAction, AuditEvent
 from users.tests.factories import PASSWORD
@@ -36,7 +37,10 @@ def test_login_page_wrong_password_shows_an_error(client, patient):
 
 
 def _reset_link(client, email: str) -> str:
-    client.post("/api/v1/auth/password/reset/", {"email": email}, content_type="application/json")
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        client.post(
+            "/api/v1/auth/password/reset/", {"email": email}, content_type="application/json"
+        )
     body = mail.outbox[-1].body
     link = next(line for line in body.splitlines() if "/accounts/reset/" in line)
     return link[link.index("/accounts/reset/") :]

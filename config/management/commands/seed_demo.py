@@ -1,6 +1,7 @@
 """Seed a demo clinic. Safe to run again: it adds what is missing and changes nothing else."""
 
-from django.core.management.base import BaseCommand
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from appointments.seed import seed_appointments
@@ -13,7 +14,19 @@ from users.seed import DEMO_PASSWORD, seed_users
 class Command(BaseCommand):
     help = "Create a demo clinic (staff, doctors with schedules, patients with care teams)."
 
+    def add_arguments(self, parser) -> None:
+        parser.add_argument(
+            "--force",
+            action="store_true",
+            help="Seed even with DEBUG off. The demo accounts share a published password.",
+        )
+
     def handle(self, *args, **options) -> None:
+        if not settings.DEBUG and not options["force"]:
+            raise CommandError(
+                "seed_demo creates accounts with a published password; with DEBUG off it needs "
+                "--force."
+            )
         with transaction.atomic():
             staff = seed_users()
             doctors = seed_doctors(staff[0])
