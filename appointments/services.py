@@ -6,20 +6,21 @@ below run one booking at a time."""
 
 import zoneinfo
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, OperationalError, transaction
 from django.http import HttpRequest
 from django.utils import timezone
 
-from appointments.models import HOLDING, Appointment, Status
+from appointments.models import HOLDING, Appointment, AppointmentSeries, Status
 from appointments.status import check_transition
 from core.audit import audit_record
 from core.exceptions import Conflict, NotAllowed, NotFound, ValidationFailed
 from core.models import AuditAction
 from doctors.models import Doctor
 from doctors.selectors import doctor_free_slots, rules_for
+from doctors.slots import local_to_utc
 from patients.access import doctor_access_sync, doctor_is_linked
 from patients.models import Patient
 from users.models import Role, User
@@ -27,6 +28,7 @@ from users.services import role_of
 
 STAFF_ROLES = (Role.STAFF, Role.ADMIN)
 SLOT_TAKEN = "This time is no longer free with this doctor."
+DEADLOCK_DETECTED = "40P01"
 PATIENT_BUSY = "The patient already has an appointment at this time."
 
 
@@ -159,7 +161,18 @@ def _held_span(doctor: Doctor, start: datetime, end: datetime) -> tuple[datetime
     )
 
 
-def _insert(plan: Booking, *, actor: User, reason: str, **extra) -> Appointment:
+def _lock_parties(doctor: Doctor, patient: Patient) -> None:
+    """Queue bookings of one doctor (then one patient) behind each other, always in that order.
+
+    Without it, concurrent inserts checked by the same PostgreSQL exclusion constraint can wait
+    on each other and deadlock. SQLite already runs one writer at a time."""
+    Doctor.objects.select_for_update().filter(pk=doctor.pk).values_list("pk").first()
+    Patient.objects.select_for_update().filter(pk=patient.pk).values_list("pk").first()
+
+
+def _insert(
+    plan: Booking, *, actor: User, reason: str, sync_access: bool = True, **extra
+) -> Appointment:
     """Insert a checked booking. Call inside a transaction."""
     held_start, held_end = _held_span(plan.doctor, plan.start, plan.end)
     holding = Appointment.objects.filter(status__in=HOLDING)
@@ -186,7 +199,12 @@ def _insert(plan: Booking, *, actor: User, reason: str, **extra) -> Appointment:
             )
     except IntegrityError as exc:
         raise _clash(exc) from exc
-    doctor_access_sync(doctor=plan.doctor, patient=plan.patient)
+    except OperationalError as exc:
+        if getattr(exc.__cause__, "sqlstate", None) == DEADLOCK_DETECTED:
+            raise Conflict(SLOT_TAKEN, code="slot_taken") from exc  # another booking won
+        raise
+    if sync_access:
+        doctor_access_sync(doctor=plan.doctor, patient=plan.patient)
     return appointment
 
 
@@ -210,6 +228,7 @@ def appointment_book(
     request: HttpRequest | None = None,
 ) -> Appointment:
     with transaction.atomic():
+        _lock_parties(doctor, patient)
         plan = booking_plan(
             actor=actor,
             doctor=doctor,
@@ -319,6 +338,7 @@ def appointment_reschedule(
     changes."""
     _check_patient_notice(actor, appointment, "moved")
     with transaction.atomic():
+        _lock_parties(appointment.doctor, appointment.patient)
         old = Appointment.objects.select_for_update().get(pk=appointment.pk)
         if old.status not in (Status.PENDING, Status.BOOKED):
             raise Conflict(
@@ -347,3 +367,128 @@ def appointment_reschedule(
         _audit(actor, AuditAction.CREATE, new, request, rescheduled_from=str(old.pk))
     appointment.refresh_from_db()
     return new
+
+
+# --- series ------------------------------------------------------------------------------------
+
+MAX_OCCURRENCES = 52
+
+
+def series_starts(
+    *, doctor: Doctor, first: datetime, every_weeks: int, count: int | None, until: date | None
+) -> list[datetime | date]:
+    """The same weekday and wall-clock time in the doctor's zone every N weeks. A date that has
+    no such time (a spring clock change) is returned as the bare date, to be reported."""
+    if every_weeks < 1 or every_weeks > 12:
+        raise _fail("invalid_interval", "Repeat every 1 to 12 weeks.", "every_weeks")
+    if (count is None) == (until is None):
+        raise _fail("count_or_until", "Give either a count or an end date.", "count")
+    zone = zoneinfo.ZoneInfo(doctor.timezone)
+    local = first.astimezone(zone)
+    starts: list[datetime | date] = []
+    step = timedelta(weeks=every_weeks)
+    day = local.date()
+    while len(starts) < MAX_OCCURRENCES and (
+        (count is not None and len(starts) < count) or (until is not None and day <= until)
+    ):
+        instant = local_to_utc(day, local.time().replace(tzinfo=None), zone)
+        starts.append(instant if instant is not None else day)
+        day += step
+    if count is not None and count > MAX_OCCURRENCES:
+        raise _fail("too_many", f"A series has at most {MAX_OCCURRENCES} visits.", "count")
+    if len(starts) < 2:
+        raise _fail("too_few", "A series has at least two visits.", "count")
+    return starts
+
+
+@dataclass
+class SeriesResult:
+    series: AppointmentSeries
+    booked: list[Appointment]
+    conflicts: list[dict]
+
+
+def series_book(
+    *,
+    actor: User,
+    doctor: Doctor,
+    patient: Patient,
+    start: datetime,
+    every_weeks: int,
+    count: int | None = None,
+    until: date | None = None,
+    reason: str = "",
+    allow_partial: bool = False,
+    request=None,
+) -> SeriesResult:
+    """Book every occurrence, or none: by default any clash refuses the whole series with a
+    list of the clashing dates. With allow_partial the free ones are booked and the rest
+    reported."""
+    if timezone.is_naive(start):
+        raise _fail("naive_datetime", "Give the start with its UTC offset.")
+    starts = series_starts(
+        doctor=doctor, first=start, every_weeks=every_weeks, count=count, until=until
+    )
+    with transaction.atomic():
+        _lock_parties(doctor, patient)
+        series = AppointmentSeries.objects.create(
+            doctor=doctor,
+            patient=patient,
+            every_weeks=every_weeks,
+            occurrences=len(starts),
+            created_by=actor,
+        )
+        booked: list[Appointment] = []
+        conflicts: list[dict] = []
+        for occurrence in starts:
+            if not isinstance(occurrence, datetime):
+                conflicts.append(
+                    {
+                        "start": occurrence.isoformat(),
+                        "code": "nonexistent_time",
+                        "message": "The clocks change that day: this time does not exist.",
+                    }
+                )
+                continue
+            try:
+                plan = booking_plan(actor=actor, doctor=doctor, patient=patient, start=occurrence)
+                booked.append(
+                    _insert(plan, actor=actor, reason=reason, series=series, sync_access=False)
+                )
+            except (ValidationFailed, Conflict) as exc:
+                conflicts.append(
+                    {"start": occurrence.isoformat(), "code": exc.code, "message": exc.message}
+                )
+        if (conflicts and not allow_partial) or not booked:
+            transaction.set_rollback(True)
+            raise Conflict(
+                f"{len(conflicts)} of {len(starts)} visits cannot be booked; nothing was booked.",
+                code="series_conflicts",
+                fields={"conflicts": conflicts},
+            )
+        doctor_access_sync(doctor=doctor, patient=patient)
+        for appointment in booked:
+            _audit(actor, AuditAction.CREATE, appointment, request, series=str(series.pk))
+    return SeriesResult(series=series, booked=booked, conflicts=conflicts)
+
+
+def series_cancel(
+    *, actor: User, series: AppointmentSeries, reason: str, request=None
+) -> list[Appointment]:
+    """Cancel the series' future visits that still hold time. Patients cannot cancel the ones
+    inside the cancellation notice; those stay, and the answer leaves them out."""
+    future = series.appointments.select_related("doctor__user", "patient__user").filter(
+        start__gt=timezone.now(), status__in=(Status.PENDING, Status.BOOKED)
+    )
+    cancelled = []
+    with transaction.atomic():
+        for appointment in future.order_by("start"):
+            try:
+                cancelled.append(
+                    appointment_cancel(
+                        actor=actor, appointment=appointment, reason=reason, request=request
+                    )
+                )
+            except Conflict:
+                continue  # inside the notice for a patient: stays booked
+    return cancelled

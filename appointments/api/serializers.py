@@ -59,3 +59,28 @@ class CancelSerializer(serializers.Serializer):
 
 class RescheduleSerializer(serializers.Serializer):
     start = AwareDateTimeField()
+
+
+class SeriesSerializer(serializers.Serializer):
+    doctor = serializers.UUIDField()
+    patient = serializers.UUIDField(required=False)
+    start = AwareDateTimeField(help_text="The first visit; the others keep its weekday and time.")
+    every_weeks = serializers.IntegerField(min_value=1, max_value=12, default=1)
+    count = serializers.IntegerField(min_value=2, max_value=52, required=False)
+    until = serializers.DateField(required=False, help_text="Last date a visit may fall on.")
+    reason = serializers.CharField(max_length=500, required=False, allow_blank=True, default="")
+    allow_partial = serializers.BooleanField(
+        default=False, help_text="Book the free visits and report the rest."
+    )
+
+
+class SeriesConflictSerializer(serializers.Serializer):
+    start = serializers.CharField()
+    code = serializers.CharField()
+    message = serializers.CharField()
+
+
+class SeriesResultSerializer(serializers.Serializer):
+    series = serializers.UUIDField(source="series.pk")
+    booked = AppointmentSerializer(many=True)
+    conflicts = SeriesConflictSerializer(many=True)

@@ -1,8 +1,10 @@
 from rest_framework.routers import DefaultRouter
 
-from appointments.api.views import AppointmentViewSet
+from appointments.api.views import AppointmentViewSet, SeriesViewSet
 
 router = DefaultRouter()
+# Before "appointments", whose detail route would otherwise take "series" for an id.
+router.register("appointments/series", SeriesViewSet, basename="appointment-series")
 router.register("appointments", AppointmentViewSet, basename="appointment")
 
 urlpatterns = router.urls

@@ -10,16 +10,38 @@ from appointments.api.serializers import (
     BookingSerializer,
     CancelSerializer,
     RescheduleSerializer,
+    SeriesResultSerializer,
+    SeriesSerializer,
 )
 from appointments.filters import AppointmentFilter
-from appointments.models import Appointment
+from appointments.models import Appointment, AppointmentSeries
 from core.audit import audit_records_bulk
 from core.exceptions import NotFound
+from core.lookups import get_visible_or_404
 from core.models import AuditAction
 from doctors.models import Doctor
 from patients.models import Patient
 from patients.selectors import patient_for_user
 from users.models import Role
+
+
+def booking_doctor(doctor_id) -> Doctor:
+    doctor = Doctor.objects.select_related("user").filter(pk=doctor_id).first()
+    if doctor is None:
+        raise ValidationError({"doctor": ["No such doctor."]})
+    return doctor
+
+
+def booking_parties_patient(user, patient_id) -> Patient:
+    """The patient a booking is for: a patient's own record when left out."""
+    if patient_id is None:
+        if user.role == Role.PATIENT and (own := patient_for_user(user)) is not None:
+            return own
+        raise ValidationError({"patient": ["Say which patient the appointment is for."]})
+    patient = Patient.objects.select_related("user").filter(pk=patient_id).first()
+    if patient is None:
+        raise NotFound("No such patient.")
+    return patient
 
 
 def audit_viewed(request, appointments: list[Appointment]) -> None:
@@ -61,9 +83,7 @@ class AppointmentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, views
         data = BookingSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         values = dict(data.validated_data)
-        doctor = Doctor.objects.select_related("user").filter(pk=values.pop("doctor")).first()
-        if doctor is None:
-            raise ValidationError({"doctor": ["No such doctor."]})
+        doctor = booking_doctor(values.pop("doctor"))
         patient = self._patient(values.pop("patient", None))
         appointment = services.appointment_book(
             actor=request.user, doctor=doctor, patient=patient, request=request, **values
@@ -71,15 +91,7 @@ class AppointmentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, views
         return Response(AppointmentSerializer(appointment).data, status=status.HTTP_201_CREATED)
 
     def _patient(self, patient_id) -> Patient:
-        user = self.request.user
-        if patient_id is None:
-            if user.role == Role.PATIENT and (own := patient_for_user(user)) is not None:
-                return own
-            raise ValidationError({"patient": ["Say which patient the appointment is for."]})
-        patient = Patient.objects.select_related("user").filter(pk=patient_id).first()
-        if patient is None:
-            raise NotFound("No such patient.")
-        return patient
+        return booking_parties_patient(self.request.user, patient_id)
 
     def _act(self, service, request, body_serializer=None) -> Response:
         appointment = self.get_object()  # someone else's appointment is a 404 before all else
@@ -128,3 +140,45 @@ class AppointmentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, views
         response = self._act(services.appointment_reschedule, request, RescheduleSerializer)
         response.status_code = status.HTTP_201_CREATED
         return response
+
+
+class SeriesViewSet(viewsets.GenericViewSet):
+    """Recurring visits: weekly or every N weeks, all or nothing unless allow_partial."""
+
+    serializer_class = SeriesResultSerializer
+
+    def get_queryset(self):
+        return AppointmentSeries.objects.filter(
+            pk__in=selectors.appointment_list(actor=self.request.user).values("series_id")
+        )
+
+    @extend_schema(
+        request=SeriesSerializer,
+        responses={201: SeriesResultSerializer},
+        summary="Book a series; 409 lists every clashing visit unless allow_partial",
+    )
+    def create(self, request):
+        data = SeriesSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        values = dict(data.validated_data)
+        doctor = booking_doctor(values.pop("doctor"))
+        patient = booking_parties_patient(request.user, values.pop("patient", None))
+        result = services.series_book(
+            actor=request.user, doctor=doctor, patient=patient, request=request, **values
+        )
+        return Response(SeriesResultSerializer(result).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(
+        request=CancelSerializer,
+        responses={200: AppointmentSerializer(many=True)},
+        summary="Cancel the series' future visits",
+    )
+    @action(detail=True, methods=["post"])
+    def cancel(self, request, pk=None):
+        series = get_visible_or_404(self.get_queryset(), "No such series.", pk=pk)
+        data = CancelSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        cancelled = services.series_cancel(
+            actor=request.user, series=series, request=request, **data.validated_data
+        )
+        return Response(AppointmentSerializer(cancelled, many=True).data)

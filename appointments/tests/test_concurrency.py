@@ -17,9 +17,10 @@ SLOT = datetime(2026, 6, 2, 7, 0, tzinfo=UTC)
 CONTENDERS = 32
 
 
-def race(doctor, clients) -> list[int]:
+def race(doctor, clients) -> list[int | str]:
+    """Each client books at once; the answers are status codes, or the error a thread hit."""
     barrier = threading.Barrier(len(clients))
-    statuses: list[int] = []
+    statuses: list[int | str] = []
     lock = threading.Lock()
 
     def attempt(client):
@@ -30,10 +31,15 @@ def race(doctor, clients) -> list[int]:
                 {"doctor": str(doctor.pk), "start": SLOT.isoformat()},
                 format="json",
             )
-            with lock:
-                statuses.append(response.status_code)
+            outcome: int | str = response.status_code
+            if response.status_code not in (201, 409):
+                outcome = f"{response.status_code}: {response.content[:300]!r}"
+        except Exception as exc:  # reported in the assertion, not lost in a thread
+            outcome = repr(exc)
         finally:
             connections.close_all()
+        with lock:
+            statuses.append(outcome)
 
     threads = [threading.Thread(target=attempt, args=(client,)) for client in clients]
     for thread in threads:

@@ -97,7 +97,7 @@ class TimeOffSerializer(serializers.ModelSerializer):
         validators: list = []
 
 
-class ConflictSerializer(serializers.Serializer):
+class TimeOffConflictSerializer(serializers.Serializer):
     appointment = serializers.UUIDField()
     start = serializers.CharField()
     end = serializers.CharField()
@@ -106,7 +106,7 @@ class ConflictSerializer(serializers.Serializer):
 
 
 class TimeOffCreatedSerializer(TimeOffSerializer):
-    conflicts = ConflictSerializer(
+    conflicts = TimeOffConflictSerializer(
         many=True,
         read_only=True,
         help_text="Appointments inside this time off. They are not cancelled: resolve them.",
@@ -133,3 +133,17 @@ class SlotSerializer(serializers.Serializer):
     doctor_local_end = serializers.CharField()
     viewer_local_start = serializers.CharField(required=False, help_text="In `tz`, if given")
     viewer_local_end = serializers.CharField(required=False)
+
+
+class SlotSearchQuerySerializer(SlotQuerySerializer):
+    specialization = serializers.SlugField(max_length=100, help_text="A specialization slug.")
+    limit = serializers.IntegerField(min_value=1, max_value=100, default=10)
+
+
+class DoctorBriefSerializer(serializers.Serializer):
+    id = serializers.UUIDField()
+    full_name = serializers.CharField()
+
+
+class FoundSlotSerializer(SlotSerializer):
+    doctor = DoctorBriefSerializer()

@@ -9,6 +9,7 @@ from rest_framework.exceptions import PermissionDenied, ValidationError
 from rest_framework.generics import get_object_or_404
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
+from rest_framework.views import APIView
 
 from core.timezones import is_known_timezone
 from doctors import selectors, services
@@ -17,7 +18,9 @@ from doctors.api.serializers import (
     DoctorCreateSerializer,
     DoctorSerializer,
     DoctorWriteSerializer,
+    FoundSlotSerializer,
     SlotQuerySerializer,
+    SlotSearchQuerySerializer,
     SlotSerializer,
     SpecializationSerializer,
     TimeOffCreatedSerializer,
@@ -240,3 +243,47 @@ def _zone_or_400(name: str | None):
     if not is_known_timezone(name):
         raise ValidationError({"tz": [f"'{name}' is not a known IANA time zone."]})
     return zoneinfo.ZoneInfo(name)
+
+
+class SlotSearchView(APIView):
+    """The earliest free slots across all the doctors of a specialty, each with its doctor."""
+
+    permission_classes = [AllowAny]
+
+    @extend_schema(
+        parameters=[SlotSearchQuerySerializer],
+        responses={200: FoundSlotSerializer(many=True)},
+        summary="Earliest free slots of a specialty, across doctors",
+    )
+    def get(self, request):
+        query = SlotSearchQuerySerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        values = query.validated_data
+        selectors.slot_range_check(values["start"], values["end"])
+        viewer_zone = _zone_or_400(values.get("tz"))
+        specialization = selectors.specialization_list().filter(slug=values["specialization"])
+        if not specialization.exists():
+            raise ValidationError({"specialization": ["No such specialization."]})
+        doctors = list(
+            selectors.doctor_list().filter(specializations__slug=values["specialization"])
+        )
+        found = selectors.earliest_free_slots(
+            doctors=doctors,
+            first_day=values["start"],
+            last_day=values["end"],
+            now=timezone.now(),
+            limit=values["limit"],
+        )
+        return Response(
+            [
+                {
+                    "doctor": {"id": str(doctor.pk), "full_name": doctor.user.full_name},
+                    **selectors.slot_view(
+                        slot,
+                        doctor_zone=zoneinfo.ZoneInfo(doctor.timezone),
+                        viewer_zone=viewer_zone,
+                    ),
+                }
+                for doctor, slot in found
+            ]
+        )

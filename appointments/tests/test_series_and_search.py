@@ -1,0 +1,185 @@
+from datetime import UTC, datetime, time, timedelta
+
+import pytest
+
+from appointments import services
+from appointments.models import Appointment, AppointmentSeries, Status
+from appointments.tests.conftest import TUESDAY_9
+from core.testing import assert_error
+from doctors.tests.factories import make_doctor
+from users.tests.utils import client_for
+
+pytestmark = pytest.mark.django_db
+
+SERIES = "/api/v1/appointments/series/"
+SEARCH = "/api/v1/slots/"
+
+
+def series(client, with_doctor, **body):
+    payload = {"doctor": str(with_doctor.pk), "start": TUESDAY_9.isoformat(), "reason": "Physio"}
+    return client.post(SERIES, {**payload, **body}, format="json")
+
+
+def test_weekly_series_books_every_visit(clinic_doctor, patient):
+    response = series(client_for(patient), clinic_doctor, count=4)
+    assert response.status_code == 201, response.content
+    body = response.json()
+    assert [row["start"] for row in body["booked"]] == [
+        f"2026-06-{day:02d}T07:00:00Z" for day in (2, 9, 16, 23)
+    ]
+    assert body["conflicts"] == []
+    assert Appointment.objects.filter(series_id=body["series"]).count() == 4
+
+
+def test_a_series_keeps_the_local_time_across_a_clock_change(frozen, patient):
+    frozen.move_to(datetime(2026, 10, 1, tzinfo=UTC))
+    doctor = make_doctor(timezone="Europe/Berlin", weekly={0: (time(9), time(12))})
+    first = datetime(2026, 10, 19, 7, 0, tzinfo=UTC)  # Monday 09:00 CEST
+    response = client_for(patient).post(
+        SERIES, {"doctor": str(doctor.pk), "start": first.isoformat(), "count": 3}, format="json"
+    )
+    assert response.status_code == 201, response.content
+    starts = [row["start"] for row in response.json()["booked"]]
+    assert starts == ["2026-10-19T07:00:00Z", "2026-10-26T08:00:00Z", "2026-11-02T08:00:00Z"]
+
+
+def test_one_clash_refuses_the_whole_series_and_names_it(clinic_doctor, patient, other_patient):
+    services.appointment_book(
+        actor=other_patient, doctor=clinic_doctor, patient=other_patient.patient_profile,
+        start=TUESDAY_9 + timedelta(weeks=2),
+    )  # fmt: skip
+    response = series(client_for(patient), clinic_doctor, count=4)
+    error = assert_error(response, 409, "series_conflicts")
+    assert error["fields"]["conflicts"] == [
+        {"start": "2026-06-16T07:00:00+00:00", "code": "slot_taken", "message": services.SLOT_TAKEN}
+    ]
+    assert not Appointment.objects.filter(patient=patient.patient_profile).exists()
+    assert not AppointmentSeries.objects.exists()
+
+
+def test_allow_partial_books_the_free_visits_and_reports_the_rest(
+    clinic_doctor, patient, other_patient
+):
+    services.appointment_book(
+        actor=other_patient, doctor=clinic_doctor, patient=other_patient.patient_profile,
+        start=TUESDAY_9 + timedelta(weeks=1),
+    )  # fmt: skip
+    response = series(client_for(patient), clinic_doctor, until="2026-06-30", allow_partial=True)
+    assert response.status_code == 201
+    body = response.json()
+    assert len(body["booked"]) == 4  # 2, 16, 23 and 30 June
+    assert [c["start"][:10] for c in body["conflicts"]] == ["2026-06-09"]
+
+
+def test_visits_beyond_the_horizon_are_conflicts(clinic_doctor, patient):
+    # The horizon is 30 days: weekly visits from 2 June reach it in July.
+    error = assert_error(series(client_for(patient), clinic_doctor, count=6), 409)
+    assert {c["code"] for c in error["fields"]["conflicts"]} == {"beyond_horizon"}
+
+
+@pytest.mark.parametrize(
+    ("body", "field"),
+    [
+        ({"count": 3, "until": "2026-07-01"}, "count"),
+        ({}, "count"),
+        ({"count": 3, "every_weeks": 0}, "every_weeks"),
+        ({"count": 99}, "count"),
+        ({"count": 1}, "count"),
+        ({"count": 3, "start": "2026-06-02T09:00:00"}, "start"),
+        ({"count": 3, "doctor": "00000000-0000-0000-0000-000000000000"}, "doctor"),
+        ({"count": 3, "until": "someday"}, "until"),
+    ],
+)
+def test_series_bad_input(clinic_doctor, patient, body, field):
+    response = series(client_for(patient), clinic_doctor, **body)
+    assert field in assert_error(response, 400)["fields"]
+    assert not Appointment.objects.exists()
+
+
+def test_cancelling_a_series_cancels_its_future_visits(
+    clinic_doctor, patient, frozen, other_patient
+):
+    body = series(client_for(patient), clinic_doctor, count=3).json()
+    frozen.move_to(TUESDAY_9 + timedelta(hours=1))  # the first visit is over
+    Appointment.objects.filter(pk=body["booked"][0]["id"]).update(status=Status.FULFILLED)
+    assert_error(
+        client_for(other_patient).post(f"{SERIES}{body['series']}/cancel/", {"reason": "x"}), 404
+    )
+    response = client_for(clinic_doctor.user).post(
+        f"{SERIES}{body['series']}/cancel/", {"reason": "Course finished"}
+    )
+    assert response.status_code == 200
+    assert len(response.json()) == 2
+    statuses = sorted(Appointment.objects.values_list("status", flat=True))
+    assert statuses == ["cancelled", "cancelled", "fulfilled"]
+
+
+# --- cross-doctor search -----------------------------------------------------------------------
+
+
+def test_earliest_slots_across_a_specialty(frozen, patient, api_client):
+    early = make_doctor(specialties=("Cardiology",), weekly={1: (time(8), time(9))})
+    late = make_doctor(specialties=("Cardiology",), weekly={1: (time(10), time(11))})
+    make_doctor(specialties=("Dermatology",), weekly={1: (time(7), time(8))})
+    services.appointment_book(
+        actor=patient, doctor=early, patient=patient.patient_profile,
+        start=datetime(2026, 6, 2, 6, 0, tzinfo=UTC),
+    )  # fmt: skip
+    rows = api_client.get(
+        SEARCH,
+        {"specialization": "cardiology", "start": "2026-06-02", "end": "2026-06-09", "limit": 3},
+    ).json()
+    assert [(row["doctor"]["id"], row["start"]) for row in rows] == [
+        (str(early.pk), "2026-06-02T06:30:00+00:00"),
+        (str(late.pk), "2026-06-02T08:00:00+00:00"),
+        (str(late.pk), "2026-06-02T08:30:00+00:00"),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("params", "field"),
+    [
+        (
+            {"specialization": "astrology", "start": "2026-06-02", "end": "2026-06-09"},
+            "specialization",
+        ),
+        ({"specialization": "cardiology", "start": "2026-06-09", "end": "2026-06-02"}, "end"),
+        ({"specialization": "cardiology", "start": "2026-06-02", "end": "2026-09-02"}, "end"),
+        (
+            {
+                "specialization": "cardiology",
+                "start": "2026-06-02",
+                "end": "2026-06-09",
+                "limit": 500,
+            },
+            "limit",
+        ),
+        ({"start": "2026-06-02", "end": "2026-06-09"}, "specialization"),
+    ],
+)
+def test_search_bad_input(api_client, params, field):
+    assert field in assert_error(api_client.get(SEARCH, params), 400)["fields"]
+
+
+def test_search_queries_do_not_grow_with_the_number_of_doctors(
+    frozen, api_client, django_assert_max_num_queries
+):
+    def add_neurologists(count: int) -> None:
+        for _ in range(count):
+            make_doctor(
+                specialties=("Neurology",), weekly={d: (time(9), time(17)) for d in range(7)}
+            )
+
+    params = {
+        "specialization": "neurology",
+        "start": "2026-06-02",
+        "end": "2026-07-01",
+        "limit": 20,
+    }
+    add_neurologists(3)
+    with django_assert_max_num_queries(6):
+        few = api_client.get(SEARCH, params)
+    add_neurologists(15)
+    with django_assert_max_num_queries(6):
+        many = api_client.get(SEARCH, params)
+    assert len(few.json()) == len(many.json()) == 20
