@@ -17,7 +17,8 @@ from appointments.models import HOLDING, Appointment, AppointmentSeries, Status
 from appointments.status import check_transition
 from core.audit import audit_record
 from core.exceptions import Conflict, NotAllowed, NotFound, ValidationFailed
-from core.models import AuditAction
+from core.models import AuditAction, NotificationKind
+from core.notifications import notify
 from doctors.models import Doctor
 from doctors.selectors import doctor_free_slots, rules_for
 from doctors.slots import local_to_utc
@@ -48,6 +49,18 @@ def _fail(code: str, message: str, field: str = "start") -> ValidationFailed:
     return ValidationFailed(message, code=code, fields={field: [message]})
 
 
+def _tell_parties(actor: User | None, kind: str, appointment: Appointment, **context) -> None:
+    """Tell the patient and the doctor, but not whoever did it, in the same transaction."""
+    for user in (appointment.patient.user, appointment.doctor.user):
+        if actor is None or user.pk != actor.pk:
+            notify(
+                user=user,
+                kind=kind,
+                context={"appointment": appointment, **context},
+                link=f"/api/v1/appointments/{appointment.pk}/",
+            )
+
+
 def _audit(actor: User, action: str, appointment: Appointment, request=None, **detail) -> None:
     audit_record(
         actor=actor,
@@ -60,16 +73,17 @@ def _audit(actor: User, action: str, appointment: Appointment, request=None, **d
     )
 
 
-def _check_parties(actor: User, doctor: Doctor, patient: Patient) -> None:
+def _check_parties(actor: User, doctor: Doctor, patient: Patient, returning: bool) -> None:
     """A patient books for themself, a doctor for their own patients, staff for anyone.
-    Someone else's patient is answered as if it did not exist."""
+    Someone else's patient is answered as if it did not exist. A returning patient (a
+    reschedule) is the doctor's already."""
     role = role_of(actor)
     if role in STAFF_ROLES:
         return
     if role == Role.PATIENT and patient.user_id == actor.pk:
         return
     if role == Role.DOCTOR and doctor.user_id == actor.pk:
-        if doctor_is_linked(doctor=doctor, patient=patient):
+        if returning or doctor_is_linked(doctor=doctor, patient=patient):
             return
         raise NotFound("No such patient.")
     if role == Role.DOCTOR:
@@ -105,7 +119,7 @@ def booking_plan(
     """Check every booking rule and say what would be booked. Reads only; the caller writes
     inside the transaction that holds the lock."""
     now = now or timezone.now()
-    _check_parties(actor, doctor, patient)
+    _check_parties(actor, doctor, patient, returning)
     if not doctor.user.is_active:
         raise _fail("doctor_inactive", "This doctor is not taking appointments.", "doctor")
     is_staff = role_of(actor) in STAFF_ROLES
@@ -239,6 +253,7 @@ def appointment_book(
         )
         appointment = _insert(plan, actor=actor, reason=reason)
         _audit(actor, AuditAction.CREATE, appointment, request, status=appointment.status)
+        _tell_parties(actor, NotificationKind.APPOINTMENT_BOOKED, appointment)
     return appointment
 
 
@@ -254,6 +269,12 @@ def _require(allowed: bool, message: str) -> None:
         raise NotAllowed(message)
 
 
+MOVE_NOTICES = {
+    Status.BOOKED: NotificationKind.APPOINTMENT_CONFIRMED,
+    Status.CANCELLED: NotificationKind.APPOINTMENT_CANCELLED,
+}
+
+
 def _move(
     appointment: Appointment, target: str, *, actor: User, request=None, **fields
 ) -> Appointment:
@@ -267,6 +288,8 @@ def _move(
         _audit(actor, AuditAction.UPDATE, appointment, request, status=target)
         if target in (Status.CANCELLED, Status.NOSHOW):
             doctor_access_sync(doctor=appointment.doctor, patient=appointment.patient)
+        if target in MOVE_NOTICES:
+            _tell_parties(actor, MOVE_NOTICES[target], appointment)
     return appointment
 
 
@@ -330,6 +353,37 @@ def appointment_cancel(
     )
 
 
+def reminders_send(*, now: datetime | None = None) -> int:
+    """Remind each patient once, at the lead time before a booked appointment.
+
+    Each appointment is claimed by a conditional update; of two workers running at the same
+    moment only one wins it, so a reminder is never sent twice."""
+    now = now or timezone.now()
+    lead = timedelta(hours=settings.APPOINTMENT_REMINDER_LEAD_HOURS)
+    due = Appointment.objects.filter(
+        status=Status.BOOKED, reminder_sent_at__isnull=True, start__gt=now, start__lte=now + lead
+    ).values_list("pk", flat=True)
+    sent = 0
+    for appointment_id in list(due):
+        with transaction.atomic():
+            claimed = Appointment.objects.filter(
+                pk=appointment_id, reminder_sent_at__isnull=True
+            ).update(reminder_sent_at=now)
+            if not claimed:
+                continue
+            appointment = Appointment.objects.select_related("doctor__user", "patient__user").get(
+                pk=appointment_id
+            )
+            notify(
+                user=appointment.patient.user,
+                kind=NotificationKind.APPOINTMENT_REMINDER,
+                context={"appointment": appointment},
+                link=f"/api/v1/appointments/{appointment.pk}/",
+            )
+            sent += 1
+    return sent
+
+
 def appointment_reschedule(
     *, actor: User, appointment: Appointment, start: datetime, request=None
 ) -> Appointment:
@@ -365,6 +419,7 @@ def appointment_reschedule(
             actor, AuditAction.UPDATE, old, request, status=Status.CANCELLED, moved_to=str(new.pk)
         )
         _audit(actor, AuditAction.CREATE, new, request, rescheduled_from=str(old.pk))
+        _tell_parties(actor, NotificationKind.APPOINTMENT_RESCHEDULED, new, previous=old)
     appointment.refresh_from_db()
     return new
 
@@ -469,6 +524,7 @@ def series_book(
         doctor_access_sync(doctor=doctor, patient=patient)
         for appointment in booked:
             _audit(actor, AuditAction.CREATE, appointment, request, series=str(series.pk))
+        _tell_parties(actor, NotificationKind.APPOINTMENT_BOOKED, booked[0])  # one for the series
     return SeriesResult(series=series, booked=booked, conflicts=conflicts)
 
 

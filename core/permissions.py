@@ -7,3 +7,11 @@ class IsAdministrator(BasePermission):
     def has_permission(self, request, view) -> bool:
         user = request.user
         return bool(user and user.is_authenticated and user.is_superuser)
+
+
+class IsClinicStaff(BasePermission):
+    """Anyone who may use the admin site (the staff and admin roles)."""
+
+    def has_permission(self, request, view) -> bool:
+        user = request.user
+        return bool(user and user.is_authenticated and user.is_staff)

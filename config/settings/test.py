@@ -6,6 +6,9 @@ from .base import BASE_DIR, DATABASES, INSTALLED_APPS, MIDDLEWARE, REST_FRAMEWOR
 DEBUG = False
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+SMS_BACKEND = "core.sms.LocmemSmsBackend"
+# Tasks run in the test process; the broker tests switch this off to use a real broker.
+CELERY_TASK_ALWAYS_EAGER = True
 
 INSTALLED_APPS = [*INSTALLED_APPS, "zeal"]
 MIDDLEWARE = [*MIDDLEWARE, "zeal.middleware.zeal_middleware"]

@@ -1,6 +1,6 @@
 from rest_framework import serializers
 
-from core.models import AuditEvent
+from core.models import AuditEvent, Channel, Notification, NotificationKind
 
 
 class AuditEventSerializer(serializers.ModelSerializer):
@@ -25,3 +25,23 @@ class AuditEventSerializer(serializers.ModelSerializer):
             "detail",
         ]
         read_only_fields = fields
+
+
+class NotificationSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Notification
+        fields = ["id", "kind", "title", "body", "link", "is_read", "read_at", "created_at"]
+        read_only_fields = fields
+
+
+class PreferenceSerializer(serializers.Serializer):
+    kind = serializers.ChoiceField(choices=NotificationKind.choices)
+    channel = serializers.ChoiceField(choices=Channel.choices)
+    enabled = serializers.BooleanField()
+
+
+class TemplateSerializer(serializers.Serializer):
+    kind = serializers.CharField()
+    channel = serializers.CharField()
+    name = serializers.CharField()
+    source = serializers.CharField()

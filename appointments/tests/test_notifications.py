@@ -1,0 +1,344 @@
+"""Notifications for appointment events, the outbox, SMS and reminders."""
+
+import json
+import threading
+from datetime import UTC, datetime, time, timedelta
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+import pytest
+import redis
+import time_machine
+from celery import current_app as celery_app
+from django.conf import settings as django_settings
+from django.core import mail
+from django.db import connection, connections
+
+from appointments import services
+from appointments.tests.conftest import TUESDAY_9
+from core import sms
+from core.models import Channel, Delivery, DeliveryStatus, Notification, NotificationKind
+from core.notifications import preferences_set
+from core.outbox import MAX_ATTEMPTS, deliveries_sweep
+from core.testing import assert_error
+from doctors.tests.factories import make_doctor
+from patients.tests.factories import make_patient
+from users.models import Role
+from users.tests.factories import UserFactory
+from users.tests.utils import client_for
+
+pytestmark = pytest.mark.django_db
+
+NOTIFICATIONS = "/api/v1/notifications/"
+
+
+@pytest.fixture(autouse=True)
+def _empty_sms_outbox():
+    sms.outbox.clear()
+    yield
+    sms.outbox.clear()
+
+
+def book(actor, doctor, patient_user, start=TUESDAY_9):
+    return services.appointment_book(
+        actor=actor,
+        doctor=doctor,
+        patient=patient_user.patient_profile,
+        start=start,
+        reason="Cough",
+    )
+
+
+def test_the_other_party_is_told_in_their_own_time_zone(
+    clinic_doctor, patient, django_capture_on_commit_callbacks
+):
+    clinic_doctor.user.timezone = "America/New_York"
+    clinic_doctor.user.save()
+    with django_capture_on_commit_callbacks(execute=True):
+        book(patient, clinic_doctor, patient)
+    [notice] = Notification.objects.all()
+    assert notice.user == clinic_doctor.user and notice.kind == NotificationKind.APPOINTMENT_BOOKED
+    assert "03:00" in notice.title  # 07:00 UTC is 03:00 in New York
+    assert patient.full_name in notice.body
+    [message] = mail.outbox
+    assert message.to == [clinic_doctor.user.email]
+    assert "Tuesday 2 June 2026, 03:00" in message.body
+    assert "&#x27;" not in message.body and "&amp;" not in message.body
+
+
+def test_staff_bookings_tell_both_patient_and_doctor(clinic_doctor, patient, staff):
+    book(staff, clinic_doctor, patient)
+    assert set(Notification.objects.values_list("user", flat=True)) == {
+        patient.pk,
+        clinic_doctor.user.pk,
+    }
+
+
+def test_cancel_confirm_and_reschedule_tell_the_other_party(frozen, patient):
+    doctor = make_doctor(weekly={1: (time(9), time(12))}, requires_confirmation=True)
+    appointment = book(patient, doctor, patient)
+    services.appointment_confirm(actor=doctor.user, appointment=appointment)
+    moved = services.appointment_reschedule(
+        actor=doctor.user, appointment=appointment, start=TUESDAY_9 + timedelta(hours=1)
+    )
+    services.appointment_cancel(actor=patient, appointment=moved, reason="Better now")
+    told = list(Notification.objects.order_by("created_at").values_list("user", "kind"))
+    assert told == [
+        (doctor.user.pk, "appointment_booked"),
+        (patient.pk, "appointment_confirmed"),
+        (patient.pk, "appointment_rescheduled"),
+        (doctor.user.pk, "appointment_cancelled"),
+    ]
+    cancelled = Notification.objects.get(kind="appointment_cancelled")
+    assert "Better now" in cancelled.body
+
+
+def test_the_notification_is_written_with_the_event_or_not_at_all(
+    clinic_doctor, patient, other_patient
+):
+    book(patient, clinic_doctor, patient)
+    with pytest.raises(Exception, match="no longer free"):
+        book(other_patient, clinic_doctor, other_patient)
+    assert Notification.objects.count() == 1
+
+
+# --- API ----------------------------------------------------------------------------------------
+
+
+def test_notifications_api_lists_own_with_unread_count_and_marks_read(
+    clinic_doctor, patient, staff, django_assert_max_num_queries
+):
+    for hour in range(3):
+        book(staff, clinic_doctor, patient, TUESDAY_9 + timedelta(hours=hour))
+    client = client_for(patient)
+    with django_assert_max_num_queries(5):
+        body = client.get(NOTIFICATIONS, {"page_size": 100}).json()
+    assert body["unread_count"] == 3 and len(body["results"]) == 3
+    first = body["results"][0]["id"]
+    assert client.post(f"{NOTIFICATIONS}{first}/read/").json()["is_read"] is True
+    assert client.get(NOTIFICATIONS).json()["unread_count"] == 2
+    assert client.post(f"{NOTIFICATIONS}read-all/").json() == {"marked": 2}
+    assert client.get(NOTIFICATIONS, {"is_read": "false"}).json()["results"] == []
+    doctor_note = Notification.objects.filter(user=clinic_doctor.user).first()
+    assert_error(client.post(f"{NOTIFICATIONS}{doctor_note.pk}/read/"), 404)
+    assert_error(client.post(f"{NOTIFICATIONS}not-an-id/read/"), 404)
+
+
+def test_notifications_need_a_sign_in(api_client):
+    assert_error(api_client.get(NOTIFICATIONS), 401)
+
+
+def test_preferences_default_to_email_and_sms_needs_a_phone(patient):
+    client = client_for(patient)
+    defaults = client.get(f"{NOTIFICATIONS}preferences/").json()
+    assert {(p["channel"], p["enabled"]) for p in defaults} == {("email", True), ("sms", False)}
+    want_sms = [{"kind": "appointment_reminder", "channel": "sms", "enabled": True}]
+    assert_error(
+        client.put(f"{NOTIFICATIONS}preferences/", want_sms, format="json"), 400, "phone_required"
+    )
+    patient.phone = "+4915123456789"
+    patient.save()
+    chosen = client.put(f"{NOTIFICATIONS}preferences/", want_sms, format="json").json()
+    assert {"kind": "appointment_reminder", "channel": "sms", "enabled": True} in chosen
+    bad = [{"kind": "birthday", "channel": "pigeon", "enabled": "maybe"}]
+    error = assert_error(client.put(f"{NOTIFICATIONS}preferences/", bad, format="json"), 400)
+    assert error["fields"]
+
+
+def test_staff_can_read_the_templates(staff, patient):
+    rows = client_for(staff).get(f"{NOTIFICATIONS}templates/").json()
+    assert {row["kind"] for row in rows} == set(NotificationKind.values)
+    assert any("{{ appointment.start" in row["source"] for row in rows)
+    assert_error(client_for(patient).get(f"{NOTIFICATIONS}templates/"), 403)
+
+
+# --- outbox -------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def broker(settings):
+    """Send tasks through a real broker (not eagerly): unreachable unless a test says otherwise."""
+    previous = (celery_app.conf.task_always_eager, celery_app.conf.broker_url)
+
+    def use(url: str) -> None:
+        celery_app.conf.task_always_eager = False
+        celery_app.conf.broker_url = url
+        celery_app._pool = None  # connect to the new URL
+
+    use("redis://127.0.0.1:1/0")  # nothing listens on port 1
+    yield use
+    celery_app.conf.task_always_eager, celery_app.conf.broker_url = previous
+    celery_app._pool = None
+
+
+def test_with_the_broker_down_booking_works_and_the_sweep_sends_exactly_once(
+    broker, clinic_doctor, patient, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client_for(patient).post(
+            "/api/v1/appointments/",
+            {"doctor": str(clinic_doctor.pk), "start": TUESDAY_9.isoformat()},
+            format="json",
+        )
+    assert response.status_code == 201
+    [delivery] = Delivery.objects.all()
+    assert delivery.status == DeliveryStatus.PENDING
+    assert mail.outbox == []
+
+    assert deliveries_sweep() == 1
+    assert deliveries_sweep() == 0
+    assert len(mail.outbox) == 1
+    delivery.refresh_from_db()
+    assert delivery.status == DeliveryStatus.SENT and delivery.attempts == 1
+
+
+@pytest.mark.redis
+def test_deliveries_are_queued_on_the_real_broker(
+    broker, clinic_doctor, patient, django_capture_on_commit_callbacks
+):
+    queue = redis.Redis.from_url(django_settings.REDIS_URL)
+    queue.delete("celery")
+    broker(django_settings.REDIS_URL)
+    with django_capture_on_commit_callbacks(execute=True):
+        book(patient, clinic_doctor, patient)
+    try:
+        assert queue.llen("celery") == 1
+        message = json.loads(queue.lpop("celery"))
+        assert message["headers"]["task"] == "core.tasks.deliver"
+    finally:
+        queue.delete("celery")
+    assert deliveries_sweep() == 1  # what the worker's task does, run here
+
+
+def test_a_failing_sender_is_retried_then_given_up(clinic_doctor, patient, settings, frozen):
+    settings.EMAIL_BACKEND = "appointments.tests.test_notifications.BrokenMail"
+    book(patient, clinic_doctor, patient)
+    [delivery] = Delivery.objects.all()
+    for _ in range(MAX_ATTEMPTS):
+        frozen.shift(timedelta(hours=2))
+        deliveries_sweep()
+    delivery.refresh_from_db()
+    assert delivery.status == DeliveryStatus.FAILED
+    assert delivery.attempts == MAX_ATTEMPTS
+    assert "SMTP down" in delivery.last_error
+
+
+class BrokenMail:
+    def __init__(self, *args, **kwargs):
+        pass
+
+    def send_messages(self, messages):
+        raise ConnectionError("SMTP down")
+
+
+# --- SMS through an HTTP gateway, and reminders ---------------------------------------------------
+
+
+@pytest.fixture
+def sms_gateway(settings):
+    """A local stand-in for the SMS provider, speaking HTTP on a free port."""
+    received: list[dict] = []
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_POST(self):
+            length = int(self.headers["Content-Length"])
+            received.append(
+                {"auth": self.headers["Authorization"], **json.loads(self.rfile.read(length))}
+            )
+            self.send_response(202)
+            self.end_headers()
+
+        def log_message(self, *args):
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    settings.SMS_BACKEND = "core.sms.HttpSmsBackend"
+    settings.SMS_GATEWAY_URL = f"http://127.0.0.1:{server.server_address[1]}/messages"
+    settings.SMS_GATEWAY_KEY = "test-key"
+    yield received
+    server.shutdown()
+
+
+def test_an_sms_reminder_reaches_the_gateway_exactly_once(clinic_doctor, frozen, sms_gateway):
+    texter = make_patient().user
+    texter.phone = "+4915123456789"
+    texter.save()
+    preferences_set(
+        user=texter, choices=[{"kind": "appointment_reminder", "channel": "sms", "enabled": True}]
+    )
+    quiet = make_patient().user
+    quiet.phone = "+4915199999999"
+    quiet.save()  # has a phone, but never opted in to SMS
+    book(texter, clinic_doctor, texter)
+    book(quiet, clinic_doctor, quiet, TUESDAY_9 + timedelta(hours=1))
+
+    frozen.move_to(TUESDAY_9 - timedelta(hours=23))
+    assert services.reminders_send() == 2
+    assert services.reminders_send() == 0
+    deliveries_sweep()
+    assert [(m["to"], m["auth"]) for m in sms_gateway] == [("+4915123456789", "Bearer test-key")]
+    assert "Clinic reminder" in sms_gateway[0]["body"]
+    assert Notification.objects.filter(kind="appointment_reminder").count() == 2
+    assert not Delivery.objects.filter(channel=Channel.SMS, to="+4915199999999").exists()
+
+
+def test_a_gateway_that_refuses_keeps_the_sms_pending(clinic_doctor, frozen, settings):
+    settings.SMS_BACKEND = "core.sms.HttpSmsBackend"
+    settings.SMS_GATEWAY_URL = "http://127.0.0.1:1/messages"
+    texter = make_patient().user
+    texter.phone = "+4915123456789"
+    texter.save()
+    preferences_set(
+        user=texter, choices=[{"kind": "appointment_booked", "channel": "sms", "enabled": True}]
+    )
+    book(UserFactory(role=Role.STAFF), clinic_doctor, texter)
+    deliveries_sweep()
+    sms_delivery = Delivery.objects.get(channel=Channel.SMS)
+    assert sms_delivery.status == DeliveryStatus.PENDING
+    assert "unreachable" in sms_delivery.last_error
+    assert sms_delivery.attempts == 1
+
+
+def test_reminders_are_not_sent_early_late_or_for_cancelled_visits(clinic_doctor, patient, frozen):
+    appointment = book(patient, clinic_doctor, patient)
+    frozen.move_to(TUESDAY_9 - timedelta(hours=30))
+    assert services.reminders_send() == 0  # more than 24 h ahead
+    services.appointment_cancel(actor=clinic_doctor.user, appointment=appointment, reason="Away")
+    frozen.move_to(TUESDAY_9 - timedelta(hours=2))
+    assert services.reminders_send() == 0
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_two_workers_at_the_same_moment_remind_once():
+    assert connection.vendor == "postgresql"
+    with time_machine.travel(datetime(2026, 6, 1, 6, 0, tzinfo=UTC), tick=False):
+        doctor = make_doctor(weekly={1: (time(9), time(17))}, min_booking_notice_minutes=0)
+        for hour in range(8):
+            patient = make_patient().user
+            book(patient, doctor, patient, TUESDAY_9 + timedelta(hours=hour))
+    barrier = threading.Barrier(2)
+    counts: list[int | str] = []
+    moment = TUESDAY_9 - timedelta(hours=16)  # all eight visits fall within the next 24 h
+
+    def worker():
+        try:
+            barrier.wait()
+            counts.append(services.reminders_send(now=moment))
+        except Exception as exc:  # reported in the assertion
+            counts.append(repr(exc))
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=worker) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert sum(counts) == 8, counts
+    assert Notification.objects.filter(kind="appointment_reminder").count() == 8
+    reminded = Notification.objects.filter(kind="appointment_reminder").values_list(
+        "user", flat=True
+    )
+    assert len(set(reminded)) == 8

@@ -1,0 +1,144 @@
+"""Notifications: what users are told, and on which channels.
+
+`notify` writes the in-portal notification and one delivery row per channel the user wants,
+inside the caller's transaction, so the message exists exactly when the event does. Sending
+happens after commit (core.outbox, through a Celery task); if the broker is down the rows stay
+pending and the periodic sweep sends them later."""
+
+import logging
+from typing import Any
+
+from django.db import transaction
+from django.template.loader import get_template, render_to_string
+from django.utils import timezone
+
+from core.exceptions import ValidationFailed
+from core.models import (
+    Channel,
+    Delivery,
+    Notification,
+    NotificationKind,
+    NotificationPreference,
+)
+from core.tasks import deliver
+
+logger = logging.getLogger(__name__)
+
+DEFAULT_CHANNELS = {Channel.EMAIL: True, Channel.SMS: False}
+
+
+def channels_wanted(user, kind: str) -> set[str]:
+    chosen = dict(DEFAULT_CHANNELS)
+    for row in NotificationPreference.objects.filter(user=user, kind=kind):
+        chosen[row.channel] = row.enabled
+    return {channel for channel, enabled in chosen.items() if enabled}
+
+
+def _render(kind: str, name: str, context: dict[str, Any]) -> str:
+    return render_to_string(f"notifications/{kind}/{name}", context, using="text").strip()
+
+
+def notify(*, user, kind: str, context: dict[str, Any], link: str = "") -> Notification:
+    """Tell `user` about an event, in their time zone, on the channels they chose."""
+    with timezone.override(user.timezone):
+        context = {**context, "user": user}
+        title = _render(kind, "title.txt", context)
+        body = _render(kind, "body.txt", context)
+        sms = _render(kind, "sms.txt", context)
+    notification = Notification.objects.create(
+        user=user, kind=kind, title=title[:200], body=body, link=link
+    )
+    deliveries = []
+    wanted = channels_wanted(user, kind)
+    if Channel.EMAIL in wanted and user.email:
+        deliveries.append(
+            Delivery(notification=notification, channel=Channel.EMAIL, to=user.email,
+                     subject=title[:200], body=body)
+        )  # fmt: skip
+    if Channel.SMS in wanted and user.phone:
+        deliveries.append(
+            Delivery(notification=notification, channel=Channel.SMS, to=user.phone, body=sms)
+        )
+    Delivery.objects.bulk_create(deliveries)
+    ids = [delivery.pk for delivery in deliveries]
+    if ids:
+        transaction.on_commit(lambda: queue_deliveries(ids))
+    return notification
+
+
+def queue_deliveries(delivery_ids: list) -> None:
+    """Hand the deliveries to Celery. A broker that cannot be reached leaves them pending for
+    the sweep; it never fails the request that caused them."""
+    for delivery_id in delivery_ids:
+        try:
+            deliver.apply_async(args=[str(delivery_id)], retry=False)
+        except Exception as exc:  # kombu raises several kinds when the broker is away
+            logger.warning(
+                "broker unreachable; delivery left for the sweep", extra={"error": repr(exc)}
+            )
+            return
+
+
+def notification_read(*, user, notification: Notification) -> Notification:
+    if not notification.is_read:
+        notification.is_read = True
+        notification.read_at = timezone.now()
+        notification.save(update_fields=["is_read", "read_at", "updated_at"])
+    return notification
+
+
+def notifications_read_all(*, user) -> int:
+    return Notification.objects.filter(user=user, is_read=False).update(
+        is_read=True, read_at=timezone.now()
+    )
+
+
+def preferences_for(user) -> list[dict[str, Any]]:
+    chosen = {
+        (row.kind, row.channel): row.enabled
+        for row in NotificationPreference.objects.filter(user=user)
+    }
+    return [
+        {
+            "kind": kind,
+            "channel": channel,
+            "enabled": chosen.get((kind, channel), DEFAULT_CHANNELS[channel]),
+        }
+        for kind in NotificationKind.values
+        for channel in Channel.values
+    ]
+
+
+def preferences_set(*, user, choices: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Opt in or out per kind and channel. SMS needs a phone number in E.164 form."""
+    if any(c["channel"] == Channel.SMS and c["enabled"] for c in choices) and not user.phone:
+        message = "Add a mobile number (e.g. +4915123456789) to your profile to receive SMS."
+        raise ValidationFailed(message, code="phone_required", fields={"channel": [message]})
+    with transaction.atomic():
+        for choice in choices:
+            NotificationPreference.objects.update_or_create(
+                user=user,
+                kind=choice["kind"],
+                channel=choice["channel"],
+                defaults={"enabled": choice["enabled"]},
+            )
+    return preferences_for(user)
+
+
+TEMPLATE_FILES = [
+    ("title.txt", "in-app and e-mail subject"),
+    ("body.txt", "in-app and e-mail body"),
+    ("sms.txt", "sms"),
+]
+
+
+def templates_list() -> list[dict[str, str]]:
+    """Every message template as it is on disk: staff read them; nobody edits them at run time."""
+    found = []
+    for kind in NotificationKind.values:
+        for name, channel in TEMPLATE_FILES:
+            template = get_template(f"notifications/{kind}/{name}", using="text")
+            found.append(
+                {"kind": kind, "channel": channel, "name": name, "source": template.template.source}
+            )
+    return found

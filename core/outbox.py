@@ -1,0 +1,59 @@
+"""The outbox's sending side: claim a pending delivery, send it, record the outcome.
+
+A delivery is claimed with a conditional update before it is sent, so that a task, a retry and
+the sweep never send the same message twice."""
+
+import logging
+from datetime import timedelta
+
+from django.core.mail import send_mail
+from django.db.models import F
+from django.utils import timezone
+
+from core.models import Channel, Delivery, DeliveryStatus
+from core.sms import sms_backend
+
+logger = logging.getLogger(__name__)
+
+MAX_ATTEMPTS = 5
+
+
+def delivery_send(delivery_id) -> str:
+    """Send one delivery if it is still pending. Returns its status afterwards."""
+    now = timezone.now()
+    claimed = Delivery.objects.filter(
+        pk=delivery_id, status=DeliveryStatus.PENDING, next_attempt_at__lte=now
+    ).update(status=DeliveryStatus.SENDING, attempts=F("attempts") + 1, updated_at=now)
+    if not claimed:
+        return Delivery.objects.filter(pk=delivery_id).values_list("status", flat=True).first()
+    delivery = Delivery.objects.get(pk=delivery_id)
+    try:
+        if delivery.channel == Channel.EMAIL:
+            send_mail(delivery.subject, delivery.body, None, [delivery.to])
+        else:
+            sms_backend().send(to=delivery.to, body=delivery.body)
+    except Exception as exc:  # any sender failure is recorded and retried later
+        failed = delivery.attempts >= MAX_ATTEMPTS
+        delivery.status = DeliveryStatus.FAILED if failed else DeliveryStatus.PENDING
+        delivery.last_error = repr(exc)[:500]
+        delivery.next_attempt_at = now + timedelta(minutes=2**delivery.attempts)
+        delivery.save(update_fields=["status", "last_error", "next_attempt_at", "updated_at"])
+        logger.warning("delivery failed", extra={"delivery": str(delivery.pk), "error": repr(exc)})
+        return delivery.status
+    delivery.status = DeliveryStatus.SENT
+    delivery.sent_at = timezone.now()
+    delivery.save(update_fields=["status", "sent_at", "updated_at"])
+    return delivery.status
+
+
+def deliveries_sweep(*, stale_after: timedelta = timedelta(minutes=10)) -> int:
+    """Send what is still pending (the broker was down, or a retry is due), and give back to
+    the queue deliveries a crashed worker left half-sent. Returns how many were sent."""
+    now = timezone.now()
+    Delivery.objects.filter(status=DeliveryStatus.SENDING, updated_at__lt=now - stale_after).update(
+        status=DeliveryStatus.PENDING, updated_at=now
+    )
+    due = Delivery.objects.filter(
+        status=DeliveryStatus.PENDING, next_attempt_at__lte=now
+    ).values_list("pk", flat=True)
+    return sum(delivery_send(pk) == DeliveryStatus.SENT for pk in list(due[:500]))
