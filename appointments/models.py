@@ -95,3 +95,13 @@ class Appointment(BaseModel):
     @property
     def holds_time(self) -> bool:
         return self.status in HOLDING
+
+
+class CalendarFeed(BaseModel):
+    """A user's secret calendar address; rotating the token retires the old address."""
+
+    user = models.OneToOneField(User, on_delete=models.CASCADE, related_name="calendar_feed")
+    token = models.CharField(max_length=64, unique=True)
+
+    def __str__(self) -> str:
+        return f"Calendar feed of {self.user}"

@@ -23,6 +23,7 @@ urlpatterns = [
     path("", include("core.urls")),
     path("", include("users.urls")),
     path("", include("blogs.urls")),
+    path("", include("appointments.urls")),
 ]
 
 handler400 = "core.errors.handler400"

@@ -84,3 +84,7 @@ class SeriesResultSerializer(serializers.Serializer):
     series = serializers.UUIDField(source="series.pk")
     booked = AppointmentSerializer(many=True)
     conflicts = SeriesConflictSerializer(many=True)
+
+
+class FeedSerializer(serializers.Serializer):
+    url = serializers.URLField()

@@ -1,14 +1,17 @@
+from django.http import HttpResponse
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 
-from appointments import selectors, services
+from appointments import calendars, selectors, services
 from appointments.api.serializers import (
     AppointmentSerializer,
     BookingSerializer,
     CancelSerializer,
+    FeedSerializer,
     RescheduleSerializer,
     SeriesResultSerializer,
     SeriesSerializer,
@@ -103,6 +106,19 @@ class AppointmentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, views
         changed = service(actor=request.user, appointment=appointment, request=request, **values)
         return Response(AppointmentSerializer(changed).data)
 
+    @extend_schema(
+        responses={(200, "text/calendar"): OpenApiTypes.BINARY},
+        summary="The appointment as an iCalendar file",
+    )
+    @action(detail=True, methods=["get"])
+    def ics(self, request, pk=None):
+        appointment = self.get_object()
+        audit_viewed(request, [appointment])
+        body = calendars.calendar_for([appointment], name="Clinic appointment")
+        response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
+        response["Content-Disposition"] = f'attachment; filename="appointment-{appointment.pk}.ics"'
+        return response
+
     @extend_schema(request=None, responses={200: AppointmentSerializer}, summary="pending → booked")
     @action(detail=True, methods=["post"])
     def confirm(self, request, pk=None):
@@ -182,3 +198,17 @@ class SeriesViewSet(viewsets.GenericViewSet):
             actor=request.user, series=series, request=request, **data.validated_data
         )
         return Response(AppointmentSerializer(cancelled, many=True).data)
+
+
+class CalendarFeedViewSet(viewsets.ViewSet):
+    """Your secret calendar address (subscribe to it in any calendar app); rotate it if it
+    leaked, and the old address stops working."""
+
+    @extend_schema(responses={200: FeedSerializer}, summary="My calendar feed address")
+    def list(self, request):
+        return Response({"url": calendars.feed_url(calendars.feed_for(request.user))})
+
+    @extend_schema(request=None, responses={200: FeedSerializer}, summary="Rotate the address")
+    @action(detail=False, methods=["post"])
+    def rotate(self, request):
+        return Response({"url": calendars.feed_url(calendars.feed_rotate(request.user))})

@@ -84,6 +84,8 @@ def test_doctor_not_taking_new_patients(frozen, patient):
         ({"doctor": "00000000-0000-0000-0000-000000000000"}, "doctor"),
         ({"doctor": "nope"}, "doctor"),
         ({"reason": "r" * 501}, "reason"),
+        ({"duration_minutes": 0, "off_grid_reason": "x"}, "duration_minutes"),
+        ({"duration_minutes": -30, "off_grid_reason": "x"}, "duration_minutes"),
     ],
 )
 def test_bad_booking_input_is_400(clinic_doctor, patient, change, field):

@@ -154,3 +154,31 @@ def test_cancelling_the_only_appointment_removes_the_doctor_s_access(appointment
     assert doctor_client.get(record).status_code == 200
     post(appointment.patient.user, appointment, "cancel", {"reason": "Not needed"})
     assert_error(doctor_client.get(record), 404)
+
+
+@pytest.mark.parametrize("before", [s for s in Status if s != Status.BOOKED])
+def test_no_show_from_any_other_status_is_refused(appointment, frozen, before):
+    force(appointment, before)
+    frozen.move_to(appointment.start + timedelta(minutes=20))
+    assert_error(post(appointment.doctor.user, appointment, "no-show"), 409, "invalid_transition")
+
+
+@pytest.mark.parametrize(
+    "before", [Status.ARRIVED, Status.FULFILLED, Status.CANCELLED, Status.NOSHOW]
+)
+def test_reschedule_from_a_final_or_running_status_is_refused(appointment, before):
+    force(appointment, before)
+    response = post(
+        appointment.doctor.user, appointment, "reschedule",
+        {"start": (TUESDAY_9 + timedelta(hours=2)).isoformat()},
+    )  # fmt: skip
+    assert_error(response, 409, "invalid_transition")
+
+
+def test_reschedule_roles(appointment):
+    new_start = {"start": (TUESDAY_9 + timedelta(hours=2)).isoformat()}
+    assert_error(post(UserFactory(role=Role.PATIENT), appointment, "reschedule", new_start), 404)
+    assert_error(post(make_doctor().user, appointment, "reschedule", new_start), 404)
+    assert (
+        post(UserFactory(role=Role.STAFF), appointment, "reschedule", new_start).status_code == 201
+    )

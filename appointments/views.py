@@ -1,0 +1,25 @@
+from django.http import Http404, HttpRequest, HttpResponse
+from django.views.decorators.http import require_GET
+
+from appointments import calendars
+from appointments.models import CalendarFeed
+from core.audit import audit_records_bulk
+from core.models import AuditAction
+
+
+@require_GET
+def calendar_feed(request: HttpRequest, token: str) -> HttpResponse:
+    """A user's appointments as a calendar subscription; the secret token is the key."""
+    feed = CalendarFeed.objects.select_related("user").filter(token=token).first()
+    if feed is None or not feed.user.is_active:
+        raise Http404("No such calendar.")
+    appointments = calendars.feed_appointments(feed.user)
+    audit_records_bulk(
+        actor=feed.user,
+        action=AuditAction.VIEW,
+        resource_type="appointment",
+        items=[(item.pk, item.patient.user) for item in appointments],
+        request=request,
+    )
+    body = calendars.calendar_for(appointments, name="Clinic appointments")
+    return HttpResponse(body, content_type="text/calendar; charset=utf-8")
