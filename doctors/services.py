@@ -14,7 +14,8 @@ from doctors.permissions import can_manage_doctor
 from users.models import Role, User
 from users.services import role_of
 
-DOCTOR_FIELDS = {
+# The profile fields a doctor or staff may set, in the order the API shows them.
+DOCTOR_FIELDS = (
     "license_number",
     "bio",
     "years_of_experience",
@@ -27,7 +28,7 @@ DOCTOR_FIELDS = {
     "min_booking_notice_minutes",
     "booking_horizon_days",
     "requires_confirmation",
-}
+)
 
 
 def _clean(instance, exclude: Iterable[str] = ()) -> None:
@@ -77,7 +78,7 @@ def doctor_create(
     if Doctor.objects.filter(user=user).exists():
         message = "This doctor already has a profile."
         raise ValidationFailed(message, fields={"user": [message]})
-    unknown = set(fields) - DOCTOR_FIELDS
+    unknown = set(fields) - set(DOCTOR_FIELDS)
     if unknown:
         raise ValidationFailed(f"Unknown fields: {', '.join(sorted(unknown))}.")
     fields.setdefault("timezone", user.timezone)
@@ -98,7 +99,7 @@ def doctor_update(*, actor: User, doctor: Doctor, data: dict[str, Any]) -> Docto
     _require_manager(actor, doctor)
     data = dict(data)
     slugs = data.pop("specializations", None)
-    unknown = set(data) - DOCTOR_FIELDS
+    unknown = set(data) - set(DOCTOR_FIELDS)
     if unknown:
         raise ValidationFailed(f"Unknown fields: {', '.join(sorted(unknown))}.")
     if "license_number" in data and role_of(actor) not in (Role.STAFF, Role.ADMIN):

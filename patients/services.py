@@ -17,7 +17,8 @@ from users import services as user_services
 from users.models import Role, User
 from users.services import role_of
 
-PROFILE_FIELDS = {
+# The patient record's own fields, in the order the API shows them.
+PROFILE_FIELDS = (
     "date_of_birth",
     "sex",
     "blood_group",
@@ -27,7 +28,7 @@ PROFILE_FIELDS = {
     "emergency_contact_relationship",
     "insurance",
     "address",
-}
+)
 STAFF_ROLES = (Role.STAFF, Role.ADMIN)
 
 
@@ -41,7 +42,7 @@ def _clean(patient: Patient) -> None:
 
 
 def _profile_fields(data: dict[str, Any]) -> dict[str, Any]:
-    unknown = set(data) - PROFILE_FIELDS
+    unknown = set(data) - set(PROFILE_FIELDS)
     if unknown:
         raise ValidationFailed(f"Unknown fields: {', '.join(sorted(unknown))}.")
     return data

@@ -2,6 +2,7 @@ from rest_framework import serializers
 
 from core.api.fields import AwareDateTimeField
 from doctors.models import AvailabilityWindow, Doctor, Specialization, TimeOff
+from doctors.services import DOCTOR_FIELDS
 
 
 class SpecializationSerializer(serializers.ModelSerializer):
@@ -18,23 +19,7 @@ class DoctorSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Doctor
-        fields = [
-            "id",
-            "full_name",
-            "specializations",
-            "license_number",
-            "bio",
-            "years_of_experience",
-            "education",
-            "timezone",
-            "accepting_new_patients",
-            "default_visit_minutes",
-            "buffer_before_minutes",
-            "buffer_after_minutes",
-            "min_booking_notice_minutes",
-            "booking_horizon_days",
-            "requires_confirmation",
-        ]
+        fields = ["id", "full_name", "specializations", *DOCTOR_FIELDS]
         read_only_fields = fields
 
 
@@ -45,21 +30,7 @@ class DoctorWriteSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Doctor
-        fields = [
-            "specializations",
-            "license_number",
-            "bio",
-            "years_of_experience",
-            "education",
-            "timezone",
-            "accepting_new_patients",
-            "default_visit_minutes",
-            "buffer_before_minutes",
-            "buffer_after_minutes",
-            "min_booking_notice_minutes",
-            "booking_horizon_days",
-            "requires_confirmation",
-        ]
+        fields = ["specializations", *DOCTOR_FIELDS]
         extra_kwargs = {"license_number": {"validators": []}}  # uniqueness: the service
 
 

@@ -1,6 +1,7 @@
 from rest_framework import serializers
 
 from patients.models import CareAssignment, Patient
+from patients.services import PROFILE_FIELDS
 from users.api.serializers import RegisterSerializer
 
 
@@ -25,15 +26,7 @@ class PatientSerializer(serializers.ModelSerializer):
             "full_name",
             "email",
             "phone",
-            "date_of_birth",
-            "sex",
-            "blood_group",
-            "allergies",
-            "emergency_contact_name",
-            "emergency_contact_phone",
-            "emergency_contact_relationship",
-            "insurance",
-            "address",
+            *PROFILE_FIELDS,
             "created_at",
         ]
         read_only_fields = fields
@@ -48,15 +41,7 @@ class PatientUpdateSerializer(serializers.ModelSerializer):
     class Meta:
         model = Patient
         fields = [
-            "date_of_birth",
-            "sex",
-            "blood_group",
-            "allergies",
-            "emergency_contact_name",
-            "emergency_contact_phone",
-            "emergency_contact_relationship",
-            "insurance",
-            "address",
+            *PROFILE_FIELDS,
         ]
 
     def validate(self, attrs):

@@ -1,3 +1,5 @@
+from functools import partial
+
 from django.contrib.auth.signals import user_logged_in
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, status, viewsets
@@ -47,47 +49,43 @@ class TokenObtainView(AuthThrottleMixin, TokenObtainPairView):
         return Response(serializer.validated_data)
 
 
-class TokenRefreshRotateView(AuthThrottleMixin, APIView):
+class RefreshTokenView(AuthThrottleMixin, APIView):
+    """A view whose credential is the refresh token in the body, not a signed-in user."""
+
     permission_classes = [AllowAny]
     authentication_classes: list = []
 
     def get_authenticate_header(self, request) -> str:
         return 'Bearer realm="api"'  # a bad token is a 401, not a 403
 
+    def refresh_token_call(self, request, service):
+        serializer = RefreshSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        try:
+            return service(refresh=serializer.validated_data["refresh"])
+        except TokenError as exc:
+            raise InvalidToken(str(exc)) from exc
+
+
+class TokenRefreshRotateView(RefreshTokenView):
     @extend_schema(
         request=RefreshSerializer,
         responses={200: TokenPairSerializer},
         summary="Exchange a refresh token for a new pair; the old one stops working",
     )
     def post(self, request):
-        serializer = RefreshSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        try:
-            pair = services.token_refresh(refresh=serializer.validated_data["refresh"])
-        except TokenError as exc:
-            raise InvalidToken(str(exc)) from exc
-        return Response(pair)
+        return Response(self.refresh_token_call(request, services.token_refresh))
 
 
-class LogoutView(AuthThrottleMixin, APIView):
-    permission_classes = [AllowAny]
-    authentication_classes: list = []
-
-    def get_authenticate_header(self, request) -> str:
-        return 'Bearer realm="api"'  # a bad token is a 401, not a 403
-
+class LogoutView(RefreshTokenView):
     @extend_schema(
         request=RefreshSerializer,
         responses={204: None},
         summary="Sign out: the refresh token is blacklisted",
     )
     def post(self, request):
-        serializer = RefreshSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        try:
-            services.token_logout(refresh=serializer.validated_data["refresh"], request=request)
-        except TokenError as exc:
-            raise InvalidToken(str(exc)) from exc
+        self.refresh_token_call(request, partial(services.token_logout, request=request))
+        return Response(status=status.HTTP_204_NO_CONTENT)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
