@@ -5,12 +5,15 @@ PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed-requirements
 HOST   ?= 127.0.0.1
 PORT   ?= 8000
+INFERENCE_PORT    ?= 8001
+INFERENCE_API_KEY ?= local-development-inference-key
+export INFERENCE_API_KEY
 
-.PHONY: install run test lint migrate seed clean
+.PHONY: install run test lint migrate seed clean inference
 
-$(STAMP): requirements.txt
+$(STAMP): requirements.txt inference/requirements.txt
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.txt
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.txt -r inference/requirements.txt
 	@touch $(STAMP)
 
 install: $(STAMP)
@@ -28,8 +31,14 @@ run: seed
 	@echo "  Admin:         http://$(HOST):$(PORT)/admin/"
 	@echo "  API docs:      http://$(HOST):$(PORT)/api/docs/  (Redoc: /api/redoc/, schema: /api/schema/)"
 	@echo "  Health:        http://$(HOST):$(PORT)/health/ready"
+	@echo "  Inference:     http://127.0.0.1:$(INFERENCE_PORT)/health  (X-API-Key: $$INFERENCE_API_KEY)"
 	@echo ""
+	$(VENV)/bin/uvicorn inference.app:app --host 127.0.0.1 --port $(INFERENCE_PORT) --log-level warning & \
+	trap 'kill $$! 2>/dev/null' EXIT INT TERM; \
 	$(PY) manage.py runserver $(HOST):$(PORT)
+
+inference:
+	$(VENV)/bin/uvicorn inference.app:app --host 127.0.0.1 --port $(INFERENCE_PORT)
 
 test: install
 	$(PY) -m pytest
