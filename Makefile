@@ -34,7 +34,8 @@ run: seed
 	@echo "  Inference:     http://127.0.0.1:$(INFERENCE_PORT)/health  (X-API-Key: $$INFERENCE_API_KEY)"
 	@echo ""
 	$(VENV)/bin/uvicorn inference.app:app --host 127.0.0.1 --port $(INFERENCE_PORT) --log-level warning & \
-	trap 'kill $$! 2>/dev/null' EXIT INT TERM; \
+	inference=$$!; $(PY) manage.py run_periodic & periodic=$$!; \
+	trap 'kill $$inference $$periodic 2>/dev/null' EXIT INT TERM; \
 	$(PY) manage.py runserver $(HOST):$(PORT)
 
 inference:

@@ -6,7 +6,7 @@ from collections.abc import Iterable
 from datetime import UTC, timedelta
 
 from django.conf import settings
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from icalendar import Calendar, Event
 
@@ -55,8 +55,14 @@ def calendar_for(appointments: Iterable[Appointment], *, name: str) -> bytes:
 
 
 def feed_for(user: User) -> CalendarFeed:
-    feed = CalendarFeed.objects.filter(user=user).first()
-    return feed or CalendarFeed.objects.create(user=user, token=secrets.token_urlsafe(32))
+    try:
+        with transaction.atomic():
+            feed, _ = CalendarFeed.objects.get_or_create(
+                user=user, defaults={"token": secrets.token_urlsafe(32)}
+            )
+    except IntegrityError:  # another request made it a moment ago
+        feed = CalendarFeed.objects.get(user=user)
+    return feed
 
 
 def feed_rotate(user: User) -> CalendarFeed:

@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from appointments.models import HOLDING, Appointment, AppointmentSeries, Status
 from appointments.status import check_transition
-from core.audit import audit_record
+from core.audit import audit_record, audit_records_bulk
 from core.exceptions import Conflict, NotAllowed, NotFound, ValidationFailed
 from core.models import AuditAction, NotificationKind
 from core.notifications import notify
@@ -30,6 +30,7 @@ from users.services import role_of
 STAFF_ROLES = (Role.STAFF, Role.ADMIN)
 SLOT_TAKEN = "This time is no longer free with this doctor."
 DEADLOCK_DETECTED = "40P01"
+MIN_VISIT_MINUTES, MAX_VISIT_MINUTES = 5, 480
 PATIENT_BUSY = "The patient already has an appointment at this time."
 
 
@@ -138,10 +139,19 @@ def booking_plan(
             "not_accepting_new_patients", "This doctor is not taking new patients.", "doctor"
         )
 
+    if duration_minutes is not None and not off_grid_reason:
+        message = "A duration is given only for bookings outside the slots (the slot sets it)."
+        raise _fail("duration_not_allowed", message, "duration_minutes")
     if off_grid_reason:
         if start <= now:
             raise _fail("in_the_past", "This time is in the past.")
-        minutes = duration_minutes or doctor.default_visit_minutes
+        if start >= now + rules_for(doctor).horizon:
+            days = doctor.booking_horizon_days
+            raise _fail("beyond_horizon", f"This doctor takes bookings up to {days} days ahead.")
+        minutes = doctor.default_visit_minutes if duration_minutes is None else duration_minutes
+        if not MIN_VISIT_MINUTES <= minutes <= MAX_VISIT_MINUTES:
+            message = f"A visit lasts {MIN_VISIT_MINUTES} to {MAX_VISIT_MINUTES} minutes."
+            raise _fail("invalid_duration", message, "duration_minutes")
         end = start + timedelta(minutes=minutes)
     else:
         _check_time(doctor, start, now)
@@ -366,8 +376,11 @@ def reminders_send(*, now: datetime | None = None) -> int:
     sent = 0
     for appointment_id in list(due):
         with transaction.atomic():
-            claimed = Appointment.objects.filter(
-                pk=appointment_id, reminder_sent_at__isnull=True
+            claimed = Appointment.objects.filter(  # still booked, still ahead, not yet reminded
+                pk=appointment_id,
+                reminder_sent_at__isnull=True,
+                status=Status.BOOKED,
+                start__gt=now,
             ).update(reminder_sent_at=now)
             if not claimed:
                 continue
@@ -403,6 +416,7 @@ def appointment_reschedule(
         old.cancelled_by = actor
         old.cancelled_at = timezone.now()
         old.cancellation_reason = "Rescheduled"
+        off_grid = old.off_grid_reason if role_of(actor) in STAFF_ROLES else ""
         old.save(
             update_fields=[
                 "status", "cancelled_by", "cancelled_at", "cancellation_reason", "updated_at"
@@ -410,8 +424,8 @@ def appointment_reschedule(
         )  # fmt: skip
         plan = booking_plan(
             actor=actor, doctor=old.doctor, patient=old.patient, start=start,
-            off_grid_reason=old.off_grid_reason if role_of(actor) in STAFF_ROLES else "",
-            duration_minutes=int((old.end - old.start).total_seconds() // 60),
+            off_grid_reason=off_grid,
+            duration_minutes=int((old.end - old.start).total_seconds() // 60) if off_grid else None,
             returning=True,
         )  # fmt: skip
         new = _insert(plan, actor=actor, reason=old.reason, rescheduled_from=old, series=old.series)
@@ -443,14 +457,14 @@ def series_starts(
     starts: list[datetime | date] = []
     step = timedelta(weeks=every_weeks)
     day = local.date()
-    while len(starts) < MAX_OCCURRENCES and (
-        (count is not None and len(starts) < count) or (until is not None and day <= until)
-    ):
+    if count is not None and count > MAX_OCCURRENCES:
+        raise _fail("too_many", f"A series has at most {MAX_OCCURRENCES} visits.", "count")
+    while (count is not None and len(starts) < count) or (until is not None and day <= until):
+        if len(starts) == MAX_OCCURRENCES:
+            raise _fail("too_many", f"A series has at most {MAX_OCCURRENCES} visits.", "until")
         instant = local_to_utc(day, local.time().replace(tzinfo=None), zone)
         starts.append(instant if instant is not None else day)
         day += step
-    if count is not None and count > MAX_OCCURRENCES:
-        raise _fail("too_many", f"A series has at most {MAX_OCCURRENCES} visits.", "count")
     if len(starts) < 2:
         raise _fail("too_few", "A series has at least two visits.", "count")
     return starts
@@ -481,6 +495,7 @@ def series_book(
     reported."""
     if timezone.is_naive(start):
         raise _fail("naive_datetime", "Give the start with its UTC offset.")
+    _check_time(doctor, start, timezone.now())  # the first visit; the others are checked each
     starts = series_starts(
         doctor=doctor, first=start, every_weeks=every_weeks, count=count, until=until
     )
@@ -531,20 +546,51 @@ def series_book(
 def series_cancel(
     *, actor: User, series: AppointmentSeries, reason: str, request=None
 ) -> list[Appointment]:
-    """Cancel the series' future visits that still hold time. Patients cannot cancel the ones
-    inside the cancellation notice; those stay, and the answer leaves them out."""
-    future = series.appointments.select_related("doctor__user", "patient__user").filter(
-        start__gt=timezone.now(), status__in=(Status.PENDING, Status.BOOKED)
-    )
-    cancelled = []
+    """Cancel the series' future visits that still hold time, in one write. Patients cannot
+    cancel the ones inside the cancellation notice; those stay booked and are left out."""
+    reason = reason.strip()
+    if not reason:
+        raise _fail("reason_required", "Say why the visits are cancelled.", "reason")
+    now = timezone.now()
     with transaction.atomic():
-        for appointment in future.order_by("start"):
-            try:
-                cancelled.append(
-                    appointment_cancel(
-                        actor=actor, appointment=appointment, reason=reason, request=request
-                    )
-                )
-            except Conflict:
-                continue  # inside the notice for a patient: stays booked
-    return cancelled
+        _lock_parties(series.doctor, series.patient)
+        ids = list(
+            series.appointments.select_for_update()
+            .filter(start__gt=now, status__in=(Status.PENDING, Status.BOOKED))
+            .values_list("pk", flat=True)
+        )
+        future = list(
+            Appointment.objects.filter(pk__in=ids)
+            .select_related("doctor__user", "patient__user")
+            .order_by("start")
+        )
+        if role_of(actor) == Role.PATIENT:
+            future = [item for item in future if item.start - now >= cancellation_notice()]
+        for appointment in future:
+            check_transition(appointment.status, Status.CANCELLED)
+        Appointment.objects.filter(pk__in=[item.pk for item in future]).update(
+            status=Status.CANCELLED,
+            cancelled_by=actor,
+            cancelled_at=now,
+            cancellation_reason=reason[:500],
+            updated_at=now,
+        )
+        if not future:
+            return []
+        audit_records_bulk(
+            actor=actor,
+            action=AuditAction.UPDATE,
+            resource_type="appointment",
+            items=[(item.pk, item.patient.user) for item in future],
+            request=request,
+        )
+        doctor_access_sync(doctor=series.doctor, patient=series.patient)
+        first = Appointment.objects.select_related("doctor__user", "patient__user").get(
+            pk=future[0].pk
+        )
+        _tell_parties(actor, NotificationKind.APPOINTMENT_CANCELLED, first, count=len(future))
+    return list(
+        Appointment.objects.filter(pk__in=[item.pk for item in future])
+        .select_related("doctor__user", "patient__user")
+        .order_by("start")
+    )

@@ -1,3 +1,5 @@
+import uuid
+
 from django.contrib.postgres.search import SearchQuery, SearchRank
 from django.db import connection
 from django.db.models import Case, Count, F, IntegerField, Q, QuerySet, Value, When
@@ -32,13 +34,12 @@ def post_published_list() -> QuerySet[BlogPost]:
 def post_get(*, actor, key: str) -> BlogPost:
     """A visible post by id or by slug; a draft of someone else answers 404."""
     posts = post_list(actor=actor)
-    if _looks_like_uuid(key):
-        return get_visible_or_404(posts, "No such post.", pk=key)
-    return get_visible_or_404(posts, "No such post.", slug=key)
-
-
-def _looks_like_uuid(key: str) -> bool:
-    return len(key) == 36 and key.count("-") == 4
+    try:
+        as_id = uuid.UUID(key)
+    except ValueError:
+        return get_visible_or_404(posts, "No such post.", slug=key)
+    found = get_visible_or_404(posts.filter(Q(slug=key) | Q(pk=as_id)), "No such post.")
+    return found
 
 
 def post_search(posts: QuerySet[BlogPost], text: str) -> QuerySet[BlogPost]:

@@ -33,15 +33,25 @@ def _unique_slug(title: str) -> str:
     return slug
 
 
+MAX_TAGS = 20
+
+
 def _tags(names: Iterable[str]) -> list[Tag]:
+    """Tags by name, without regard to case; a new tag gets a unique slug for its page."""
+    names = [name for name in dict.fromkeys(name.strip() for name in names) if name]
+    if len(names) > MAX_TAGS:
+        raise _fail("tags", f"At most {MAX_TAGS} tags, please.")
     tags = []
-    for name in dict.fromkeys(name.strip() for name in names):
-        if not name:
-            continue
+    for name in names:
         if len(name) > 50:
             raise _fail("tags", "A tag has at most 50 characters.")
-        slug = slugify(name, allow_unicode=True) or name.lower()
-        tag = Tag.objects.filter(slug=slug).first() or Tag.objects.create(name=name, slug=slug)
+        tag = Tag.objects.filter(name__iexact=name).first()
+        if tag is None:
+            base = slugify(name, allow_unicode=True)[:50] or "tag"
+            slug, number = base, 2
+            while Tag.objects.filter(slug=slug).exists():
+                slug, number = f"{base}-{number}", number + 1
+            tag = Tag.objects.create(name=name, slug=slug)
         tags.append(tag)
     return tags
 

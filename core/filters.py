@@ -3,7 +3,7 @@ from datetime import UTC
 import django_filters
 from django import forms
 
-from core.models import AuditAction, AuditEvent
+from core.models import AuditAction, AuditEvent, Notification, NotificationKind
 
 
 class SafeIsoDateTimeField(django_filters.fields.IsoDateTimeField):
@@ -59,3 +59,12 @@ class StrictBooleanFilter(django_filters.BooleanFilter):
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("widget", forms.TextInput)
         super().__init__(*args, **kwargs)
+
+
+class NotificationFilter(django_filters.FilterSet):
+    is_read = StrictBooleanFilter()
+    kind = django_filters.ChoiceFilter(choices=NotificationKind.choices)
+
+    class Meta:
+        model = Notification
+        fields: list[str] = []

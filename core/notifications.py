@@ -111,17 +111,19 @@ def preferences_for(user) -> list[dict[str, Any]]:
 
 def preferences_set(*, user, choices: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """Opt in or out per kind and channel. SMS needs a phone number in E.164 form."""
+    keys = [(choice["kind"], choice["channel"]) for choice in choices]
+    if len(keys) != len(set(keys)):
+        message = "Give each kind and channel once."
+        raise ValidationFailed(message, code="duplicate_choice", fields={"kind": [message]})
     if any(c["channel"] == Channel.SMS and c["enabled"] for c in choices) and not user.phone:
         message = "Add a mobile number (e.g. +4915123456789) to your profile to receive SMS."
         raise ValidationFailed(message, code="phone_required", fields={"channel": [message]})
-    with transaction.atomic():
-        for choice in choices:
-            NotificationPreference.objects.update_or_create(
-                user=user,
-                kind=choice["kind"],
-                channel=choice["channel"],
-                defaults={"enabled": choice["enabled"]},
-            )
+    NotificationPreference.objects.bulk_create(
+        [NotificationPreference(user=user, **choice) for choice in choices],
+        update_conflicts=True,
+        unique_fields=["user", "kind", "channel"],
+        update_fields=["enabled", "updated_at"],
+    )
     return preferences_for(user)
 
 

@@ -201,16 +201,22 @@ def earliest_free_slots(
 
 
 MAX_SLOT_RANGE_DAYS = 62
+# No doctor books further ahead than the longest horizon a profile may have (730 days).
+SLOT_DATES_AHEAD = timedelta(days=731)
 
 
 def slot_range_check(first_day: date, last_day: date) -> None:
-    """A slot query covers 1 to 62 local dates."""
+    """A slot query covers 1 to 62 local dates, from yesterday up to two years ahead."""
     if last_day < first_day:
         message = "end must not be before start."
         raise ValidationFailed(message, code="end_before_start", fields={"end": [message]})
     if (last_day - first_day).days + 1 > MAX_SLOT_RANGE_DAYS:
         message = f"Ask for at most {MAX_SLOT_RANGE_DAYS} days at a time."
         raise ValidationFailed(message, code="range_too_long", fields={"end": [message]})
+    today = date.today()
+    if first_day < today - timedelta(days=1) or last_day > today + SLOT_DATES_AHEAD:
+        message = "Ask for dates from today up to two years ahead."
+        raise ValidationFailed(message, code="out_of_range", fields={"start": [message]})
 
 
 def slot_view(slot: Slot, *, doctor_zone: tzinfo, viewer_zone: tzinfo | None) -> dict[str, str]:

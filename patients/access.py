@@ -9,12 +9,18 @@ VIEW_PATIENT = "patients.view_patient"
 CHANGE_PATIENT = "patients.change_patient"
 
 
+# Appointment statuses that link a doctor to the patient: booked time, and visits that took
+# place (the doctor documented that care). Cancelled and missed appointments link nobody.
+LINKING_STATUSES = ("pending", "booked", "arrived", "fulfilled")
+
+
 def doctor_is_linked(*, doctor: Doctor, patient: Patient) -> bool:
-    """A doctor is linked to a patient by an active care assignment, or by an appointment that
-    was not cancelled (read through the reverse relation; appointments import patients)."""
+    """A doctor is linked to a patient by an active care assignment or by an appointment in
+    LINKING_STATUSES (read through the reverse relation: the appointments app imports this
+    one). No link here depends on the clock, so the granted permissions never go stale."""
     if CareAssignment.objects.filter(doctor=doctor, patient=patient, active=True).exists():
         return True
-    return patient.appointments.filter(doctor=doctor).exclude(status="cancelled").exists()
+    return patient.appointments.filter(doctor=doctor, status__in=LINKING_STATUSES).exists()
 
 
 def doctor_access_sync(*, doctor: Doctor, patient: Patient) -> bool:

@@ -49,7 +49,7 @@ class BookingSerializer(serializers.Serializer):
         help_text="Staff only: book outside the published slots, saying why.",
     )
     duration_minutes = serializers.IntegerField(
-        min_value=5, max_value=480, required=False, help_text="Staff, off the slots only."
+        required=False, help_text="Staff, off the slots only: 5 to 480 minutes."
     )
 
 
@@ -65,8 +65,8 @@ class SeriesSerializer(serializers.Serializer):
     doctor = serializers.UUIDField()
     patient = serializers.UUIDField(required=False)
     start = AwareDateTimeField(help_text="The first visit; the others keep its weekday and time.")
-    every_weeks = serializers.IntegerField(min_value=1, max_value=12, default=1)
-    count = serializers.IntegerField(min_value=2, max_value=52, required=False)
+    every_weeks = serializers.IntegerField(default=1, help_text="1 to 12")
+    count = serializers.IntegerField(required=False, help_text="2 to 52 visits")
     until = serializers.DateField(required=False, help_text="Last date a visit may fall on.")
     reason = serializers.CharField(max_length=500, required=False, allow_blank=True, default="")
     allow_partial = serializers.BooleanField(

@@ -84,8 +84,8 @@ def test_doctor_not_taking_new_patients(frozen, patient):
         ({"doctor": "00000000-0000-0000-0000-000000000000"}, "doctor"),
         ({"doctor": "nope"}, "doctor"),
         ({"reason": "r" * 501}, "reason"),
-        ({"duration_minutes": 0, "off_grid_reason": "x"}, "duration_minutes"),
-        ({"duration_minutes": -30, "off_grid_reason": "x"}, "duration_minutes"),
+        ({"duration_minutes": "long"}, "duration_minutes"),
+        ({"duration_minutes": 45}, "duration_minutes"),  # the slot sets the length
     ],
 )
 def test_bad_booking_input_is_400(clinic_doctor, patient, change, field):
@@ -231,3 +231,26 @@ def test_staff_book_for_any_patient(clinic_doctor, role):
 
 def test_anonymous_cannot_book(clinic_doctor, api_client):
     assert_error(book(api_client, clinic_doctor, TUESDAY_9), 401)
+
+
+@pytest.mark.parametrize(
+    ("extra", "code"),
+    [
+        ({"duration_minutes": 0}, "invalid_duration"),
+        ({"duration_minutes": -30}, "invalid_duration"),
+        ({"duration_minutes": 481}, "invalid_duration"),
+        ({"start": "2029-01-02T07:00:00Z"}, "beyond_horizon"),
+        ({"start": "9999-12-31T23:59:59Z"}, "beyond_horizon"),
+        ({"start": "0001-01-01T00:00:00Z"}, "in_the_past"),
+    ],
+)
+def test_off_slot_bookings_keep_length_and_horizon_rules(
+    clinic_doctor, patient, staff, extra, code
+):
+    start = extra.pop("start", (TUESDAY_9 + timedelta(minutes=10)).isoformat())
+    body = {"patient": str(patient.patient_profile.pk), "off_grid_reason": "Urgent", **extra}
+    response = client_for(staff).post(
+        APPOINTMENTS, {"doctor": str(clinic_doctor.pk), "start": start, **body}, format="json"
+    )
+    assert_error(response, 400, code)
+    assert not Appointment.objects.exists()

@@ -97,3 +97,10 @@ def test_feed_reads_take_constant_queries(
     with django_assert_max_num_queries(4):
         response = client.get(url[url.index("/calendar/") :])
     assert len(events(response.content)) == 6
+
+
+@pytest.mark.parametrize(
+    "path", ["/calendar/%00.ics", "/calendar/short.ics", "/calendar/" + "a" * 80 + ".ics"]
+)
+def test_malformed_feed_tokens_are_404(client, path):
+    assert client.get(path).status_code == 404

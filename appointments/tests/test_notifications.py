@@ -4,6 +4,7 @@ import json
 import threading
 from datetime import UTC, datetime, time, timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from io import StringIO
 
 import pytest
 import redis
@@ -11,6 +12,7 @@ import time_machine
 from celery import current_app as celery_app
 from django.conf import settings as django_settings
 from django.core import mail
+from django.core.management import call_command
 from django.db import connection, connections
 
 from appointments import services
@@ -342,3 +344,30 @@ def test_two_workers_at_the_same_moment_remind_once():
         "user", flat=True
     )
     assert len(set(reminded)) == 8
+
+
+def test_run_periodic_sends_due_reminders_and_pending_deliveries(
+    clinic_doctor, patient, frozen, broker
+):
+    book(patient, clinic_doctor, patient)  # the broker is down: the delivery waits
+    frozen.move_to(TUESDAY_9 - timedelta(hours=2))
+    out = StringIO()
+    call_command("run_periodic", "--once", stdout=out)
+    assert "reminders queued: 1, deliveries sent: 2" in out.getvalue()
+    assert {m.to[0] for m in mail.outbox} == {patient.email, clinic_doctor.user.email}
+
+
+def test_putting_the_preferences_back_is_one_write(patient, django_assert_max_num_queries):
+    client = client_for(patient)
+    current = client.get(f"{NOTIFICATIONS}preferences/").json()
+    with django_assert_max_num_queries(5):
+        response = client.put(f"{NOTIFICATIONS}preferences/", current, format="json")
+    assert response.status_code == 200
+    twice = [current[0], current[0]]
+    assert_error(
+        client.put(f"{NOTIFICATIONS}preferences/", twice, format="json"), 400, "duplicate_choice"
+    )
+
+
+def test_is_read_filter_refuses_junk(patient):
+    assert_error(client_for(patient).get(NOTIFICATIONS, {"is_read": "perhaps"}), 400)

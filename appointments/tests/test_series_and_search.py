@@ -5,6 +5,7 @@ import pytest
 from appointments import services
 from appointments.models import Appointment, AppointmentSeries, Status
 from appointments.tests.conftest import TUESDAY_9
+from core.models import Notification
 from core.testing import assert_error
 from doctors.tests.factories import make_doctor
 from users.tests.utils import client_for
@@ -88,6 +89,9 @@ def test_visits_beyond_the_horizon_are_conflicts(clinic_doctor, patient):
         ({"count": 3, "start": "2026-06-02T09:00:00"}, "start"),
         ({"count": 3, "doctor": "00000000-0000-0000-0000-000000000000"}, "doctor"),
         ({"count": 3, "until": "someday"}, "until"),
+        ({"until": "2027-12-31"}, "until"),  # more than 52 weekly visits
+        ({"count": 2, "start": "9999-12-20T08:00:00Z"}, "start"),
+        ({"count": 2, "start": "0001-01-01T00:30:00Z"}, "start"),
     ],
 )
 def test_series_bad_input(clinic_doctor, patient, body, field):
@@ -155,9 +159,11 @@ def test_earliest_slots_across_a_specialty(frozen, patient, api_client):
             "limit",
         ),
         ({"start": "2026-06-02", "end": "2026-06-09"}, "specialization"),
+        ({"specialization": "cardiology", "start": "9999-12-30", "end": "9999-12-31"}, "start"),
+        ({"specialization": "cardiology", "start": "0001-01-01", "end": "0001-01-02"}, "start"),
     ],
 )
-def test_search_bad_input(api_client, params, field):
+def test_search_bad_input(frozen, api_client, params, field):
     assert field in assert_error(api_client.get(SEARCH, params), 400)["fields"]
 
 
@@ -183,3 +189,26 @@ def test_search_queries_do_not_grow_with_the_number_of_doctors(
     with django_assert_max_num_queries(6):
         many = api_client.get(SEARCH, params)
     assert len(few.json()) == len(many.json()) == 20
+
+
+def test_cancelling_a_long_series_is_one_write(
+    clinic_doctor, patient, django_assert_max_num_queries
+):
+    body = series(client_for(patient), clinic_doctor, count=4).json()
+    client = client_for(clinic_doctor.user)
+    with django_assert_max_num_queries(40):
+        response = client.post(f"{SERIES}{body['series']}/cancel/", {"reason": "Course ends"})
+    assert len(response.json()) == 4
+    assert Notification.objects.filter(kind="appointment_cancelled", user=patient).count() == 1
+    assert "3 later visits" in Notification.objects.get(kind="appointment_cancelled").body
+
+
+def test_search_leaves_out_doctors_who_take_no_new_patients(frozen, api_client):
+    taking = make_doctor(specialties=("Urology",), weekly={1: (time(9), time(10))})
+    make_doctor(
+        specialties=("Urology",), weekly={1: (time(8), time(9))}, accepting_new_patients=False
+    )
+    rows = api_client.get(
+        SEARCH, {"specialization": "urology", "start": "2026-06-02", "end": "2026-06-02"}
+    ).json()
+    assert {row["doctor"]["id"] for row in rows} == {str(taking.pk)}

@@ -182,3 +182,19 @@ def test_reschedule_roles(appointment):
     assert (
         post(UserFactory(role=Role.STAFF), appointment, "reschedule", new_start).status_code == 201
     )
+
+
+def test_a_no_show_ends_the_link(appointment, frozen):
+    record = f"/api/v1/patients/{appointment.patient.pk}/"
+    frozen.move_to(appointment.start + timedelta(minutes=20))
+    post(appointment.doctor.user, appointment, "no-show")
+    assert_error(client_for(appointment.doctor.user).get(record), 404)
+
+
+def test_a_visit_that_took_place_keeps_the_doctor_s_access(appointment, frozen):
+    record = f"/api/v1/patients/{appointment.patient.pk}/"
+    doctor = appointment.doctor.user
+    post(doctor, appointment, "check-in")
+    post(doctor, appointment, "complete")
+    frozen.move_to(appointment.start + timedelta(days=400))
+    assert client_for(doctor).get(record).status_code == 200

@@ -34,7 +34,7 @@ class PostWriteSerializer(serializers.Serializer):
     body = serializers.CharField(max_length=100_000, help_text="Markdown")
     status = serializers.ChoiceField(choices=PostStatus.choices, default=PostStatus.DRAFT)
     tags = serializers.ListField(
-        child=serializers.CharField(max_length=50), max_length=20, required=False, default=list
+        child=serializers.CharField(), required=False, default=list, help_text="Up to 20 names"
     )
 
 

@@ -249,3 +249,35 @@ def test_a_comment_of_another_post_answers_404(doctor, patient):
     comment = comment_create(actor=patient, post=other, body="hi")
     response = client_for(doctor).post(f"{BLOGS}{post.pk}/comments/{comment.pk}/hide/")
     assert_error(response, 404)
+
+
+def test_a_slug_shaped_like_a_uuid_still_opens(doctor, api_client, client):
+    post = publish(doctor, title="Understanding seasonal allergy in us")
+    assert len(post.slug) == 36 and post.slug.count("-") == 4
+    assert api_client.get(f"{BLOGS}{post.slug}/").json()["id"] == str(post.pk)
+    assert api_client.get(f"{BLOGS}{post.pk}/").json()["slug"] == post.slug
+    assert client.get(f"/blog/{post.slug}/").status_code == 200
+
+
+@pytest.mark.parametrize("key", ["%00", "a%00b"])
+def test_nul_bytes_in_a_slug_are_404(api_client, client, key):
+    assert_error(api_client.get(f"{BLOGS}{key}/"), 404)
+    assert_error(api_client.get(f"{BLOGS}{key}/comments/"), 404)
+    assert client.get(f"/blog/{key}/").status_code == 404
+
+
+def test_tags_are_matched_by_name_and_get_unique_slugs(doctor):
+    first = publish(doctor, title="One", tags=("C",))
+    second = publish(doctor, title="Two", tags=("C++", "HIV+", "HIV", "hiv", "!!!", "ﷺ" * 50))
+    names = sorted(tag.name for tag in second.tags.all())
+    assert names == sorted(["C++", "HIV+", "HIV", "!!!", "ﷺ" * 50])  # "hiv" is "HIV"
+    slugs = [tag.slug for tag in second.tags.all()]
+    assert len(set(slugs)) == len(slugs) and all(len(slug) <= 60 for slug in slugs)
+    assert first.tags.get().slug not in {t.slug for t in second.tags.exclude(name="C")}
+
+
+def test_at_most_twenty_tags(doctor):
+    response = client_for(doctor).post(
+        BLOGS, {"title": "T", "body": "x", "tags": [f"t{n}" for n in range(21)]}, format="json"
+    )
+    assert "tags" in assert_error(response, 400)["fields"]

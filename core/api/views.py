@@ -11,7 +11,7 @@ from core.api.serializers import (
     PreferenceSerializer,
     TemplateSerializer,
 )
-from core.filters import AuditEventFilter
+from core.filters import AuditEventFilter, NotificationFilter
 from core.lookups import get_visible_or_404
 from core.models import Notification
 from core.pagination import PageNumberPagination
@@ -45,7 +45,7 @@ class NotificationViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
 
     serializer_class = NotificationSerializer
     pagination_class = NotificationPagination
-    filterset_fields = ["is_read", "kind"]
+    filterset_class = NotificationFilter
     ordering_fields = ["created_at"]
 
     queryset = Notification.objects.none()  # the schema's model; requests use get_queryset

@@ -215,12 +215,12 @@ class DoctorViewSet(
     )
     @action(detail=True, methods=["get"], pagination_class=None, filter_backends=[])
     def slots(self, request, pk=None):
+        doctor = self.get_object()  # an unknown doctor is a 404 before anything else
         query = SlotQuerySerializer(data=request.query_params)
         query.is_valid(raise_exception=True)
         first_day, last_day = query.validated_data["start"], query.validated_data["end"]
         selectors.slot_range_check(first_day, last_day)
         viewer_zone = _zone_or_400(query.validated_data.get("tz"))
-        doctor = self.get_object()
         free = selectors.doctor_free_slots(
             doctor=doctor, first_day=first_day, last_day=last_day, now=timezone.now()
         )
@@ -264,8 +264,10 @@ class SlotSearchView(APIView):
         specialization = selectors.specialization_list().filter(slug=values["specialization"])
         if not specialization.exists():
             raise ValidationError({"specialization": ["No such specialization."]})
-        doctors = list(
-            selectors.doctor_list().filter(specializations__slug=values["specialization"])
+        doctors = list(  # a search finds doctors a new patient can book
+            selectors.doctor_list().filter(
+                specializations__slug=values["specialization"], accepting_new_patients=True
+            )
         )
         found = selectors.earliest_free_slots(
             doctors=doctors,

@@ -4,7 +4,7 @@ A record someone may not see answers 404, as if it did not exist; a door someone
 all answers 403; anonymous callers get 401 where an account is needed."""
 
 from dataclasses import dataclass
-from datetime import time
+from datetime import date, time, timedelta
 
 import pytest
 
@@ -50,6 +50,8 @@ def world() -> World:
             "doctor_linked": str(linked.pk),
             "doctor_unlinked": str(unlinked.pk),
             "assignment": str(assignment.pk),
+            "soon": (date.today() + timedelta(days=7)).isoformat(),
+            "sooner": (date.today() + timedelta(days=6)).isoformat(),
         },
     )
 
@@ -92,7 +94,7 @@ MATRIX = [
     ("get", "/api/v1/doctors/{doctor_linked}/time-off/", None, [403, 403, 200, 403, 200, 401]),
     (
         "get",
-        "/api/v1/doctors/{doctor_linked}/slots/?start=2030-01-07&end=2030-01-08",
+        "/api/v1/doctors/{doctor_linked}/slots/?start={sooner}&end={soon}",
         None,
         [200] * 6,
     ),
