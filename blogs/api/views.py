@@ -77,11 +77,6 @@ class PostViewSet(
         services.post_update(actor=request.user, post=post, data=data.validated_data)
         return Response(PostSerializer(self.get_queryset().get(pk=post.pk)).data)
 
-    def update(self, request, *args, **kwargs):
-        if not kwargs.get("partial"):
-            return self.http_method_not_allowed(request)
-        return super().update(request, *args, **kwargs)
-
     def perform_destroy(self, instance):
         services.post_delete(actor=self.request.user, post=instance)
 

@@ -60,6 +60,8 @@ class DoctorViewSet(
     serializer_class = DoctorSerializer
     filterset_class = DoctorFilter
     ordering_fields = ["user__full_name", "years_of_experience"]
+    # No PUT (partial changes only) and no DELETE (deactivate the account instead); the
+    # availability and time-off sub-resources take DELETE through their own actions.
     http_method_names = ["get", "post", "patch", "delete", "head", "options"]
 
     def get_queryset(self):
@@ -99,14 +101,6 @@ class DoctorViewSet(
         serializer.is_valid(raise_exception=True)
         services.doctor_update(actor=request.user, doctor=doctor, data=serializer.validated_data)
         return Response(DoctorSerializer(self.get_queryset().get(pk=doctor.pk)).data)
-
-    def update(self, request, *args, **kwargs):
-        if not kwargs.get("partial"):
-            return self.http_method_not_allowed(request)
-        return super().update(request, *args, **kwargs)
-
-    def destroy(self, request, *args, **kwargs):
-        return self.http_method_not_allowed(request)
 
     # --- weekly availability ---------------------------------------------------------------
 

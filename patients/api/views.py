@@ -101,11 +101,6 @@ class PatientViewSet(
         patient = self.get_object()
         return self._update(request, patient)
 
-    def update(self, request, *args, **kwargs):
-        if not kwargs.get("partial"):
-            return self.http_method_not_allowed(request)
-        return super().update(request, *args, **kwargs)
-
     def _update(self, request, patient: Patient) -> Response:
         serializer = PatientUpdateSerializer(data=request.data, partial=True)
         serializer.is_valid(raise_exception=True)
