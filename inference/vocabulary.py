@@ -1,0 +1,25 @@
+"""Symptom codes and the lay phrases patients use for them, from data/symptoms.csv."""
+
+import csv
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+DATA = Path(__file__).resolve().parent / "data"
+
+
+@dataclass(frozen=True)
+class Symptom:
+    code: str
+    name: str
+    phrases: tuple[str, ...]
+
+
+@cache
+def symptoms() -> dict[str, Symptom]:
+    with (DATA / "symptoms.csv").open(newline="", encoding="utf-8") as handle:
+        rows = list(csv.DictReader(handle))
+    return {
+        row["code"]: Symptom(row["code"], row["name"], tuple(row["phrases"].split("|")))
+        for row in rows
+    }
