@@ -1,6 +1,7 @@
-"""Demo appointments: past visits (fulfilled, no-show, cancelled) and upcoming ones (booked,
-pending, checked in, cancelled). Future ones go through the booking service; the history is
-recorded as it would be imported. Idempotent: does nothing once the clinic has appointments."""
+"""Demo appointments: past visits (fulfilled, no-show, cancelled), upcoming ones (booked,
+pending, cancelled) and one patient checked in now. Future ones go through the booking
+service; the history and the visit under way are recorded as they would be imported.
+Idempotent: does nothing once the clinic has appointments."""
 
 from datetime import timedelta
 
@@ -23,12 +24,14 @@ def seed_appointments(admin: User, doctors: list[Doctor], patients: list[Patient
     now = timezone.now()
     for index, patient in enumerate(patients):
         doctor = patient.care_assignments.select_related("doctor__user").first().doctor
-        _record_past(
-            admin, doctor, patient, now - timedelta(days=7 + index), PAST_STATUSES[index % 4]
-        )
+        _record(admin, doctor, patient, now - timedelta(days=7 + index), PAST_STATUSES[index % 4])
     for index, patient in enumerate(patients):
         doctor = patient.care_assignments.select_related("doctor__user").first().doctor
         _book_upcoming(admin, doctor, patient, index)
+    # Someone in the waiting room: a visit that began this hour, checked in.
+    first = patients[0]
+    doctor = first.care_assignments.select_related("doctor__user").first().doctor
+    _record(admin, doctor, first, now, Status.ARRIVED)
     # A request that waits for the doctor's confirmation.
     confirming = next((doctor for doctor in doctors if doctor.requires_confirmation), None)
     if confirming is not None:
@@ -36,7 +39,7 @@ def seed_appointments(admin: User, doctors: list[Doctor], patients: list[Patient
     return Appointment.objects.count()
 
 
-def _record_past(admin, doctor, patient, start, status) -> None:
+def _record(admin, doctor, patient, start, status) -> None:
     start = start.replace(minute=0, second=0, microsecond=0)
     end = start + timedelta(minutes=doctor.default_visit_minutes)
     Appointment.objects.create(
@@ -73,5 +76,3 @@ def _book_upcoming(admin, doctor, patient, index) -> None:
         return
     if index % 7 == 3 and appointment.status == Status.BOOKED:
         services.appointment_cancel(actor=admin, appointment=appointment, reason="Doctor away")
-    elif index % 7 == 5 and appointment.status == Status.BOOKED:
-        services.appointment_check_in(actor=admin, appointment=appointment)

@@ -306,12 +306,18 @@ def _move(
 def appointment_confirm(*, actor: User, appointment: Appointment, request=None) -> Appointment:
     staff = role_of(actor) in STAFF_ROLES
     _require(staff or _is_own_doctor(actor, appointment), "The doctor or staff confirm.")
+    if appointment.status == Status.PENDING and timezone.now() >= appointment.start:
+        raise Conflict("This request's time has passed; book a new time.", code="too_late")
     return _move(appointment, Status.BOOKED, actor=actor, request=request)
 
 
 def appointment_check_in(*, actor: User, appointment: Appointment, request=None) -> Appointment:
+    """A patient checks in on the day: from CHECK_IN_EARLIEST before the start."""
     staff = role_of(actor) in STAFF_ROLES
     _require(staff or _is_own_doctor(actor, appointment), "The doctor or staff check in.")
+    opens = appointment.start - timedelta(minutes=settings.APPOINTMENT_CHECK_IN_EARLIEST_MINUTES)
+    if appointment.status == Status.BOOKED and timezone.now() < opens:
+        raise Conflict(f"Check-in opens at {opens:%Y-%m-%d %H:%M} UTC.", code="too_early")
     return _move(appointment, Status.ARRIVED, actor=actor, request=request)
 
 

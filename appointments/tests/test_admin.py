@@ -49,6 +49,7 @@ def test_admin_actions_call_the_services(staff_client, clinic_doctor, patient, f
     )
     appointment.refresh_from_db()
     assert appointment.status == Status.BOOKED  # too early: refused by the service
+    frozen.move_to(TUESDAY_9 - timedelta(minutes=30))  # check-in opens on the day
     staff_client.post(
         url, {"action": "check_in_selected", "_selected_action": [str(appointment.pk)]}
     )

@@ -60,8 +60,10 @@ def actor_for(who, appointment):
 
 
 @pytest.mark.parametrize(("action", "who", "before", "after"), MOVES)
-def test_allowed_moves(appointment, action, who, before, after):
+def test_allowed_moves(appointment, frozen, action, who, before, after):
     force(appointment, before)
+    if action == "check-in":
+        frozen.move_to(appointment.start - timedelta(minutes=30))
     response = post(actor_for(who, appointment), appointment, action, {"reason": "Feeling better"})
     assert response.status_code == 200, response.content
     assert response.json()["status"] == after
@@ -198,3 +200,16 @@ def test_a_visit_that_took_place_keeps_the_doctor_s_access(appointment, frozen):
     post(doctor, appointment, "complete")
     frozen.move_to(appointment.start + timedelta(days=400))
     assert client_for(doctor).get(record).status_code == 200
+
+
+def test_check_in_opens_two_hours_before_the_start(appointment, frozen):
+    frozen.move_to(appointment.start - timedelta(hours=3))
+    assert_error(post(appointment.doctor.user, appointment, "check-in"), 409, "too_early")
+    frozen.move_to(appointment.start - timedelta(hours=1))
+    assert post(appointment.doctor.user, appointment, "check-in").json()["status"] == "arrived"
+
+
+def test_a_request_whose_time_has_passed_cannot_be_confirmed(appointment, frozen):
+    force(appointment, Status.PENDING)
+    frozen.move_to(appointment.start + timedelta(minutes=1))
+    assert_error(post(appointment.doctor.user, appointment, "confirm"), 409, "too_late")

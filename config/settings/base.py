@@ -308,6 +308,9 @@ if REDIS_URL:
 # --- Appointments ---------------------------------------------------------------------------
 APPOINTMENT_CANCELLATION_NOTICE_HOURS = env.int("APPOINTMENT_CANCELLATION_NOTICE_HOURS", default=24)
 APPOINTMENT_REMINDER_LEAD_HOURS = env.int("APPOINTMENT_REMINDER_LEAD_HOURS", default=24)
+APPOINTMENT_CHECK_IN_EARLIEST_MINUTES = env.int(
+    "APPOINTMENT_CHECK_IN_EARLIEST_MINUTES", default=120
+)
 
 # --- Mail -----------------------------------------------------------------------------------
 EMAIL_BACKEND = env("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
