@@ -7,7 +7,8 @@ HOST   ?= 127.0.0.1
 PORT   ?= 8000
 INFERENCE_PORT    ?= 8001
 INFERENCE_API_KEY ?= local-development-inference-key
-export INFERENCE_API_KEY
+INFERENCE_URL     ?= http://127.0.0.1:$(INFERENCE_PORT)
+export INFERENCE_API_KEY INFERENCE_URL
 
 .PHONY: install run test lint migrate seed clean inference
 
@@ -51,7 +52,7 @@ lint: install
 	$(PY) manage.py makemigrations --check --dry-run
 	DJANGO_SETTINGS_MODULE=config.settings.production \
 	DJANGO_SECRET_KEY=ci-only-dummy-secret-key-0123456789-abcdefghijklmnopqrstuvwxyz-ABCDEFG \
-	DJANGO_ALLOWED_HOSTS=clinic.example \
+	DJANGO_ALLOWED_HOSTS=clinic.example INFERENCE_API_KEY=ci-only-dummy-inference-key \
 	$(PY) manage.py check --deploy --fail-level WARNING
 
 clean:

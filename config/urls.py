@@ -10,6 +10,7 @@ api_v1 = [
     path("", include("patients.api.urls")),
     path("", include("appointments.api.urls")),
     path("", include("blogs.api.urls")),
+    path("", include("ai_client.api.urls")),
     path("", include("core.api.urls")),
 ]
 

@@ -200,6 +200,25 @@ def earliest_free_slots(
     return found[:limit]
 
 
+def next_free_slots(
+    *, doctors: Sequence[Doctor], first_day: date, last_day: date, now: datetime
+) -> list[tuple[Doctor, Slot]]:
+    """Each doctor's next free slot (doctors with none in the range are left out), soonest
+    first. Inputs load once; the walk stops as soon as every doctor has a slot."""
+    schedules = schedules_load(doctors=doctors, first_day=first_day, last_day=last_day)
+    found: dict[UUID, tuple[Doctor, Slot]] = {}
+    day = first_day
+    while day <= last_day and len(found) < len(schedules):
+        for doctor_id, schedule in schedules.items():
+            if doctor_id in found:
+                continue
+            slots = schedule.slots(first_day=day, last_day=day, now=now)
+            if slots:
+                found[doctor_id] = (schedule.doctor, min(slots, key=lambda slot: slot.start))
+        day += timedelta(days=1)
+    return sorted(found.values(), key=lambda pair: (pair[1].start, pair[0].user.full_name))
+
+
 MAX_SLOT_RANGE_DAYS = 62
 # No doctor books further ahead than the longest horizon a profile may have (730 days).
 SLOT_DATES_AHEAD = timedelta(days=731)

@@ -6,14 +6,18 @@ Every /v1 endpoint needs the X-API-Key header (INFERENCE_API_KEY in the environm
 
 import os
 import secrets
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from typing import Annotated, Literal
 
 from fastapi import Depends, FastAPI, Header, HTTPException, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, model_validator
 
-from inference import risk
+from inference import risk, triage
+from inference.model import URGENCIES, model
+from inference.vocabulary import symptoms
 
 SERVICE_VERSION = "0.1.0"
 
@@ -24,7 +28,13 @@ def require_api_key(x_api_key: Annotated[str | None, Header()] = None) -> None:
         raise HTTPException(status_code=401, detail="A valid X-API-Key header is required.")
 
 
-app = FastAPI(title="Clinic inference service", version=SERVICE_VERSION)
+@asynccontextmanager
+async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+    model()  # train before the first request is accepted
+    yield
+
+
+app = FastAPI(title="Clinic inference service", version=SERVICE_VERSION, lifespan=lifespan)
 v1 = Depends(require_api_key)
 
 
@@ -42,12 +52,30 @@ async def out_of_range(request: Request, exc: risk.RangeError) -> JSONResponse:
     )
 
 
+class UnknownCodes(ValueError):
+    pass
+
+
+@app.exception_handler(UnknownCodes)
+async def unknown_codes(request: Request, exc: UnknownCodes) -> JSONResponse:
+    return JSONResponse(
+        status_code=422,
+        content={
+            "error": {
+                "code": "unknown_symptoms",
+                "message": str(exc),
+                "fields": {"symptoms": [str(exc)]},
+            }
+        },
+    )
+
+
 @app.exception_handler(RequestValidationError)
 async def invalid_input(request: Request, exc: RequestValidationError) -> JSONResponse:
     fields: dict[str, list[str]] = {}
     for error in exc.errors():
         name = ".".join(str(part) for part in error["loc"] if part != "body") or "body"
-        fields.setdefault(name, []).append(error["msg"])
+        fields.setdefault(name, []).append(error["msg"].removeprefix("Value error, "))
     first = next(iter(fields.items()), ("body", ["Invalid input."]))
     return JSONResponse(
         status_code=422,
@@ -73,6 +101,7 @@ async def http_error(request: Request, exc: HTTPException) -> JSONResponse:
 
 
 class RiskResult(BaseModel):
+    version: str = SERVICE_VERSION
     score: str
     source: str
     value: float
@@ -86,11 +115,106 @@ def _result(result: risk.Result) -> RiskResult:
 
 @app.get("/health")
 def health() -> dict:
+    trained = model()
     return {
         "status": "ok",
         "version": SERVICE_VERSION,
+        "model_version": trained.version,
+        "metrics": trained.metrics,
         "risk_scores": ["bmi", "blood-pressure", "findrisc", "ascvd"],
     }
+
+
+MAX_TEXT_CHARACTERS = 2000
+MAX_SYMPTOM_CODES = 50
+
+
+class AnalyzeInput(BaseModel):
+    symptoms: list[Annotated[str, Field(max_length=64)]] = Field(
+        default_factory=list, max_length=MAX_SYMPTOM_CODES, description="Symptom codes"
+    )
+    text: str = Field(default="", max_length=MAX_TEXT_CHARACTERS, description="Plain English")
+    sex: Literal["female", "male"] | None = None
+    age: int | None = Field(default=None, ge=0, le=120)
+
+    @model_validator(mode="after")
+    def something_to_analyze(self) -> "AnalyzeInput":
+        if not self.symptoms and not self.text.strip():
+            raise ValueError("Give at least one symptom code or describe the symptoms in text.")
+        return self
+
+
+class NamedSymptom(BaseModel):
+    code: str
+    name: str
+
+
+class RankedCondition(BaseModel):
+    code: str
+    name: str
+    probability: float
+    specialty: str
+    urgency: str
+
+
+class FoundFlag(BaseModel):
+    code: str
+    message: str
+
+
+class AnalyzeResult(BaseModel):
+    urgency: Literal[URGENCIES]  # type: ignore[valid-type]
+    advice: str
+    specialty: str
+    booking_offered: bool
+    red_flags: list[FoundFlag]
+    conditions: list[RankedCondition]
+    symptoms_present: list[NamedSymptom]
+    symptoms_negated: list[NamedSymptom]
+    unknown_words: list[str]
+    model_version: str
+    disclaimer: str
+
+
+@app.get("/v1/symptoms", dependencies=[v1])
+def symptom_list() -> list[NamedSymptom]:
+    return [NamedSymptom(code=s.code, name=s.name) for s in symptoms().values()]
+
+
+@app.post("/v1/symptoms/analyze", dependencies=[v1])
+def symptoms_analyze(body: AnalyzeInput) -> AnalyzeResult:
+    unknown = triage.unknown_codes(body.symptoms)
+    if unknown:
+        message = f"Unknown symptom codes: {', '.join(unknown[:10])}."
+        raise UnknownCodes(message)
+    trained = model()
+    analysis = triage.analyze(
+        trained, codes=body.symptoms, text=body.text, sex=body.sex, age=body.age
+    )
+    named = symptoms()
+    by_code = {condition.code: condition for condition in trained.conditions}
+    return AnalyzeResult(
+        urgency=analysis.urgency,
+        advice=analysis.advice,
+        specialty=analysis.specialty,
+        booking_offered=analysis.booking_offered,
+        red_flags=[FoundFlag(code=f.code, message=f.message) for f in analysis.red_flags],
+        conditions=[
+            RankedCondition(
+                code=code,
+                name=by_code[code].name,
+                probability=probability,
+                specialty=by_code[code].specialty,
+                urgency=by_code[code].urgency,
+            )
+            for code, probability in analysis.conditions
+        ],
+        symptoms_present=[NamedSymptom(code=c, name=named[c].name) for c in analysis.present],
+        symptoms_negated=[NamedSymptom(code=c, name=named[c].name) for c in analysis.negated],
+        unknown_words=analysis.unknown_words,
+        model_version=trained.version,
+        disclaimer=triage.DISCLAIMER,
+    )
 
 
 class BmiInput(BaseModel):

@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "patients",
     "appointments",
     "blogs",
+    "ai_client",
     "config",
 ]
 
@@ -253,6 +254,7 @@ REST_FRAMEWORK = {
         "auth": env("THROTTLE_AUTH", default="30/minute"),
         "password_reset": env("THROTTLE_PASSWORD_RESET", default="5/hour"),
         "comments": env("THROTTLE_COMMENTS", default="10/minute"),
+        "ai": env("THROTTLE_AI", default="20/minute"),
     },
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
 }
@@ -304,6 +306,18 @@ HEALTH_CHECKS: dict[str, tuple[str, bool]] = {
 }
 if REDIS_URL:
     HEALTH_CHECKS["broker"] = ("core.health.check_broker", True)
+
+# --- AI: the inference service, reached over HTTP only --------------------------------------
+INFERENCE_URL = env("INFERENCE_URL", default="http://127.0.0.1:8001")
+INFERENCE_API_KEY = env("INFERENCE_API_KEY", default="local-development-inference-key")
+# Worst case 3 x 0.3 s connecting + 0.3 s of backoff + 1.5 s reading: an answer within 3 s.
+INFERENCE_CONNECT_TIMEOUT = env.float("INFERENCE_CONNECT_TIMEOUT", default=0.3)
+INFERENCE_READ_TIMEOUT = env.float("INFERENCE_READ_TIMEOUT", default=1.5)
+INFERENCE_CONNECT_ATTEMPTS = env.int("INFERENCE_CONNECT_ATTEMPTS", default=3)
+INFERENCE_BREAKER_FAILURES = env.int("INFERENCE_BREAKER_FAILURES", default=5)
+INFERENCE_BREAKER_RESET_SECONDS = env.int("INFERENCE_BREAKER_RESET_SECONDS", default=30)
+# Not critical: without it the AI endpoints answer 503 and everything else works.
+HEALTH_CHECKS["inference"] = ("ai_client.client.check_inference", False)
 
 # --- Appointments ---------------------------------------------------------------------------
 APPOINTMENT_CANCELLATION_NOTICE_HOURS = env.int("APPOINTMENT_CANCELLATION_NOTICE_HOURS", default=24)

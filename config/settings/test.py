@@ -29,6 +29,7 @@ REST_FRAMEWORK = {
         "auth": "1000/minute",
         "password_reset": "1000/minute",
         "comments": "1000/minute",
+        "ai": "1000/minute",
     },
 }
 

@@ -1,0 +1,71 @@
+"""AI reads: a patient's history of checks and assessments, and the doctors to see next."""
+
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from django.db.models import QuerySet
+
+from ai_client.models import RiskAssessment, SymptomCheck
+from doctors.models import Doctor
+from doctors.selectors import doctor_list, next_free_slots, specialization_list
+from doctors.slots import Slot
+from patients.selectors import patient_list
+from users.models import Role, User
+from users.services import role_of
+
+FALLBACK_SPECIALTY = "family-medicine"
+RECOMMENDATION_DAYS = 30
+RECOMMENDED_DOCTORS = 3
+
+
+def _scoped(queryset: QuerySet, actor: User) -> QuerySet:
+    """A patient sees their own; a doctor those of the patients linked to them; nobody else."""
+    role = role_of(actor)
+    if role == Role.PATIENT:
+        return queryset.filter(patient__user=actor)
+    if role == Role.DOCTOR:
+        return queryset.filter(patient__in=patient_list(actor=actor))
+    return queryset.none()
+
+
+def symptom_check_list(*, actor: User) -> QuerySet[SymptomCheck]:
+    return _scoped(SymptomCheck.objects.select_related("patient__user", "requested_by"), actor)
+
+
+def risk_assessment_list(*, actor: User) -> QuerySet[RiskAssessment]:
+    return _scoped(RiskAssessment.objects.select_related("patient__user", "requested_by"), actor)
+
+
+@dataclass
+class Recommendation:
+    specialty: str  # the specialty asked for
+    specialty_name: str
+    searched: str  # the specialty whose doctors are listed
+    doctors: list[tuple[Doctor, Slot]] = field(default_factory=list)
+
+    @property
+    def fallback(self) -> bool:
+        return self.searched != self.specialty
+
+
+def doctors_recommend(*, specialty: str, now: datetime) -> Recommendation:
+    """Doctors of the specialty who take new patients, each with their next free slot, soonest
+    first. With none free in the next RECOMMENDATION_DAYS, family doctors are offered instead."""
+    names = dict(specialization_list().values_list("slug", "name"))
+    first_day = (now - timedelta(days=1)).date()  # zones behind UTC are still on yesterday
+    last_day = now.date() + timedelta(days=RECOMMENDATION_DAYS)
+    searched = specialty
+    for slug in dict.fromkeys([specialty, FALLBACK_SPECIALTY]):
+        searched = slug
+        doctors = list(
+            doctor_list().filter(specializations__slug=slug, accepting_new_patients=True)
+        )
+        found = next_free_slots(doctors=doctors, first_day=first_day, last_day=last_day, now=now)
+        if found:
+            break
+    return Recommendation(
+        specialty=specialty,
+        specialty_name=names.get(specialty, specialty.replace("-", " ").capitalize()),
+        searched=searched,
+        doctors=found[:RECOMMENDED_DOCTORS],
+    )

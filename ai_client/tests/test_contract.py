@@ -1,0 +1,151 @@
+"""Contract tests: the portal against the real inference service, started on a free port in
+its own process. And a dead service: a fast 503 while the rest of the portal carries on."""
+
+import time
+from datetime import time as clock
+from datetime import timedelta
+
+import httpx
+import pytest
+from django.utils import timezone
+
+from ai_client.models import RiskAssessment, SymptomCheck
+from ai_client.tests.conftest import KEY
+from core.testing import assert_error
+from doctors.selectors import doctor_free_slots
+from doctors.tests.factories import make_doctor
+
+RUN = "/api/v1/ai/symptom-check/"
+RISK = "/api/v1/ai/risk-assessment/"
+EVERY_DAY = {day: (clock(8), clock(18)) for day in range(7)}
+
+
+def check(client_for, patient, body):
+    return client_for(patient).post(RUN, body, format="json")
+
+
+def test_a_check_in_plain_words_gets_the_services_answer(client_for, patient, live_inference):
+    make_doctor(specialties=("Family medicine",), weekly=EVERY_DAY, timezone="UTC")
+    text = "I have a sore throat and a runny nose, no fever. My elbow feels wobbly."
+    response = check(client_for, patient, {"text": text})
+    assert response.status_code == 201, response.content
+    output = response.json()["output"]
+    health = httpx.get(f"{live_inference}/health").json()
+    assert output["model_version"] == health["model_version"]
+    assert "not a diagnosis" in output["disclaimer"]
+    present = {item["code"] for item in output["symptoms_present"]}
+    assert {"sore_throat", "runny_nose"} <= present
+    assert [item["code"] for item in output["symptoms_negated"]] == ["fever"]
+    assert {"elbow", "wobbly"} <= set(output["unknown_words"])
+    assert output["conditions"] and output["booking_offered"] is True
+    probabilities = [condition["probability"] for condition in output["conditions"]]
+    assert probabilities == sorted(probabilities, reverse=True)
+    assert response.json()["recommendation"]["doctors"]
+    assert SymptomCheck.objects.get().model_version == health["model_version"]
+
+
+def test_a_red_flag_is_an_emergency_with_no_booking(client_for, patient, live_inference):
+    response = check(client_for, patient, {"text": "crushing chest pain and a cold sweat"})
+    body = response.json()
+    assert body["urgency"] == "emergency"
+    assert body["output"]["red_flags"][0]["code"] == "possible_heart_attack"
+    assert "emergency services" in body["output"]["advice"]
+    assert body["recommendation"] is None
+
+
+def test_unknown_codes_are_a_400(client_for, patient, live_inference):
+    response = check(client_for, patient, {"symptoms": ["cough", "elbow_wobble"]})
+    error = assert_error(response, 400, "unknown_symptoms")
+    assert "elbow_wobble" in error["message"]
+
+
+def test_unicode_text_is_read(client_for, patient, live_inference):
+    response = check(
+        client_for, patient, {"text": "J\u2019ai mal \u00e0 la t\u00eate \U0001f915 headache"}
+    )
+    assert response.status_code == 201, response.content
+    assert [s["code"] for s in response.json()["output"]["symptoms_present"]] == ["headache"]
+
+
+def test_the_symptom_list_comes_from_the_service(client_for, patient, live_inference):
+    symptoms = client_for(patient).get("/api/v1/ai/symptoms/").json()
+    assert {"code": "cough", "name": "Cough"} in symptoms
+
+
+def test_a_published_score_through_the_portal(client_for, patient, live_inference):
+    inputs = {
+        "age": 55,
+        "sex": "female",
+        "race": "white",
+        "total_cholesterol": 213,
+        "hdl": 50,
+        "systolic": 120,
+        "on_blood_pressure_treatment": False,
+        "smoker": False,
+        "diabetic": False,
+    }
+    response = client_for(patient).post(RISK, {"score": "ascvd", "inputs": inputs}, format="json")
+    assert response.status_code == 201, response.content
+    output = response.json()["output"]
+    assert output["score"] and output["source"]
+    assert abs(output["value"] - 2.1) <= 0.1
+    assert RiskAssessment.objects.get().model_version == output["version"]
+
+
+@pytest.mark.parametrize(
+    ("score", "inputs", "field"),
+    [
+        ("bmi", {"weight_kg": -70, "height_cm": 170}, "weight_kg"),
+        ("ascvd", {"age": 30, "sex": "male", "race": "white"}, None),
+        ("findrisc", {"bmi": 25}, None),
+    ],
+    ids=["negative-weight", "outside-the-validated-range", "missing-inputs"],
+)
+def test_the_services_refusals_are_400s_under_inputs(
+    client_for, patient, live_inference, score, inputs, field
+):
+    response = client_for(patient).post(RISK, {"score": score, "inputs": inputs}, format="json")
+    error = assert_error(response, 400)
+    assert set(error["fields"]) == {"inputs"}
+    if field:
+        assert field in error["fields"]["inputs"]
+    assert not RiskAssessment.objects.exists()
+
+
+def test_readiness_shows_the_service_up(client, live_inference):
+    body = client.get("/health/ready").json()
+    assert body["checks"]["inference"] == {"status": "ok"}
+
+
+def test_the_wrong_key_is_a_503_not_the_patients_fault(
+    client_for, patient, live_inference, settings
+):
+    settings.INFERENCE_API_KEY = KEY + "-wrong"
+    assert_error(check(client_for, patient, {"text": "cough"}), 503, "ai_unavailable")
+
+
+def test_a_dead_service_answers_503_fast_while_booking_still_works(
+    client, client_for, patient, dead_inference
+):
+    doctor = make_doctor(weekly=EVERY_DAY, timezone="UTC")
+    api = client_for(patient)
+
+    started = time.monotonic()
+    assert_error(check(client_for, patient, {"text": "cough"}), 503, "ai_unavailable")
+    body = {"score": "bmi", "inputs": {"weight_kg": 70, "height_cm": 170}}
+    assert_error(api.post(RISK, body, format="json"), 503, "ai_unavailable")
+    assert time.monotonic() - started < 3
+
+    today = timezone.now().date()
+    slot = doctor_free_slots(
+        doctor=doctor, first_day=today, last_day=today + timedelta(days=7), now=timezone.now()
+    )[0]
+    booking = {"doctor": str(doctor.pk), "start": slot.start.isoformat(), "reason": "Cough"}
+    response = api.post("/api/v1/appointments/", booking, format="json")
+    assert response.status_code == 201, response.content
+    assert api.get("/api/v1/users/me/").status_code == 200
+
+    ready = client.get("/health/ready")
+    assert ready.status_code == 200
+    assert ready.json()["status"] == "degraded"
+    assert ready.json()["checks"]["inference"]["status"] == "down"

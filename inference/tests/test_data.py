@@ -1,0 +1,122 @@
+"""The conditions table that the triage model is trained from, checked as plain CSV.
+
+The file is meant to be read and edited by clinicians, so these tests guard its shape: valid
+specialties and urgencies, known symptom codes, weights in their bands, and conditions that the
+model can tell apart."""
+
+import csv
+from pathlib import Path
+
+import pytest
+
+from inference.text import read
+from inference.vocabulary import symptoms
+
+DATA = Path(__file__).resolve().parent.parent / "data"
+COLUMNS = ["code", "name", "specialty", "urgency", "sex", "typical", "less_typical", "source"]
+SPECIALTIES = {
+    "family-medicine",
+    "internal-medicine",
+    "cardiology",
+    "dermatology",
+    "endocrinology",
+    "psychiatry",
+    "neurology",
+    "gastroenterology",
+    "pulmonology",
+    "otolaryngology",
+    "ophthalmology",
+    "urology",
+    "gynecology",
+    "orthopedics",
+    "rheumatology",
+    "emergency-medicine",
+}
+URGENCIES = {"self_care", "routine", "soon", "urgent", "emergency"}
+SEXES = {"", "female", "male"}
+# Symptoms that only the red-flag rules act on: heavy bleeding is an injury, not a condition.
+RED_FLAG_ONLY = {"severe_bleeding"}
+
+
+def load(name: str) -> tuple[list[str], list[dict[str, str]]]:
+    with (DATA / name).open(newline="", encoding="utf-8") as handle:
+        reader = csv.DictReader(handle)
+        return list(reader.fieldnames or []), list(reader)
+
+
+def weights(cell: str) -> list[tuple[str, float]]:
+    pairs = []
+    for item in cell.split("|"):
+        code, weight = item.split(":")
+        pairs.append((code.strip(), float(weight)))
+    return pairs
+
+
+COLUMNS_FOUND, CONDITIONS = load("conditions.csv")
+IDS = [row["code"] for row in CONDITIONS]
+
+
+def test_the_columns_are_exactly_the_documented_ones():
+    assert COLUMNS_FOUND == COLUMNS
+
+
+def test_there_are_at_least_sixty_conditions_with_unique_codes():
+    assert len(CONDITIONS) >= 60
+    assert len(set(IDS)) == len(IDS)
+
+
+@pytest.mark.parametrize("row", CONDITIONS, ids=IDS)
+def test_each_row_is_well_formed(row):
+    assert row["code"] == row["code"].strip().lower() and " " not in row["code"]
+    assert row["name"].strip()
+    assert row["specialty"] in SPECIALTIES
+    assert row["urgency"] in URGENCIES
+    assert row["sex"] in SEXES
+    assert row["source"].strip()
+
+
+@pytest.mark.parametrize("row", CONDITIONS, ids=IDS)
+def test_symptoms_exist_and_weights_are_in_their_bands(row):
+    known = symptoms()
+    typical = weights(row["typical"])
+    less_typical = weights(row["less_typical"])
+    assert 2 <= len(typical) <= 6
+    assert 1 <= len(less_typical) <= 6
+    for code, weight in typical:
+        assert code in known, code
+        assert 0.5 <= weight <= 0.95, (code, weight)
+    for code, weight in less_typical:
+        assert code in known, code
+        assert 0.05 <= weight < 0.5, (code, weight)
+    codes = [code for code, _ in typical + less_typical]
+    assert len(codes) == len(set(codes)), "a symptom is listed twice"
+
+
+def test_no_two_conditions_share_the_same_typical_symptoms():
+    seen: dict[frozenset[str], str] = {}
+    for row in CONDITIONS:
+        key = frozenset(code for code, _ in weights(row["typical"]))
+        assert key not in seen, (row["code"], seen.get(key))
+        seen[key] = row["code"]
+
+
+def test_every_symptom_code_is_unique_and_read_back_from_its_phrases():
+    header, rows = load("symptoms.csv")
+    assert header == ["code", "name", "phrases"]
+    codes = [row["code"] for row in rows]
+    assert len(codes) == len(set(codes))
+    phrases = [phrase for row in rows for phrase in row["phrases"].split("|")]
+    assert len(phrases) == len(set(phrases)), "a phrase belongs to two symptoms"
+    for row in rows:
+        for phrase in row["phrases"].split("|"):
+            assert phrase == phrase.strip().lower(), phrase
+            assert row["code"] in read(phrase).present, (row["code"], phrase)
+
+
+def test_every_symptom_is_used_by_some_condition():
+    used = {
+        code
+        for row in CONDITIONS
+        for code, _ in weights(row["typical"]) + weights(row["less_typical"])
+    }
+    assert set(symptoms()) - used == RED_FLAG_ONLY

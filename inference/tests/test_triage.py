@@ -1,0 +1,226 @@
+"""Symptom analysis through the real app: red flags first, then the model; negation, unknown
+words, bad input; and the model's honest, reproducible metrics."""
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+
+from inference.app import app
+from inference.metrics import main
+from inference.model import model
+from inference.red_flags import CALL
+from inference.triage import DISCLAIMER, NOTHING_RECOGNISED
+
+KEY = "test-inference-key"
+ROOT = Path(__file__).resolve().parents[2]
+
+
+@pytest.fixture
+def client(monkeypatch):
+    monkeypatch.setenv("INFERENCE_API_KEY", KEY)
+    with TestClient(app) as test_client:
+        test_client.headers["X-API-Key"] = KEY
+        yield test_client
+
+
+def analyze(client, **body) -> dict:
+    response = client.post("/v1/symptoms/analyze", json=body)
+    assert response.status_code == 200, response.text
+    return response.json()
+
+
+def top_codes(result: dict, k: int = 3) -> list[str]:
+    return [condition["code"] for condition in result["conditions"][:k]]
+
+
+RED_FLAG_TEXTS = [
+    "I have chest pain and I'm short of breath",
+    "crushing chest, cold sweat",
+    "My husband's face is drooping on one side",
+    "my mum has slurred speech since an hour",
+    "I suddenly can't lift my arm",
+    "the cut won't stop bleeding",
+    "after eating peanuts my throat is closing",
+    "hives all over and I can't breathe",
+    "high temperature and a stiff neck",
+    "fever with purple spots on her legs",
+    "I want to die",
+    "my son is struggling to breathe",
+    "the worst headache of my life started suddenly",
+]
+
+
+@pytest.mark.parametrize("text", RED_FLAG_TEXTS)
+def test_a_red_flag_in_lay_words_is_an_emergency_with_no_booking(client, text):
+    result = analyze(client, text=text)
+    assert result["urgency"] == "emergency"
+    assert result["red_flags"]
+    assert result["advice"] == CALL
+    assert result["booking_offered"] is False
+    assert result["specialty"] == "emergency-medicine"
+
+
+def test_red_flags_override_whatever_the_model_ranks_first(client):
+    result = analyze(client, symptoms=["chest_pain", "sweating", "nausea"])
+    assert result["urgency"] == "emergency" and result["booking_offered"] is False
+    assert result["conditions"]  # the model's view is still shown, ranked
+
+
+def test_a_child_breathing_hard_is_an_emergency_by_age_too(client):
+    assert analyze(client, symptoms=["wheezing"], age=4)["urgency"] == "emergency"
+    assert analyze(client, symptoms=["wheezing"], age=40)["urgency"] != "emergency"
+
+
+def test_every_answer_carries_the_disclaimer_and_the_model_version(client):
+    result = analyze(client, text="sore throat and a cough")
+    assert result["disclaimer"] == DISCLAIMER
+    assert result["model_version"] == model().version
+    assert client.get("/health").json()["model_version"] == model().version
+
+
+def test_conditions_are_ranked_probabilities_with_their_specialty(client):
+    result = analyze(client, symptoms=["fever", "cough", "muscle_aches", "fatigue"])
+    probabilities = [c["probability"] for c in result["conditions"]]
+    assert probabilities == sorted(probabilities, reverse=True)
+    assert 0 < sum(probabilities) <= 1.0001
+    assert all(c["specialty"] and c["urgency"] for c in result["conditions"])
+    assert result["specialty"] and result["advice"]
+
+
+def test_negation_changes_the_answer(client):
+    said = analyze(client, text="fever and a cough")
+    denied = analyze(client, text="a cough but no fever")
+    assert [s["code"] for s in denied["symptoms_negated"]] == ["fever"]
+    assert [s["code"] for s in denied["symptoms_present"]] == ["cough"]
+    assert said["conditions"] != denied["conditions"]
+
+
+def test_unknown_words_are_reported_back(client):
+    result = analyze(client, text="headache and my elbow feels wobbly")
+    assert result["unknown_words"] == ["elbow", "wobbly"]
+    assert [s["code"] for s in result["symptoms_present"]] == ["headache"]
+
+
+def test_text_with_no_symptom_says_so_rather_than_guessing(client):
+    result = analyze(client, text="my elbow feels wobbly")
+    assert result["conditions"] == [] and result["red_flags"] == []
+    assert result["advice"] == NOTHING_RECOGNISED
+    assert result["unknown_words"] == ["elbow", "wobbly"]
+
+
+def test_conditions_of_the_other_sex_are_never_offered(client):
+    one_sex = {c.code: c.sex for c in model().conditions if c.sex}
+    assert one_sex, "the table has conditions of one sex"
+    symptoms = sorted({code for c in model().conditions if c.sex for code in c.weights})[:8]
+    for sex in ("female", "male"):
+        result = analyze(client, symptoms=symptoms, sex=sex)
+        assert all(one_sex.get(c["code"], sex) == sex for c in result["conditions"])
+
+
+@pytest.mark.parametrize(
+    ("body", "field"),
+    [
+        ({}, "body"),
+        ({"symptoms": []}, "body"),
+        ({"symptoms": [], "text": "   "}, "body"),
+        ({"text": "a" * 10_240}, "text"),
+        ({"symptoms": "cough"}, "symptoms"),
+        ({"symptoms": ["cough"], "age": -1}, "age"),
+        ({"symptoms": ["cough"], "sex": "robot"}, "sex"),
+    ],
+    ids=["nothing", "empty-list", "blank-text", "10-kB", "not-a-list", "age", "sex"],
+)
+def test_bad_input_is_a_422_in_the_error_shape(client, body, field):
+    response = client.post("/v1/symptoms/analyze", json=body)
+    assert response.status_code == 422
+    error = response.json()["error"]
+    assert error["code"] == "validation_error" and error["message"]
+    assert field in error["fields"]
+
+
+def test_unknown_codes_are_named(client):
+    response = client.post("/v1/symptoms/analyze", json={"symptoms": ["cough", "elbow_wobble"]})
+    assert response.status_code == 422
+    error = response.json()["error"]
+    assert error["code"] == "unknown_symptoms"
+    assert "elbow_wobble" in error["message"] and "cough" not in error["message"]
+
+
+def test_malformed_json_is_a_422(client):
+    response = client.post(
+        "/v1/symptoms/analyze", content=b"{nope", headers={"Content-Type": "application/json"}
+    )
+    assert response.status_code == 422
+    assert response.json()["error"]["code"] == "validation_error"
+
+
+def test_the_key_is_required(client):
+    response = client.post(
+        "/v1/symptoms/analyze", json={"symptoms": ["cough"]}, headers={"X-API-Key": ""}
+    )
+    assert response.status_code == 401
+
+
+def test_the_metrics_command_prints_the_held_out_accuracy_of_a_reproducible_model(capsys):
+    """The command trains in a process of its own: equal figures mean a seeded, repeatable
+    training."""
+    printed = subprocess.run(
+        [sys.executable, "-m", "inference.metrics", "--json"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=120,
+    )
+    metrics = json.loads(printed.stdout)
+    assert metrics == {"model_version": model().version, **model().metrics}
+    assert 0 < metrics["top1_accuracy"] <= metrics["top3_accuracy"] <= 1
+    assert metrics["held_out_cases"] > 0 and metrics["conditions"] >= 60
+
+    main([])
+    shown = capsys.readouterr().out
+    assert f"top-1 accuracy   {metrics['top1_accuracy']:.1%}" in shown
+    assert f"top-3 accuracy   {metrics['top3_accuracy']:.1%}" in shown
+
+
+def test_health_reports_the_metrics(client):
+    body = client.get("/health").json()
+    assert body["metrics"]["top3_accuracy"] == model().metrics["top3_accuracy"]
+
+
+def test_each_conditions_typical_picture_ranks_it_in_the_top_three():
+    trained = model()
+    by_code = {condition.code: condition for condition in trained.conditions}
+    first, missed = 0, []
+    for condition in trained.conditions:
+        typical = [code for code, weight in condition.weights.items() if weight >= 0.5]
+        scores = trained.probabilities(typical, [])
+        ranked = [
+            code
+            for code in sorted(scores, key=scores.get, reverse=True)
+            if by_code[code].sex in ("", condition.sex)
+        ]
+        first += ranked[0] == condition.code
+        if condition.code not in ranked[:3]:
+            missed.append(condition.code)
+    assert missed == []
+    assert first / len(trained.conditions) >= 0.95
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("it burns when I pee and I need to pee all the time", "uti"),
+        ("sneezing, itchy watery eyes and a runny nose every spring", "allergic_rhinitis"),
+        ("sudden pain in my big toe, it is red hot and swollen", "gout"),
+        ("throbbing headache with nausea, light hurts my eyes", "migraine"),
+    ],
+)
+def test_everyday_descriptions_find_the_expected_condition(client, text, expected):
+    result = analyze(client, text=text)
+    assert result["urgency"] != "emergency", result["red_flags"]
+    assert expected in top_codes(result), (top_codes(result), result["symptoms_present"])

@@ -1,0 +1,107 @@
+"""Symptom analysis: what the patient said, the red-flag rules, then the model.
+
+Red flags come first and override the model: any flag means an emergency, the advice to call
+emergency services, and no booking. Otherwise the urgency is the most urgent base urgency among
+the conditions the model finds likely, so that a less likely but serious condition still counts."""
+
+from dataclasses import dataclass, field
+
+from inference.model import URGENCIES, Model
+from inference.red_flags import CALL, RedFlag, red_flags
+from inference.text import read
+from inference.vocabulary import symptoms
+
+DISCLAIMER = (
+    "This is not a diagnosis. It is a guide to how soon and whom to see, based only on what "
+    "you told us. If you feel very unwell or are worried, contact a doctor or emergency "
+    "services."
+)
+ADVICE = {
+    "self_care": "This usually gets better with rest and self-care. Book a visit if it gets "
+    "worse or lasts more than a few days.",
+    "routine": "Book a routine visit with a doctor.",
+    "soon": "See a doctor within a day or two.",
+    "urgent": "See a doctor today. If no visit is free today, go to an urgent care clinic.",
+    "emergency": CALL,
+}
+NOTHING_RECOGNISED = (
+    "We could not recognise a symptom in what you wrote. Describe how you feel in other words, "
+    "or book a visit with a family doctor."
+)
+SHOWN_CONDITIONS = 5
+LIKELY = 0.2  # a condition at least this probable sets the urgency floor
+SHOWN_FROM = 0.01
+CHILD_AGE = 16
+
+
+@dataclass
+class Analysis:
+    present: list[str]
+    negated: list[str]
+    unknown_words: list[str]
+    red_flags: list[RedFlag]
+    conditions: list[tuple[str, float]] = field(default_factory=list)  # (code, probability)
+    urgency: str = "routine"
+    specialty: str = "family-medicine"
+    advice: str = ""
+
+    @property
+    def booking_offered(self) -> bool:
+        return self.urgency != "emergency"
+
+
+def unknown_codes(codes: list[str]) -> list[str]:
+    known = symptoms()
+    return [code for code in codes if code not in known]
+
+
+def analyze(
+    model: Model,
+    *,
+    codes: list[str],
+    text: str = "",
+    sex: str | None = None,
+    age: int | None = None,
+) -> Analysis:
+    reading = read(text) if text else None
+    present = list(dict.fromkeys(codes + (reading.present if reading else [])))
+    negated = [code for code in (reading.negated if reading else []) if code not in present]
+    child = (age is not None and age < CHILD_AGE) or bool(reading and reading.mentions_child)
+    analysis = Analysis(
+        present=present,
+        negated=negated,
+        unknown_words=reading.unknown if reading else [],
+        red_flags=red_flags(set(present), child=child),
+    )
+    if analysis.red_flags:
+        analysis.urgency, analysis.specialty = "emergency", "emergency-medicine"
+        analysis.advice = ADVICE["emergency"]
+    if not present:
+        if not analysis.red_flags:
+            analysis.advice = NOTHING_RECOGNISED
+        return analysis
+
+    by_code = {condition.code: condition for condition in model.conditions}
+    probabilities = model.probabilities(present, negated)
+    if sex:  # a condition of the other sex is impossible, not merely unlikely
+        probabilities = {
+            code: p for code, p in probabilities.items() if by_code[code].sex in ("", sex)
+        }
+    total = sum(probabilities.values()) or 1.0
+    ranked = sorted(
+        ((code, p / total) for code, p in probabilities.items()), key=lambda item: -item[1]
+    )
+    analysis.conditions = [
+        (code, round(p, 4)) for code, p in ranked[:SHOWN_CONDITIONS] if p >= SHOWN_FROM
+    ]
+    if analysis.red_flags:
+        return analysis
+    top = by_code[ranked[0][0]]
+    likely = [by_code[code] for code, p in ranked if p >= LIKELY] or [top]
+    analysis.urgency = max((c.urgency for c in likely), key=URGENCIES.index)
+    if analysis.urgency == "emergency":
+        analysis.specialty = "emergency-medicine"
+    else:
+        analysis.specialty = top.specialty
+    analysis.advice = ADVICE[analysis.urgency]
+    return analysis
