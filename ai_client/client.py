@@ -69,14 +69,15 @@ def _call(method: str, path: str, payload: dict | None) -> httpx.Response:
         response = _send(method, path, payload)
     except httpx.HTTPError as exc:
         raise ServiceDown(f"{type(exc).__name__}: {exc}") from exc
-    if response.status_code >= 500 or response.status_code in (401, 403):
-        # A 401 means the two sides disagree on the key: a fault of ours, not the caller's.
+    if response.status_code >= 400 and response.status_code != 422:
+        # Only a 422 is about the caller's input. A 401 means the two sides disagree on the key,
+        # a 404 or 405 on the API: faults of ours, and the service is as good as down.
         raise ServiceDown(f"HTTP {response.status_code}")
     return response
 
 
 def request(method: str, path: str, payload: dict | None = None) -> dict[str, Any]:
-    """The service's JSON answer. Its 4xx about the input become a ValidationFailed (400) with
+    """The service's JSON answer. Its 422 about the input becomes a ValidationFailed (400) with
     the service's field errors; anything else that goes wrong becomes a 503."""
     try:
         response = _call(method, path, payload)
@@ -90,12 +91,14 @@ def request(method: str, path: str, payload: dict | None = None) -> dict[str, An
         body = response.json()
     except ValueError as exc:
         raise DependencyUnavailable(UNAVAILABLE, code="ai_unavailable") from exc
-    if response.status_code >= 400:
-        error = body.get("error", {}) if isinstance(body, dict) else {}
+    if response.status_code == 422:
+        error = body.get("error") if isinstance(body, dict) else None
+        error = error if isinstance(error, dict) else {}
+        fields = error.get("fields")
         raise ValidationFailed(
-            error.get("message") or "The input was not accepted.",
-            code=error.get("code") or "invalid",
-            fields=error.get("fields") or {},
+            str(error.get("message") or "The input was not accepted."),
+            code=str(error.get("code") or "invalid"),
+            fields=fields if isinstance(fields, dict) else {},
         )
     return body
 

@@ -14,8 +14,14 @@ from users.models import Role, User
 from users.services import role_of
 
 FALLBACK_SPECIALTY = "family-medicine"
-RECOMMENDATION_DAYS = 30
 RECOMMENDED_DOCTORS = 3
+# How far ahead a recommended slot may be: "see a doctor today" offers only today's slots.
+SLOT_WITHIN = {
+    "urgent": timedelta(hours=24),
+    "soon": timedelta(days=2),
+    "routine": timedelta(days=30),
+    "self_care": timedelta(days=30),
+}
 
 
 def _scoped(queryset: QuerySet, actor: User) -> QuerySet:
@@ -48,19 +54,26 @@ class Recommendation:
         return self.searched != self.specialty
 
 
-def doctors_recommend(*, specialty: str, now: datetime) -> Recommendation:
+def doctors_recommend(*, specialty: str, urgency: str, now: datetime) -> Recommendation:
     """Doctors of the specialty who take new patients, each with their next free slot, soonest
-    first. With none free in the next RECOMMENDATION_DAYS, family doctors are offered instead."""
+    first, within the time the urgency allows. With none free, family doctors are offered."""
     names = dict(specialization_list().values_list("slug", "name"))
+    latest = now + SLOT_WITHIN[urgency]
     first_day = (now - timedelta(days=1)).date()  # zones behind UTC are still on yesterday
-    last_day = now.date() + timedelta(days=RECOMMENDATION_DAYS)
-    searched = specialty
+    last_day = latest.date() + timedelta(days=1)
+    searched, found = specialty, []
     for slug in dict.fromkeys([specialty, FALLBACK_SPECIALTY]):
         searched = slug
         doctors = list(
             doctor_list().filter(specializations__slug=slug, accepting_new_patients=True)
         )
-        found = next_free_slots(doctors=doctors, first_day=first_day, last_day=last_day, now=now)
+        found = [
+            (doctor, slot)
+            for doctor, slot in next_free_slots(
+                doctors=doctors, first_day=first_day, last_day=last_day, now=now
+            )
+            if slot.start <= latest
+        ]
         if found:
             break
     return Recommendation(

@@ -1,16 +1,18 @@
 """AI writes: run a symptom check or a risk score through the inference service and keep the
 result in the patient's history. The service decides; these functions decide who may ask."""
 
-from datetime import date
+from dataclasses import dataclass
+from datetime import date, datetime
 from typing import Any
 
 from django.db import transaction
 from django.http import HttpRequest
 
 from ai_client import client
-from ai_client.models import RiskAssessment, SymptomCheck
+from ai_client.models import RiskAssessment, SymptomCheck, Urgency
+from ai_client.selectors import Recommendation, doctors_recommend
 from core.audit import audit_record
-from core.exceptions import NotAllowed, ValidationFailed
+from core.exceptions import DependencyUnavailable, NotAllowed, ValidationFailed
 from core.models import AuditAction
 from doctors.selectors import doctor_for_user
 from patients.access import doctor_is_linked
@@ -42,15 +44,48 @@ def patient_facts(patient: Patient, *, today: date) -> dict[str, Any]:
     return facts
 
 
+def _checked_analysis(answer: Any) -> dict[str, Any]:
+    """The service's analysis, if it has the shape this portal relies on; a 503 otherwise."""
+    valid = (
+        isinstance(answer, dict)
+        and answer.get("urgency") in Urgency.values
+        and isinstance(answer.get("booking_offered"), bool)
+        and isinstance(answer.get("specialty"), str)
+        and isinstance(answer.get("model_version"), str)
+        and 0 < len(answer["model_version"]) <= 64
+    )
+    if not valid:
+        raise DependencyUnavailable(client.UNAVAILABLE, code="ai_unavailable")
+    return answer
+
+
+@dataclass
+class SymptomCheckOutcome:
+    check: SymptomCheck
+    recommendation: Recommendation | None  # None: no booking is offered (an emergency)
+
+
 def symptom_check_run(
-    *, actor: User, symptoms: list[str], text: str, today: date, request: HttpRequest | None = None
-) -> SymptomCheck:
-    """A patient asks about their own symptoms."""
+    *,
+    actor: User,
+    symptoms: list[str],
+    text: str,
+    now: datetime,
+    today: date,
+    request: HttpRequest | None = None,
+) -> SymptomCheckOutcome:
+    """A patient asks about their own symptoms. Unless the answer is an emergency (or too
+    vague to act on), real doctors of the specialty are offered with their next free slot."""
     patient = patient_for_user(actor) if role_of(actor) == Role.PATIENT else None
     if patient is None:
         raise NotAllowed("Only patients can run a symptom check for themselves.")
     sent = {"symptoms": symptoms, "text": text, **patient_facts(patient, today=today)}
-    answer = client.request("POST", "/v1/symptoms/analyze", sent)
+    answer = _checked_analysis(client.request("POST", "/v1/symptoms/analyze", sent))
+    recommendation = None
+    if answer["booking_offered"] and answer["urgency"] != Urgency.EMERGENCY:
+        recommendation = doctors_recommend(
+            specialty=answer["specialty"], urgency=answer["urgency"], now=now
+        )
     with transaction.atomic():
         check = SymptomCheck.objects.create(
             patient=patient,
@@ -69,7 +104,7 @@ def symptom_check_run(
             request=request,
             detail={"urgency": check.urgency},
         )
-    return check
+    return SymptomCheckOutcome(check=check, recommendation=recommendation)
 
 
 def _may_assess(actor: User, patient: Patient) -> bool:
@@ -85,15 +120,21 @@ def _may_assess(actor: User, patient: Patient) -> bool:
 def risk_assessment_run(
     *,
     actor: User,
-    patient: Patient,
+    patient: Patient | None,
     score: str,
     inputs: dict[str, Any],
     today: date,
     request: HttpRequest | None = None,
 ) -> RiskAssessment:
     """A patient for themself, or a linked doctor for their patient. The record fills in what
-    it knows (age, sex); what the caller gives wins."""
-    if not _may_assess(actor, patient):
+    it knows (age, sex); what the caller gives wins. Without a patient, a patient assesses
+    themself."""
+    if patient is None:
+        if role_of(actor) != Role.PATIENT:
+            message = "Say which patient to assess."
+            raise ValidationFailed(message, fields={"patient": [message]})
+        patient = patient_for_user(actor)
+    if patient is None or not _may_assess(actor, patient):
         raise NotAllowed("Only the patient or a doctor linked to them can assess their risk.")
     facts = patient_facts(patient, today=today)
     prefilled = {
@@ -106,6 +147,8 @@ def risk_assessment_run(
         answer = client.request("POST", f"/v1/risk/{score}", sent)
     except ValidationFailed as exc:  # the score's own rules: out of range, missing input
         raise ValidationFailed(exc.message, code=exc.code, fields={"inputs": exc.fields}) from exc
+    if not (isinstance(answer, dict) and isinstance(answer.get("version"), str)):
+        raise DependencyUnavailable(client.UNAVAILABLE, code="ai_unavailable")
     with transaction.atomic():
         assessment = RiskAssessment.objects.create(
             patient=patient,
@@ -113,7 +156,7 @@ def risk_assessment_run(
             score=score,
             input={"values": sent, "prefilled": sorted(prefilled)},
             output=answer,
-            model_version=answer.get("version", "")[:64],
+            model_version=answer["version"][:64],
         )
         audit_record(
             actor=actor,

@@ -13,13 +13,21 @@ from typing import Annotated, Literal
 from fastapi import Depends, FastAPI, Header, HTTPException, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
-from pydantic import BaseModel, Field, model_validator
+from pydantic import BaseModel as PydanticModel
+from pydantic import ConfigDict, Field, model_validator
+from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from inference import risk, triage
 from inference.model import URGENCIES, model
 from inference.vocabulary import symptoms
 
 SERVICE_VERSION = "0.1.0"
+
+
+class BaseModel(PydanticModel):
+    """Every body refuses NaN and infinity: no score is defined for them."""
+
+    model_config = ConfigDict(allow_inf_nan=False)
 
 
 def require_api_key(x_api_key: Annotated[str | None, Header()] = None) -> None:
@@ -89,11 +97,14 @@ async def invalid_input(request: Request, exc: RequestValidationError) -> JSONRe
     )
 
 
-@app.exception_handler(HTTPException)
-async def http_error(request: Request, exc: HTTPException) -> JSONResponse:
-    code = {401: "not_authenticated", 404: "not_found", 405: "method_not_allowed"}.get(
-        exc.status_code, "error"
-    )
+@app.exception_handler(StarletteHTTPException)  # FastAPI's own and the router's 404/405
+async def http_error(request: Request, exc: StarletteHTTPException) -> JSONResponse:
+    code = {
+        400: "malformed_request",
+        401: "not_authenticated",
+        404: "not_found",
+        405: "method_not_allowed",
+    }.get(exc.status_code, "error")
     return JSONResponse(
         status_code=exc.status_code,
         content={"error": {"code": code, "message": str(exc.detail), "fields": {}}},
@@ -181,6 +192,22 @@ def symptom_list() -> list[NamedSymptom]:
     return [NamedSymptom(code=s.code, name=s.name) for s in symptoms().values()]
 
 
+class ListedCondition(BaseModel):
+    code: str
+    name: str
+    specialty: str
+    urgency: str
+
+
+@app.get("/v1/conditions", dependencies=[v1])
+def condition_list() -> list[ListedCondition]:
+    """The table the model knows, with the specialty each condition sends a patient to."""
+    return [
+        ListedCondition(code=c.code, name=c.name, specialty=c.specialty, urgency=c.urgency)
+        for c in model().conditions
+    ]
+
+
 @app.post("/v1/symptoms/analyze", dependencies=[v1])
 def symptoms_analyze(body: AnalyzeInput) -> AnalyzeResult:
     unknown = triage.unknown_codes(body.symptoms)
@@ -228,7 +255,7 @@ class BloodPressureInput(BaseModel):
 
 
 class FindriscInput(BaseModel):
-    age: int
+    age: int = Field(ge=0, le=150)
     sex: Literal["female", "male"]
     bmi: float = Field(gt=0)
     waist_cm: float = Field(gt=0)
@@ -240,7 +267,7 @@ class FindriscInput(BaseModel):
 
 
 class AscvdInput(BaseModel):
-    age: int
+    age: int = Field(ge=0, le=150)
     sex: Literal["female", "male"]
     race: Literal["white", "african_american", "other"]
     total_cholesterol: float = Field(gt=0, description="mg/dL")

@@ -43,4 +43,10 @@ def red_flags(present: set[str], *, child: bool = False) -> list[RedFlag]:
         found.append(RedFlag("child_breathing_difficulty", "A child who struggles to breathe."))
     if "worst_headache" in present:
         found.append(RedFlag("thunderclap_headache", "A sudden, worst-ever headache."))
+    if "overdose" in present:
+        found.append(RedFlag("possible_poisoning", "An overdose or a poison swallowed."))
+    if "unresponsive" in present:
+        found.append(RedFlag("unresponsive", "Someone who cannot be woken."))
+    if "seizure" in present:
+        found.append(RedFlag("seizure", "A seizure (fit)."))
     return found

@@ -1,8 +1,12 @@
 """Free text to symptom codes: lay phrases, negation ("no fever" is not fever), and the words
 that matched nothing, which are reported back rather than dropped.
 
-Negation follows NegEx's idea: a cue ("no", "without", "denies"...) negates the phrases after it
-within the same clause; clauses end at sentence punctuation and at words like "but"."""
+Negation follows NegEx: a cue ("no", "without", "denies"...) negates a phrase that follows it
+closely (at most NEGATION_WINDOW other words between), in the same clause, with no comma or
+"and" between: "no fever or cough" denies both, "no appetite, and chest pain" denies nothing
+after the comma. Pseudo-negations ("no idea", "not going away", "never had a headache this
+bad") negate nothing. Every doubt falls on the side of a symptom being present, because a
+wrongly denied symptom can hide a red flag."""
 
 import re
 from dataclasses import dataclass, field
@@ -18,6 +22,14 @@ NEGATION = re.compile(
     r"\b(?:no|not|without|denies|deny|never|none|nor|free of|don't have|do not have|"
     r"haven't had|have not had|didn't have|did not have|isn't|aren't|wasn't)\b"
 )
+NEGATION_WINDOW = 4
+SCOPE_END = re.compile(r",|\band\b")
+PSEUDO_NEGATION = re.compile(
+    r"\b(?:no idea|not sure|no clue|no doubt|not only|no better|not better|not getting better|"
+    r"not improving|not go(?:ing)? away|not stopping|not stop)\b"
+)
+# "I've never had a headache this bad" says the headache is there.
+NEVER_BEFORE = re.compile(r"\b(?:like (?:this|that)|this bad|so bad|before|in my life)\b")
 CHILD = re.compile(
     r"\b(?:my (?:son|daughter|baby|child|kid|boy|girl|toddler)|toddler|infant|newborn)\b"
 )
@@ -47,13 +59,48 @@ class Reading:
     mentions_child: bool = False
 
 
+TOKEN = re.compile(r"[a-z0-9][a-z0-9'-]*")
+
+
 @cache
-def _phrase_index() -> list[tuple[re.Pattern, str]]:
+def _phrase_index() -> dict[str, list[tuple[int, re.Pattern, str]]]:
+    """Phrase patterns by their first word, each with its rank (longest phrases first, so
+    that "chest pain" wins over "pain"). A plural ending is allowed: "chest pains"."""
     pairs = [
         (phrase.lower(), code) for code, symptom in symptoms().items() for phrase in symptom.phrases
     ]
-    pairs.sort(key=lambda pair: -len(pair[0]))  # longest first: "chest pain" before "pain"
-    return [(re.compile(rf"(?<![a-z]){re.escape(p)}(?![a-z])"), code) for p, code in pairs]
+    pairs.sort(key=lambda pair: -len(pair[0]))
+    index: dict[str, list[tuple[int, re.Pattern, str]]] = {}
+    for rank, (phrase, code) in enumerate(pairs):
+        pattern = re.compile(rf"(?<![a-z]){re.escape(phrase)}(?:s|es)?(?![a-z])")
+        index.setdefault(TOKEN.findall(phrase)[0], []).append((rank, pattern, code))
+    return index
+
+
+def _candidates(clause: str) -> list[tuple[re.Pattern, str]]:
+    """Only the phrases whose first word occurs in the clause, in rank order."""
+    index = _phrase_index()
+    found: dict[int, tuple[re.Pattern, str]] = {}
+    for token in set(TOKEN.findall(clause)) | set(re.findall(r"[a-z0-9']+", clause)):
+        for word in (token, token.removesuffix("s"), token.removesuffix("es")):
+            for rank, pattern, code in index.get(word, ()):
+                found[rank] = (pattern, code)
+    return [found[rank] for rank in sorted(found)]
+
+
+def _negated(before: str, rest: str) -> bool:
+    """Whether the text before a phrase (other phrases blanked out) negates it; `rest` is the
+    clause from the phrase on."""
+    cues = list(NEGATION.finditer(before))
+    if not cues:
+        return False
+    cue = cues[-1]
+    if PSEUDO_NEGATION.match(before, cue.start()):
+        return False
+    if cue.group() == "never" and NEVER_BEFORE.search(rest):
+        return False
+    gap = before[cue.end() :]
+    return not SCOPE_END.search(gap) and len(WORD.findall(gap)) <= NEGATION_WINDOW
 
 
 def normalise(text: str) -> str:
@@ -72,15 +119,15 @@ def read(text: str) -> Reading:
             continue
         taken = [False] * len(clause)
         matches = []
-        for pattern, code in _phrase_index():
+        for pattern, code in _candidates(clause):
             for match in pattern.finditer(clause):
                 if any(taken[match.start() : match.end()]):
                     continue
                 taken[match.start() : match.end()] = [True] * (match.end() - match.start())
-                matches.append((match.start(), code))
-        for start, code in sorted(matches):
+                matches.append((match.start(), match.end(), code))
+        for start, _end, code in sorted(matches):
             before = "".join(" " if taken[i] else clause[i] for i in range(start))
-            (negated if NEGATION.search(before) else present)[code] = None
+            (negated if _negated(before, clause[start:]) else present)[code] = None
         for word in WORD.finditer(clause):
             if not any(taken[word.start() : word.end()]) and word.group() not in COMMON:
                 unknown[word.group()] = None

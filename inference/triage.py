@@ -26,7 +26,7 @@ ADVICE = {
 }
 NOTHING_RECOGNISED = (
     "We could not recognise a symptom in what you wrote. Describe how you feel in other words, "
-    "or book a visit with a family doctor."
+    "or contact the clinic. If this may be an emergency: " + CALL
 )
 SHOWN_CONDITIONS = 5
 LIKELY = 0.2  # a condition at least this probable sets the urgency floor
@@ -47,7 +47,9 @@ class Analysis:
 
     @property
     def booking_offered(self) -> bool:
-        return self.urgency != "emergency"
+        """Never in an emergency, and never on a guess: text with no recognised symptom could
+        be anything, "I'm having a heart attack" included."""
+        return self.urgency != "emergency" and bool(self.present)
 
 
 def unknown_codes(codes: list[str]) -> list[str]:

@@ -53,6 +53,10 @@ class UserManager(BaseUserManager):
         return self.create_user(email, password, **extra)
 
 
+# Words before a name that a greeting keeps: "Hello Dr. Lindqvist", not "Hello Dr.".
+NAME_TITLES = frozenset({"dr", "prof", "mr", "mrs", "ms", "mx", "sir", "dame"})
+
+
 class User(BaseModel, AbstractBaseUser, PermissionsMixin):
     email = models.EmailField(max_length=254)
     full_name = models.CharField(max_length=150)
@@ -88,7 +92,12 @@ class User(BaseModel, AbstractBaseUser, PermissionsMixin):
         return self.full_name
 
     def get_short_name(self) -> str:
-        return self.full_name.split(" ")[0] if self.full_name else self.email
+        """How a message greets the user: the first name, or the whole name after a title
+        ("Hello Dr. Sara Lindqvist", never "Hello Dr.")."""
+        if not self.full_name.strip():
+            return self.email
+        first = self.full_name.split()[0]
+        return self.full_name if first.rstrip(".").lower() in NAME_TITLES else first
 
 
 class StaffStatus(models.TextChoices):

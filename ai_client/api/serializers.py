@@ -115,7 +115,7 @@ class BloodPressureInputs(RiskInputs):
 
 
 class FindriscInputs(RiskInputs):
-    age = serializers.IntegerField()
+    age = serializers.IntegerField(min_value=0, max_value=150)
     sex = serializers.ChoiceField(choices=SEX)
     bmi = serializers.FloatField()
     waist_cm = serializers.FloatField()
@@ -127,7 +127,7 @@ class FindriscInputs(RiskInputs):
 
 
 class AscvdInputs(RiskInputs):
-    age = serializers.IntegerField()
+    age = serializers.IntegerField(min_value=0, max_value=150)
     sex = serializers.ChoiceField(choices=SEX)
     race = serializers.ChoiceField(choices=["white", "african_american", "other"])
     total_cholesterol = serializers.FloatField(help_text="mg/dL")

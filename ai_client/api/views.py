@@ -16,15 +16,14 @@ from ai_client.api.serializers import (
     SymptomCheckSerializer,
     SymptomSerializer,
 )
+from ai_client.filters import RiskAssessmentFilter, SymptomCheckFilter
 from core.audit import audit_records_bulk
-from core.exceptions import ValidationFailed
 from core.lookups import get_visible_or_404
 from core.models import AuditAction
 from doctors.selectors import slot_view
-from patients.selectors import patient_for_user, patient_get
+from patients.selectors import patient_get
 from users.models import Role
 from users.permissions import HasRole
-from users.services import role_of
 
 
 class IsPatient(HasRole):
@@ -40,11 +39,9 @@ class AiThrottleMixin:
     throttle_scope = "ai"
 
 
-def _recommendation(check, viewer) -> dict | None:
-    """Real doctors with their next free slot; none for an emergency (no booking is offered)."""
-    if not check.output.get("booking_offered"):
+def _recommendation_view(found: selectors.Recommendation | None, viewer) -> dict | None:
+    if found is None:
         return None
-    found = selectors.doctors_recommend(specialty=check.output["specialty"], now=timezone.now())
     viewer_zone = zoneinfo.ZoneInfo(viewer.timezone) if viewer.timezone else None
     return {
         "specialty": found.specialty,
@@ -85,14 +82,15 @@ class SymptomCheckRunView(AiThrottleMixin, APIView):
     def post(self, request):
         serializer = SymptomCheckInputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        check = services.symptom_check_run(
+        outcome = services.symptom_check_run(
             actor=request.user,
+            now=timezone.now(),
             today=timezone.localdate(),
             request=request,
             **serializer.validated_data,
         )
-        body = SymptomCheckSerializer(check).data
-        body["recommendation"] = _recommendation(check, request.user)
+        body = SymptomCheckSerializer(outcome.check).data
+        body["recommendation"] = _recommendation_view(outcome.recommendation, request.user)
         return Response(body, status=status.HTTP_201_CREATED)
 
 
@@ -108,13 +106,9 @@ class RiskAssessmentRunView(AiThrottleMixin, APIView):
         serializer = RiskAssessmentInputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         values = serializer.validated_data
+        patient = None
         if "patient" in values:
             patient = patient_get(actor=request.user, patient_id=values["patient"])
-        elif role_of(request.user) == Role.PATIENT and patient_for_user(request.user):
-            patient = patient_for_user(request.user)
-        else:
-            message = "Say which patient to assess."
-            raise ValidationFailed(message, code="validation_error", fields={"patient": [message]})
         assessment = services.risk_assessment_run(
             actor=request.user,
             patient=patient,
@@ -133,6 +127,7 @@ class HistoryViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
     """A patient's own results; a doctor's linked patients'. Anyone else's answers 404."""
 
     permission_classes = [IsPatientOrDoctor]
+    ordering_fields = ["created_at"]
     resource_type = ""
     not_found = "Not found."
 
@@ -161,7 +156,7 @@ class HistoryViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
 
     @extend_schema(parameters=[PATIENT_FILTER])
     def list(self, request, *args, **kwargs):
-        page = self.paginate_queryset(self.get_queryset())
+        page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
         self._audit(page)
         return self.get_paginated_response(self.get_serializer(page, many=True).data)
 
@@ -173,6 +168,7 @@ class HistoryViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
 
 class SymptomCheckViewSet(HistoryViewSet):
     serializer_class = SymptomCheckSerializer
+    filterset_class = SymptomCheckFilter
     resource_type = "symptom_check"
     not_found = "No such symptom check."
 
@@ -182,6 +178,7 @@ class SymptomCheckViewSet(HistoryViewSet):
 
 class RiskAssessmentViewSet(HistoryViewSet):
     serializer_class = RiskAssessmentSerializer
+    filterset_class = RiskAssessmentFilter
     resource_type = "risk_assessment"
     not_found = "No such risk assessment."
 

@@ -142,3 +142,23 @@ def test_a_dead_service_is_reported_at_once(dead_inference):
     with pytest.raises(DependencyUnavailable):
         client.request("POST", "/v1/symptoms/analyze", {"symptoms": ["cough"]})
     assert time.monotonic() - started < 3
+
+
+@pytest.mark.parametrize("status", [400, 404, 405])
+def test_other_4xx_mean_the_two_sides_disagree_and_count_as_down(fake_inference, settings, status):
+    fake_inference.handler = lambda request: httpx.Response(
+        status, json={"error": {"code": "not_found", "message": "Not Found", "fields": {}}}
+    )
+    for _ in range(settings.INFERENCE_BREAKER_FAILURES):
+        with pytest.raises(DependencyUnavailable):
+            client.request("POST", "/v1/symptoms/analyze", {})
+    assert client.breaker.current_state == pybreaker.STATE_OPEN
+
+
+def test_a_422_with_a_strange_body_still_gives_the_one_error_shape(fake_inference):
+    fake_inference.handler = lambda request: httpx.Response(
+        422, json={"error": {"code": 7, "message": None, "fields": ["not", "a", "dict"]}}
+    )
+    with pytest.raises(ValidationFailed) as raised:
+        client.request("POST", "/v1/symptoms/analyze", {})
+    assert raised.value.fields == {} and raised.value.code == "7" and raised.value.message

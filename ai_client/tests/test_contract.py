@@ -12,6 +12,7 @@ from django.utils import timezone
 from ai_client.models import RiskAssessment, SymptomCheck
 from ai_client.tests.conftest import KEY
 from core.testing import assert_error
+from doctors.models import Specialization
 from doctors.selectors import doctor_free_slots
 from doctors.tests.factories import make_doctor
 
@@ -149,3 +150,10 @@ def test_a_dead_service_answers_503_fast_while_booking_still_works(
     assert ready.status_code == 200
     assert ready.json()["status"] == "degraded"
     assert ready.json()["checks"]["inference"]["status"] == "down"
+
+
+def test_every_specialty_the_service_names_exists_in_the_portal(live_inference, db):
+    conditions = httpx.get(f"{live_inference}/v1/conditions", headers={"X-API-Key": KEY}).json()
+    named = {condition["specialty"] for condition in conditions}
+    portal = set(Specialization.objects.values_list("slug", flat=True))
+    assert named - portal == {"emergency-medicine"}  # never booked: emergencies call for help

@@ -225,3 +225,67 @@ def test_the_history_costs_the_same_queries_for_any_page_size(
     with django_assert_max_num_queries(8):
         large = api.get(HISTORY, {"page_size": 12})
     assert len(small.json()["results"]) == 2 and len(large.json()["results"]) == 12
+
+
+@pytest.mark.parametrize(
+    "answer",
+    [
+        {"urgency": "whenever"},
+        {"model_version": "x" * 65},
+        {"booking_offered": "yes"},
+        {"specialty": None},
+    ],
+    ids=["urgency", "long-version", "booking-flag", "specialty"],
+)
+def test_an_answer_of_the_wrong_shape_is_a_503_and_stores_nothing(
+    client_for, patient, fake_inference, answer
+):
+    fake_inference.handler = lambda request: fake_inference.analysis(request, **answer)
+    assert_error(run(client_for, patient, {"text": "itchy"}), 503, "ai_unavailable")
+    assert not SymptomCheck.objects.exists()
+
+
+def test_an_answer_that_recognised_nothing_offers_no_doctors(client_for, patient, fake_inference):
+    fake_inference.handler = lambda request: fake_inference.analysis(
+        request, booking_offered=False, conditions=[], symptoms_present=[]
+    )
+    body = run(client_for, patient, {"text": "I'm having a heart attack"}).json()
+    assert body["recommendation"] is None
+
+
+def test_urgent_results_offer_only_slots_within_a_day(client_for, patient, fake_inference):
+    later = {(date.today().weekday() + 4) % 7: (time(8), time(18))}
+    make_doctor(specialties=("Dermatology",), weekly=later, timezone="UTC")
+    make_doctor(specialties=("Family medicine",), weekly=later, timezone="UTC")
+    fake_inference.handler = lambda request: fake_inference.analysis(request, urgency="urgent")
+    urgent = run(client_for, patient, {"text": "spreading redness"}).json()["recommendation"]
+    assert urgent["doctors"] == []
+    fake_inference.handler = lambda request: fake_inference.analysis(request, urgency="routine")
+    routine = run(client_for, patient, {"text": "itchy"}).json()["recommendation"]
+    assert len(routine["doctors"]) == 1 and routine["fallback"] is False
+
+
+def test_the_history_filters_by_urgency(client_for, patient, fake_inference):
+    run(client_for, patient, {"text": "itchy"})
+    fake_inference.handler = lambda request: fake_inference.analysis(
+        request, urgency="emergency", booking_offered=False
+    )
+    run(client_for, patient, {"text": "chest pain, sweating"})
+    api = client_for(patient)
+    urgent = api.get(HISTORY, {"urgency": "emergency"}).json()["results"]
+    assert [item["urgency"] for item in urgent] == ["emergency"]
+    assert_error(api.get(HISTORY, {"urgency": "whenever"}), 400)
+    oldest_first = api.get(HISTORY, {"ordering": "created_at"}).json()["results"]
+    assert [item["urgency"] for item in oldest_first] == ["routine", "emergency"]
+
+
+def test_reading_a_check_in_the_admin_is_audited(
+    client, admin_user, patient, fake_inference, client_for
+):
+    check_id = run(client_for, patient, {"text": "itchy"}).json()["id"]
+    client.force_login(admin_user)
+    response = client.get(f"/admin/ai_client/symptomcheck/{check_id}/change/")
+    assert response.status_code == 200
+    assert AuditEvent.objects.filter(
+        actor=admin_user, action="view", resource_type="symptom_check", resource_id=check_id
+    ).exists()

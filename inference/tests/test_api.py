@@ -100,3 +100,36 @@ def test_findrisc_and_blood_pressure_over_http(client):
     assert (findrisc["value"], findrisc["category"]) == (9, "slightly elevated")
     pressure = client.post("/v1/risk/blood-pressure", json={"systolic": 135, "diastolic": 85})
     assert pressure.json()["category"] == "stage 1 hypertension"
+
+
+def test_unknown_routes_and_methods_answer_in_the_error_shape(client):
+    missing = client.get("/v1/nothing-here")
+    assert missing.status_code == 404 and missing.json()["error"]["code"] == "not_found"
+    wrong = client.get("/v1/risk/bmi")
+    assert wrong.status_code == 405
+    assert wrong.json()["error"]["code"] == "method_not_allowed"
+
+
+@pytest.mark.parametrize(
+    ("path", "body"),
+    [
+        ("/v1/risk/bmi", '{"weight_kg": NaN, "height_cm": 170}'),
+        ("/v1/risk/bmi", '{"weight_kg": Infinity, "height_cm": 170}'),
+        ("/v1/risk/findrisc", '{"age": 1' + "0" * 400 + "}"),
+        ("/v1/symptoms/analyze", '{"symptoms": ["cough"], "age": 1' + "0" * 400 + "}"),
+    ],
+    ids=["nan", "infinity", "huge-age", "huge-age-triage"],
+)
+def test_numbers_no_score_is_defined_for_are_422(client, path, body):
+    response = client.post(path, content=body, headers={"Content-Type": "application/json"})
+    assert response.status_code == 422, response.text
+    assert response.json()["error"]["code"] == "validation_error"
+
+
+def test_deeply_nested_json_is_refused_in_the_error_shape(client):
+    body = '{"symptoms": ' + "[" * 5000 + "]" * 5000 + "}"
+    response = client.post(
+        "/v1/symptoms/analyze", content=body, headers={"Content-Type": "application/json"}
+    )
+    assert 400 <= response.status_code < 500
+    assert set(response.json()) == {"error"}

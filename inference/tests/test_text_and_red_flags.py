@@ -86,3 +86,54 @@ def test_every_symptom_has_a_name_and_phrases():
         assert symptom.name and symptom.phrases, code
         for phrase in symptom.phrases:
             assert code in read(phrase).present, (code, phrase)
+
+
+@pytest.mark.parametrize(
+    ("text", "flag"),
+    [
+        # negation must not swallow what follows it
+        ("No idea what's wrong, chest pain and short of breath", "possible_heart_attack"),
+        ("Not feeling well at all, crushing chest pain, sweating", "possible_heart_attack"),
+        ("I've never felt chest pain like this and I'm sweating", "possible_heart_attack"),
+        ("no appetite for days and now chest pain and sweating", "possible_heart_attack"),
+        ("fever, no cough, stiff neck", "possible_meningitis"),
+        ("I never had a headache this bad, it came on suddenly", "thunderclap_headache"),
+        # other words for the same thing
+        ("chest pains and breathing difficulties", "possible_heart_attack"),
+        ("chest pain, can't catch my breath", "possible_heart_attack"),
+        ("chest pain and I'm drenched in sweat", "possible_heart_attack"),
+        ("high fevers and a stiff neck", "possible_meningitis"),
+        ("a rash that won't go away when pressed and a fever", "possible_meningitis"),
+        ("my baby struggles to breathe", "child_breathing_difficulty"),
+        ("worst headache I have ever had", "thunderclap_headache"),
+        ("the worst headache of my whole life", "thunderclap_headache"),
+        ("her face drooped suddenly", "possible_stroke"),
+        ("his words are slurred", "possible_stroke"),
+        ("I'm bleeding badly from my leg", "severe_bleeding"),
+        ("the bleeding won't stop", "severe_bleeding"),
+        ("my throat is swelling up after a bee sting", "possible_anaphylaxis"),
+        ("I want to end it all", "suicidal_thoughts"),
+        ("I keep thinking about suicide", "suicidal_thoughts"),
+        ("I think about taking my own life", "suicidal_thoughts"),
+        ("I took an overdose of paracetamol", "possible_poisoning"),
+        ("my dad collapsed and won't wake up", "unresponsive"),
+        ("my daughter is having a seizure", "seizure"),
+    ],
+)
+def test_red_flags_survive_loose_negation_and_other_wordings(text, flag):
+    assert flag in flags_for(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "present", "negated"),
+    [
+        ("no fever, cough and a sore throat", ["cough", "sore_throat"], ["fever"]),
+        ("I have no history of anything like this, just a headache", ["headache"], []),
+        ("the cough is not going away", ["cough"], []),
+        ("no runny nose and a headache", ["headache"], ["runny_nose"]),
+    ],
+)
+def test_negation_reaches_only_what_it_is_next_to(text, present, negated):
+    reading = read(text)
+    assert sorted(reading.present) == sorted(present)
+    assert sorted(reading.negated) == sorted(negated)

@@ -303,6 +303,16 @@ def test_deeply_nested_json_is_400_not_500(api_client, body):
     assert_error(response, 400, "malformed_request")
 
 
+@pytest.mark.parametrize(
+    "body",
+    ['{"email": "\\ud800@example.com", "password": "x"}', '{"\\udfff": 1}'],
+    ids=["in-a-value", "in-a-key"],
+)
+def test_a_lone_surrogate_is_400_not_500(api_client, body):
+    response = api_client.post(TOKEN, body, content_type="application/json")
+    assert_error(response, 400, "malformed_request")
+
+
 def test_a_very_long_email_at_sign_in_is_refused_cleanly(api_client, client):
     long_email = "a" * 300 + "@example.com"
     response = api_client.post(TOKEN, {"email": long_email, "password": "x"}, format="json")

@@ -225,3 +225,16 @@ def test_staff_profiles_are_for_admins_only(role, staff):
     assert_error(client.get(STAFF), 403)
     profile = StaffProfile.objects.get(user=staff)
     assert_error(client.patch(f"{STAFF}{profile.pk}/", {"department": "X"}), 403)
+
+
+@pytest.mark.parametrize(
+    ("full_name", "greeted"),
+    [
+        ("María García", "María"),
+        ("Dr. Sara Lindqvist", "Dr. Sara Lindqvist"),
+        ("dr Omar Haddad", "dr Omar Haddad"),
+        ("Drew Barry", "Drew"),
+    ],
+)
+def test_messages_greet_by_first_name_but_keep_a_title_with_the_name(full_name, greeted):
+    assert User(email="someone@example.com", full_name=full_name).get_short_name() == greeted
