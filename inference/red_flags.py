@@ -49,4 +49,6 @@ def red_flags(present: set[str], *, child: bool = False) -> list[RedFlag]:
         found.append(RedFlag("unresponsive", "Someone who cannot be woken."))
     if "seizure" in present:
         found.append(RedFlag("seizure", "A seizure (fit)."))
+    if "stated_emergency" in present:  # "I think I'm having a heart attack": believe them
+        found.append(RedFlag("stated_emergency", "You describe a medical emergency."))
     return found

@@ -48,7 +48,7 @@ class Analysis:
     @property
     def booking_offered(self) -> bool:
         """Never in an emergency, and never on a guess: text with no recognised symptom could
-        be anything, "I'm having a heart attack" included."""
+        be anything, an emergency in words we do not know included."""
         return self.urgency != "emergency" and bool(self.present)
 
 

@@ -45,6 +45,7 @@ def test_red_flags_in_the_words_patients_use(text, flag):
         "fever but no stiff neck",
         "I am an adult and short of breath after running",  # breathless, but not a child
         "sore throat and a cough for three days",
+        "my father had a heart attack last year and I have a cough",
     ],
 )
 def test_ordinary_complaints_raise_no_red_flag(text):
@@ -118,6 +119,8 @@ def test_every_symptom_has_a_name_and_phrases():
         ("I took an overdose of paracetamol", "possible_poisoning"),
         ("my dad collapsed and won't wake up", "unresponsive"),
         ("my daughter is having a seizure", "seizure"),
+        ("I think I'm having a heart attack", "stated_emergency"),
+        ("my wife is having a stroke", "stated_emergency"),
     ],
 )
 def test_red_flags_survive_loose_negation_and_other_wordings(text, flag):

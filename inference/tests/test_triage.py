@@ -51,6 +51,7 @@ RED_FLAG_TEXTS = [
     "I want to die",
     "my son is struggling to breathe",
     "the worst headache of my life started suddenly",
+    "I think I'm having a heart attack",
 ]
 
 
