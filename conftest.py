@@ -8,7 +8,7 @@ import pytest
 import redis
 from django.conf import settings
 from django.core.cache import cache
-from django.db import connection
+from django.db import connection, connections
 from rest_framework.test import APIClient
 
 from doctors.tests.factories import make_doctor
@@ -104,9 +104,13 @@ def admin_user(db) -> User:
     return UserFactory(role=Role.ADMIN)
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture
 def browser():
-    """Debian's chromium driven by Playwright (Playwright cannot download browsers here)."""
+    """Debian's chromium driven by Playwright (Playwright cannot download browsers here).
+
+    One per test: while Playwright runs, its event loop counts as running in this thread, so
+    Django keeps separate database connections for code run meanwhile. They are closed before
+    Playwright stops, and later tests, outside any loop, share the usual connection."""
     chromium_path = shutil.which("chromium")
     if chromium_path is None:
         _unavailable("chromium is not installed (apt-get install chromium)")
@@ -131,6 +135,7 @@ def browser():
         )
         yield launched
         launched.close()
+        connections.close_all()
 
 
 @pytest.fixture
