@@ -35,11 +35,11 @@ def _scoped(queryset: QuerySet, actor: User) -> QuerySet:
 
 
 def symptom_check_list(*, actor: User) -> QuerySet[SymptomCheck]:
-    return _scoped(SymptomCheck.objects.select_related("patient__user", "requested_by"), actor)
+    return _scoped(SymptomCheck.objects.select_related("patient__user"), actor)
 
 
 def risk_assessment_list(*, actor: User) -> QuerySet[RiskAssessment]:
-    return _scoped(RiskAssessment.objects.select_related("patient__user", "requested_by"), actor)
+    return _scoped(RiskAssessment.objects.select_related("patient__user"), actor)
 
 
 @dataclass
@@ -57,7 +57,7 @@ class Recommendation:
 def doctors_recommend(*, specialty: str, urgency: str, now: datetime) -> Recommendation:
     """Doctors of the specialty who take new patients, each with their next free slot, soonest
     first, within the time the urgency allows. With none free, family doctors are offered."""
-    names = dict(specialization_list().values_list("slug", "name"))
+    name = specialization_list().filter(slug=specialty).values_list("name", flat=True).first()
     latest = now + SLOT_WITHIN[urgency]
     first_day = (now - timedelta(days=1)).date()  # zones behind UTC are still on yesterday
     last_day = latest.date() + timedelta(days=1)
@@ -78,7 +78,7 @@ def doctors_recommend(*, specialty: str, urgency: str, now: datetime) -> Recomme
             break
     return Recommendation(
         specialty=specialty,
-        specialty_name=names.get(specialty, specialty.replace("-", " ").capitalize()),
+        specialty_name=name or specialty.replace("-", " ").capitalize(),
         searched=searched,
         doctors=found[:RECOMMENDED_DOCTORS],
     )

@@ -7,6 +7,7 @@ from typing import Any
 
 from django.db import transaction
 from django.http import HttpRequest
+from django.utils import timezone
 
 from ai_client import client
 from ai_client.models import RiskAssessment, SymptomCheck, Urgency
@@ -71,7 +72,6 @@ def symptom_check_run(
     symptoms: list[str],
     text: str,
     now: datetime,
-    today: date,
     request: HttpRequest | None = None,
 ) -> SymptomCheckOutcome:
     """A patient asks about their own symptoms. Unless the answer is an emergency (or too
@@ -79,7 +79,8 @@ def symptom_check_run(
     patient = patient_for_user(actor) if role_of(actor) == Role.PATIENT else None
     if patient is None:
         raise NotAllowed("Only patients can run a symptom check for themselves.")
-    sent = {"symptoms": symptoms, "text": text, **patient_facts(patient, today=today)}
+    facts = patient_facts(patient, today=timezone.localdate(now))
+    sent = {"symptoms": symptoms, "text": text, **facts}
     answer = _checked_analysis(client.request("POST", "/v1/symptoms/analyze", sent))
     recommendation = None
     if answer["booking_offered"] and answer["urgency"] != Urgency.EMERGENCY:

@@ -219,7 +219,7 @@ def symptoms_analyze(body: AnalyzeInput) -> AnalyzeResult:
         trained, codes=body.symptoms, text=body.text, sex=body.sex, age=body.age
     )
     named = symptoms()
-    by_code = {condition.code: condition for condition in trained.conditions}
+    by_code = trained.by_code
     return AnalyzeResult(
         urgency=analysis.urgency,
         advice=analysis.advice,

@@ -52,21 +52,26 @@ class Model:
     symptom_codes: list[str]
     classifier: LogisticRegression
     metrics: dict = field(default_factory=dict)
+    by_code: dict[str, Condition] = field(init=False)
+    _column: dict[str, int] = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.by_code = {condition.code: condition for condition in self.conditions}
+        self._column = {code: i for i, code in enumerate(self.symptom_codes)}
 
     def features(self, present: list[str], negated: list[str]) -> np.ndarray:
-        index = {code: i for i, code in enumerate(self.symptom_codes)}
         row = np.zeros((1, len(self.symptom_codes)))
         for code in negated:
-            row[0, index[code]] = -1.0
+            row[0, self._column[code]] = -1.0
         for code in present:
-            row[0, index[code]] = 1.0
+            row[0, self._column[code]] = 1.0
         return row
 
     def probabilities(self, present: list[str], negated: list[str]) -> dict[str, float]:
         """Each condition's probability given what was said, in table order."""
         scores = self.classifier.predict_proba(self.features(present, negated))[0]
-        by_code = dict(zip(self.classifier.classes_, scores, strict=True))
-        return {condition.code: float(by_code[condition.code]) for condition in self.conditions}
+        by_class = dict(zip(self.classifier.classes_, scores, strict=True))
+        return {condition.code: float(by_class[condition.code]) for condition in self.conditions}
 
 
 def _weights(cell: str) -> dict[str, float]:

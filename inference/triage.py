@@ -83,7 +83,7 @@ def analyze(
             analysis.advice = NOTHING_RECOGNISED
         return analysis
 
-    by_code = {condition.code: condition for condition in model.conditions}
+    by_code = model.by_code
     probabilities = model.probabilities(present, negated)
     if sex:  # a condition of the other sex is impossible, not merely unlikely
         probabilities = {

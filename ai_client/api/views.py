@@ -85,7 +85,6 @@ class SymptomCheckRunView(AiThrottleMixin, APIView):
         outcome = services.symptom_check_run(
             actor=request.user,
             now=timezone.now(),
-            today=timezone.localdate(),
             request=request,
             **serializer.validated_data,
         )

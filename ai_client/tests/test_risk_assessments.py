@@ -173,3 +173,13 @@ def test_the_history_is_scoped_and_constant_in_queries(
     assert len(page["results"]) == 3 and everything["count"] == 10
     assert theirs not in {item["id"] for item in everything["results"]}
     assert_error(api.get(f"{HISTORY}{theirs}/"), 404)
+
+
+def test_the_history_filters_by_score_and_refuses_bad_filters(client_for, patient, risk_service):
+    assess(client_for, patient, {"score": "bmi", "inputs": {"weight_kg": 70}})
+    assess(client_for, patient, {"score": "blood-pressure", "inputs": {"systolic": 120}})
+    api = client_for(patient)
+    scores = [item["score"] for item in api.get(HISTORY, {"score": "bmi"}).json()["results"]]
+    assert scores == ["bmi"]
+    assert_error(api.get(HISTORY, {"score": "horoscope"}), 400)
+    assert_error(api.get(HISTORY, {"patient": "not-a-uuid"}), 404)

@@ -289,3 +289,21 @@ def test_reading_a_check_in_the_admin_is_audited(
     assert AuditEvent.objects.filter(
         actor=admin_user, action="view", resource_type="symptom_check", resource_id=check_id
     ).exists()
+
+
+def test_the_symptom_list_is_for_patients_and_doctors(
+    client_for, api_client, patient, doctor, staff, fake_inference
+):
+    fake_inference.handler = lambda request: httpx.Response(
+        200, json=[{"code": "cough", "name": "Cough"}]
+    )
+    for user in (patient, doctor):
+        assert client_for(user).get("/api/v1/ai/symptoms/").json() == [
+            {"code": "cough", "name": "Cough"}
+        ]
+    assert_error(client_for(staff).get("/api/v1/ai/symptoms/"), 403)
+    assert_error(api_client.get("/api/v1/ai/symptoms/"), 401)
+
+
+def test_the_symptom_list_is_a_503_while_the_service_is_down(client_for, patient, dead_inference):
+    assert_error(client_for(patient).get("/api/v1/ai/symptoms/"), 503, "ai_unavailable")

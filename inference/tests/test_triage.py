@@ -195,7 +195,7 @@ def test_health_reports_the_metrics(client):
 
 def test_each_conditions_typical_picture_ranks_it_in_the_top_three():
     trained = model()
-    by_code = {condition.code: condition for condition in trained.conditions}
+    by_code = trained.by_code
     first, missed = 0, []
     for condition in trained.conditions:
         typical = [code for code, weight in condition.weights.items() if weight >= 0.5]
