@@ -12,6 +12,9 @@ import re
 from dataclasses import dataclass, field
 from functools import cache
 
+import snowballstemmer
+from rapidfuzz import fuzz, process
+
 from inference.vocabulary import symptoms
 
 CLAUSE_BREAK = re.compile(
@@ -59,33 +62,146 @@ class Reading:
     mentions_child: bool = False
 
 
-TOKEN = re.compile(r"[a-z0-9][a-z0-9'-]*")
+STEMMER = snowballstemmer.stemmer("english")
+TOKEN = re.compile(r"[a-z0-9]+(?:'[a-z]+)*|,")
+# Apostrophes people leave out: "cant breathe" is "can't breathe".
+CONTRACTIONS = {
+    "cant": "can't", "wont": "won't", "dont": "don't", "doesnt": "doesn't", "didnt": "didn't",
+    "isnt": "isn't", "arent": "aren't", "wasnt": "wasn't", "couldnt": "couldn't", "im": "i'm",
+    "ive": "i've", "hes": "he's", "shes": "she's", "havent": "haven't", "cannot": "can't",
+}  # fmt: skip
+# Words inside a phrase that the patient may leave out or put differently: "neck stiff" and
+# "neck is so stiff" are "neck is stiff". A phrase's first and last words, and every other
+# word, must be there, in order.
+OPTIONAL_WORDS = frozenset(
+    {"is", "are", "am", "was", "were", "be", "been", "being", "my", "his", "her", "their"}
+    | {"your", "our", "the", "a", "an", "it", "its", "it's", "has", "have", "had", "i", "i've"}
+    | {"i'm", "he", "she", "he's", "she's", "they"}
+)
+MAX_GAP = 3  # other words allowed between two words of a phrase ("face has gone all droopy")
+MAX_EXTRA = 4  # other words allowed inside one phrase in all
+# Misspellings: a word of FUZZY_MIN_LENGTH letters or more that is not in the phrase table is
+# read as a table word that starts with the same letter and scores FUZZY_SCORE or more
+# (rapidfuzz's ratio, 0-100), so that "speach", "breatheing" and "suicidle" still count. The
+# score is chosen on the tuning half of data/red_flag_paraphrases.csv (see inference.evaluate).
+FUZZY_MIN_LENGTH = 5
+FUZZY_SCORE = 80
+
+
+def _stem(word: str) -> str:
+    return STEMMER.stemWord(word)
+
+
+def words_of(text: str) -> list[tuple[int, int, str]]:
+    """(start, end, word) of each word and comma, contractions restored."""
+    return [
+        (m.start(), m.end(), CONTRACTIONS.get(m.group(), m.group())) for m in TOKEN.finditer(text)
+    ]
+
+
+@dataclass(frozen=True)
+class Phrase:
+    code: str
+    text: str
+    words: tuple[str, ...]  # the match keys of the words that must be there, in order
+    optional: frozenset[str]  # keys of the words that may be left out
+    rank: int  # longer phrases first: "chest pain" wins over "pain"
+
+
+@dataclass(frozen=True)
+class Lexicon:
+    phrases_by_first_word: dict[str, tuple[Phrase, ...]]
+    keys: frozenset[str]  # every key a phrase uses
+    fuzzy_words: tuple[str, ...]  # table words that a misspelling may stand for
+    fuzzy_key: dict[str, str]
+
+
+# Words matched as written, because their stem stands for something else: "spotting" (bleeding)
+# is not "spots" (a rash), and "swollen legs" (both) is not "swollen leg" (one, a clot?).
+EXACT_WORDS = frozenset({"spotting", "legs", "ankles"})
+
+
+def _key(word: str) -> str:
+    """A word's match key: its stem ("killing" and "kills" are "kill"), or the word itself."""
+    return "=" + word if word in EXACT_WORDS else _stem(word)
 
 
 @cache
-def _phrase_index() -> dict[str, list[tuple[int, re.Pattern, str]]]:
-    """Phrase patterns by their first word, each with its rank (longest phrases first, so
-    that "chest pain" wins over "pain"). A plural ending is allowed: "chest pains"."""
+def lexicon() -> Lexicon:
     pairs = [
         (phrase.lower(), code) for code, symptom in symptoms().items() for phrase in symptom.phrases
     ]
-    pairs.sort(key=lambda pair: -len(pair[0]))
-    index: dict[str, list[tuple[int, re.Pattern, str]]] = {}
-    for rank, (phrase, code) in enumerate(pairs):
-        pattern = re.compile(rf"(?<![a-z]){re.escape(phrase)}(?:s|es)?(?![a-z])")
-        index.setdefault(TOKEN.findall(phrase)[0], []).append((rank, pattern, code))
-    return index
+    table_words = {w for phrase, _ in pairs for _, _, w in words_of(phrase) if w != ","}
+    pairs.sort(key=lambda pair: (-len(words_of(pair[0])), -len(pair[0])))
+    by_first: dict[str, list[Phrase]] = {}
+    keys: set[str] = set()
+    for rank, (text, code) in enumerate(pairs):
+        words = [w for _, _, w in words_of(text)]
+        required = [
+            w for i, w in enumerate(words) if w not in OPTIONAL_WORDS or i in (0, len(words) - 1)
+        ]
+        phrase = Phrase(
+            code=code,
+            text=text,
+            words=tuple(_key(w) for w in required),
+            optional=frozenset(_key(w) for w in words if w not in required),
+            rank=rank,
+        )
+        keys.update(phrase.words)
+        keys.update(phrase.optional)
+        by_first.setdefault(phrase.words[0], []).append(phrase)
+    fuzzy_words = tuple(sorted(w for w in table_words if len(w) >= FUZZY_MIN_LENGTH))
+    return Lexicon(
+        phrases_by_first_word={k: tuple(v) for k, v in by_first.items()},
+        keys=frozenset(keys),
+        fuzzy_words=fuzzy_words,
+        fuzzy_key={w: _key(w) for w in fuzzy_words},
+    )
 
 
-def _candidates(clause: str) -> list[tuple[re.Pattern, str]]:
-    """Only the phrases whose first word occurs in the clause, in rank order."""
-    index = _phrase_index()
-    found: dict[int, tuple[re.Pattern, str]] = {}
-    for token in set(TOKEN.findall(clause)) | set(re.findall(r"[a-z0-9']+", clause)):
-        for word in (token, token.removesuffix("s"), token.removesuffix("es")):
-            for rank, pattern, code in index.get(word, ()):
-                found[rank] = (pattern, code)
-    return [found[rank] for rank in sorted(found)]
+@cache
+def _word_keys(word: str) -> frozenset[str]:
+    """The keys a word of the text can stand for: its own, and for an unknown word of five
+    letters or more, those of the table words it is a likely misspelling of."""
+    table = lexicon()
+    own = _key(word)
+    if own in table.keys or len(word) < FUZZY_MIN_LENGTH or word in COMMON or word == ",":
+        return frozenset({own})
+    close = process.extract(
+        word, table.fuzzy_words, scorer=fuzz.ratio, score_cutoff=FUZZY_SCORE, limit=3
+    )
+    return frozenset(
+        {own} | {table.fuzzy_key[match] for match, _score, _ in close if match[0] == word[0]}
+    )
+
+
+def _next(wanted: str, after: int, keys: list[frozenset[str]], taken: list[bool], words):
+    """The first free position after `after` holding `wanted`, at most MAX_GAP words on and
+    never across a comma."""
+    for position in range(after + 1, min(after + MAX_GAP + 2, len(keys))):
+        if words[position] == ",":
+            return None
+        if not taken[position] and wanted in keys[position]:
+            return position
+    return None
+
+
+def _find(phrase: Phrase, keys: list[frozenset[str]], taken: list[bool], words: list[str]):
+    """The positions of the phrase's words in one clause, in order, or None."""
+    for first in range(len(keys)):
+        if taken[first] or phrase.words[0] not in keys[first]:
+            continue
+        positions = [first]
+        for wanted in phrase.words[1:]:
+            position = _next(wanted, positions[-1], keys, taken, words)
+            if position is None:
+                break
+            positions.append(position)
+        else:
+            if positions[-1] - positions[0] + 1 - len(positions) <= MAX_EXTRA:
+                inside = range(positions[0] + 1, positions[-1])
+                return positions + [i for i in inside if not taken[i] and keys[i] & phrase.optional]
+    return None
 
 
 def _negated(before: str, rest: str) -> bool:
@@ -114,23 +230,37 @@ def read(text: str) -> Reading:
     present: dict[str, None] = {}
     negated: dict[str, None] = {}
     unknown: dict[str, None] = {}
+    table = lexicon()
     for clause in CLAUSE_BREAK.split(text):
         if not clause or not clause.strip():
             continue
-        taken = [False] * len(clause)
+        tokens = words_of(clause)
+        words = [word for _, _, word in tokens]
+        keys = [_word_keys(word) for word in words]
+        candidates = {
+            phrase.rank: phrase
+            for word_keys in keys
+            for key in word_keys
+            for phrase in table.phrases_by_first_word.get(key, ())
+        }
+        taken = [False] * len(tokens)
         matches = []
-        for pattern, code in _candidates(clause):
-            for match in pattern.finditer(clause):
-                if any(taken[match.start() : match.end()]):
-                    continue
-                taken[match.start() : match.end()] = [True] * (match.end() - match.start())
-                matches.append((match.start(), match.end(), code))
-        for start, _end, code in sorted(matches):
-            before = "".join(" " if taken[i] else clause[i] for i in range(start))
+        for rank in sorted(candidates):
+            phrase = candidates[rank]
+            while (positions := _find(phrase, keys, taken, words)) is not None:
+                for position in positions:
+                    taken[position] = True
+                matches.append((tokens[min(positions)][0], phrase.code))
+        blanked = list(clause)
+        for (start, end, _), is_taken in zip(tokens, taken, strict=True):
+            if is_taken:
+                blanked[start:end] = " " * (end - start)
+        for start, code in sorted(matches):
+            before = "".join(blanked[:start])
             (negated if _negated(before, clause[start:]) else present)[code] = None
-        for word in WORD.finditer(clause):
-            if not any(taken[word.start() : word.end()]) and word.group() not in COMMON:
-                unknown[word.group()] = None
+        for (_, _, word), is_taken in zip(tokens, taken, strict=True):
+            if not is_taken and WORD.fullmatch(word) and word not in COMMON:
+                unknown[word] = None
     reading.present = list(present)
     reading.negated = [code for code in negated if code not in present]
     reading.unknown = list(unknown)
