@@ -18,6 +18,7 @@ from pydantic import ConfigDict, Field, model_validator
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from inference import risk, triage
+from inference.flag_detector import detector
 from inference.model import URGENCIES, model
 from inference.vocabulary import symptoms
 
@@ -38,7 +39,8 @@ def require_api_key(x_api_key: Annotated[str | None, Header()] = None) -> None:
 
 @asynccontextmanager
 async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-    model()  # train before the first request is accepted
+    model()  # train both before the first request is accepted
+    detector()
     yield
 
 
@@ -216,7 +218,7 @@ def symptoms_analyze(body: AnalyzeInput) -> AnalyzeResult:
         raise UnknownCodes(message)
     trained = model()
     analysis = triage.analyze(
-        trained, codes=body.symptoms, text=body.text, sex=body.sex, age=body.age
+        trained, detector(), codes=body.symptoms, text=body.text, sex=body.sex, age=body.age
     )
     named = symptoms()
     by_code = trained.by_code

@@ -1,9 +1,53 @@
 """Red flags: rules that override any model. Each found flag means an emergency: call
-emergency services, and no booking is offered."""
+emergency services, and no booking is offered. When in doubt between a flag and none, the
+rules raise it: a missed emergency is the worst mistake triage can make."""
 
 from dataclasses import dataclass
 
 CALL = "Call emergency services now (112 in Europe, 911 in the US and Canada)."
+
+# Every flag, rule-raised or learned (inference.flag_detector), and what it tells the patient.
+MESSAGES = {
+    "possible_heart_attack": "Chest pain with breathlessness, sweating, sickness or pain "
+    "spreading to the arm or jaw.",
+    "possible_stroke": "Signs of a stroke: face, arm or speech.",
+    "severe_bleeding": "Bleeding that is heavy or will not stop, or vomiting blood.",
+    "possible_anaphylaxis": "Signs of a severe allergic reaction.",
+    "possible_meningitis": "Fever with a stiff neck, or a rash that does not fade.",
+    "suicidal_thoughts": "Thoughts of ending one's life: help is there now.",
+    "child_breathing_difficulty": "A child who struggles to breathe.",
+    "thunderclap_headache": "A sudden, worst-ever headache.",
+    "possible_poisoning": "An overdose or a poison swallowed.",
+    "unresponsive": "Someone who cannot be woken.",
+    "seizure": "A seizure (fit).",
+    "stated_emergency": "You describe a medical emergency.",
+    "infant_fever": "A fever in a baby under 3 months old.",
+    "possible_ectopic_pregnancy": "Tummy pain in a possible pregnancy, with fainting, "
+    "dizziness, bleeding or shoulder-tip pain.",
+}
+CATEGORIES = tuple(MESSAGES)
+
+HEART_ATTACK_COMPANIONS = (
+    "shortness_of_breath",
+    "sweating",
+    "arm_or_jaw_pain",
+    "nausea",
+    "vomiting",
+    "dizziness",
+    "fainting",
+    "pale_skin",
+)
+FAINT_SIGNS = ("dizziness", "fainting", "pale_skin")
+ALLERGY_SIGNS = ("hives", "lip_swelling", "allergic_reaction")
+SEVERE_ALLERGY_SIGNS = (
+    "shortness_of_breath",
+    "wheezing",
+    "fainting",
+    "difficulty_swallowing",
+    "blue_lips",
+)
+# Pain low in the belly or in the side, in a possible pregnancy: ectopic until shown otherwise.
+LOW_BELLY_PAIN = ("abdominal_pain", "pelvic_pain", "right_lower_abdominal_pain", "flank_pain")
 
 
 @dataclass(frozen=True)
@@ -12,43 +56,53 @@ class RedFlag:
     message: str
 
 
+def flag(code: str) -> RedFlag:
+    return RedFlag(code, MESSAGES[code])
+
+
 def _any(present: set[str], *codes: str) -> bool:
     return any(code in present for code in codes)
 
 
-def red_flags(present: set[str], *, child: bool = False) -> list[RedFlag]:
+def red_flag_codes(present: set[str], *, child: bool = False, infant: bool = False) -> list[str]:
+    """The flags that the rules raise. `child`: under 16; `infant`: under 3 months."""
     found = []
-    if "chest_pain" in present and _any(present, "shortness_of_breath", "sweating"):
-        found.append(
-            RedFlag("possible_heart_attack", "Chest pain with breathlessness or sweating.")
-        )
+    if "chest_pain" in present and _any(present, *HEART_ATTACK_COMPANIONS):
+        found.append("possible_heart_attack")
     if _any(present, "face_droop", "arm_weakness", "speech_difficulty"):
-        found.append(RedFlag("possible_stroke", "Signs of a stroke: face, arm or speech."))
-    if "severe_bleeding" in present:
-        found.append(RedFlag("severe_bleeding", "Bleeding that is heavy or will not stop."))
-    if "throat_swelling" in present or (
-        _any(present, "hives", "lip_swelling")
-        and _any(present, "shortness_of_breath", "wheezing", "fainting")
+        found.append("possible_stroke")
+    if _any(present, "severe_bleeding", "vomiting_blood") or (
+        "blood_in_stool" in present and _any(present, *FAINT_SIGNS)
     ):
-        found.append(RedFlag("possible_anaphylaxis", "Signs of a severe allergic reaction."))
-    if "fever" in present and _any(present, "stiff_neck", "non_blanching_rash"):
-        found.append(
-            RedFlag("possible_meningitis", "Fever with a stiff neck or a rash that does not fade.")
-        )
+        found.append("severe_bleeding")
+    if (
+        "throat_swelling" in present
+        or (_any(present, *ALLERGY_SIGNS) and _any(present, *SEVERE_ALLERGY_SIGNS))
+        or {"allergic_reaction", "lip_swelling"} <= present
+    ):
+        found.append("possible_anaphylaxis")
+    if "non_blanching_rash" in present or {"fever", "stiff_neck"} <= present:
+        found.append("possible_meningitis")
     if "suicidal_thoughts" in present:
-        found.append(
-            RedFlag("suicidal_thoughts", "Thoughts of ending one's life: help is there now.")
-        )
-    if child and _any(present, "shortness_of_breath", "wheezing"):
-        found.append(RedFlag("child_breathing_difficulty", "A child who struggles to breathe."))
+        found.append("suicidal_thoughts")
+    if child and _any(present, "shortness_of_breath", "wheezing", "blue_lips", "breathing_pauses"):
+        found.append("child_breathing_difficulty")
     if "worst_headache" in present:
-        found.append(RedFlag("thunderclap_headache", "A sudden, worst-ever headache."))
+        found.append("thunderclap_headache")
     if "overdose" in present:
-        found.append(RedFlag("possible_poisoning", "An overdose or a poison swallowed."))
-    if "unresponsive" in present:
-        found.append(RedFlag("unresponsive", "Someone who cannot be woken."))
+        found.append("possible_poisoning")
+    if "unresponsive" in present or ("breathing_pauses" in present and not child):
+        found.append("unresponsive")
     if "seizure" in present:
-        found.append(RedFlag("seizure", "A seizure (fit)."))
+        found.append("seizure")
     if "stated_emergency" in present:  # "I think I'm having a heart attack": believe them
-        found.append(RedFlag("stated_emergency", "You describe a medical emergency."))
+        found.append("stated_emergency")
+    if infant and "fever" in present:
+        found.append("infant_fever")
+    if _any(present, "missed_period", "pregnancy") and _any(present, *LOW_BELLY_PAIN):
+        found.append("possible_ectopic_pregnancy")
     return found
+
+
+def red_flags(present: set[str], *, child: bool = False, infant: bool = False) -> list[RedFlag]:
+    return [flag(code) for code in red_flag_codes(present, child=child, infant=infant)]

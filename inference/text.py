@@ -14,9 +14,12 @@ from functools import cache
 
 import snowballstemmer
 from rapidfuzz import fuzz, process
+from spellchecker import SpellChecker
+from spellchecker.spellchecker import WordFrequency
 
 from inference.vocabulary import symptoms
 
+STEMMER = snowballstemmer.stemmer("english")
 CLAUSE_BREAK = re.compile(
     r"[.;!?\n]|\b(?:but|however|although|though|except|yet)\b|,\s*(?=i\b|my\b)"
     r"|\band\s+(?=i\b|i'm\b|my\b)"
@@ -34,7 +37,48 @@ PSEUDO_NEGATION = re.compile(
 # "I've never had a headache this bad" says the headache is there.
 NEVER_BEFORE = re.compile(r"\b(?:like (?:this|that)|this bad|so bad|before|in my life)\b")
 CHILD = re.compile(
-    r"\b(?:my (?:son|daughter|baby|child|kid|boy|girl|toddler)|toddler|infant|newborn)\b"
+    r"\b(?:son|daughter|baby|babies|child|children|kid|kids|boy|girl|toddler|toddlers|infant|"
+    r"newborn|new born|grandson|granddaughter|grandchild|nephew|niece|little one|lo|bub|"
+    r"preschooler|schoolboy|schoolgirl)\b"
+)
+# Child words that a misspelling may stand for too ("daugter").
+CHILD_WORDS = frozenset({"daughter", "toddler", "infant", "newborn", "children", "grandson"})
+CHILD_KEYS = frozenset(STEMMER.stemWords(sorted(CHILD_WORDS)))
+NUMBER_WORDS = {
+    "a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
+    "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14,
+    "fifteen": 15,
+}  # fmt: skip
+_NUMBER = r"(\d{1,3}(?:\.5)?|" + "|".join(NUMBER_WORDS) + ")"
+_UNIT = r"(days?|wks?|weeks?|months?|mths?|mos?|years?|yrs?|yo|y/o)"
+# "my 6 week old", "a 10-day-old baby", "she's 2 months", "my son (4)"
+AGE = re.compile(
+    rf"\b{_NUMBER}[- ]?{_UNIT}(?:[- ]old\b|(?<=o)\b)|\b(?:baby|son|daughter|he's|she's|is|aged?)\W+"
+    rf"(?:\w+\W+)?{_NUMBER}[- ]?{_UNIT}\b(?!\W+pregnant)"
+)
+MONTHS_PER_UNIT = {"d": 1 / 30.4, "w": 12 / 52.2, "m": 1.0, "y": 12.0}
+# Findings written as numbers: a temperature of 38 °C (100.4 °F) or more is a fever; ten or
+# more tablets taken at once is an overdose.
+NUMERIC_FINDINGS = (
+    (
+        re.compile(
+            r"\b(?:3[89]|4[0-2])(?:[.,]\d)\b|\b(?:3[89]|4[0-2])\s*(?:°\s*c?|degrees|c\b)"
+            r"|\b(?:10[0-6])(?:[.,]\d)?\s*(?:°\s*f?|degrees|f\b)"
+        ),
+        "fever",
+    ),
+    (
+        re.compile(
+            r"\b(?:took|taken|swallowed|ate|had|downed|necked)\b\W+(?:\w+\W+){0,2}?"
+            r"(?:\d{2,}|twenty|thirty|forty|fifty|a hundred)\s+(?!mg|ml|mcg|g\b)(?:\w+\s+){0,3}"
+            r"(?:pills|tablets|tabs|capsules|paracetamol|ibuprofen|aspirin|painkillers|"
+            r"co-codamol|codeine|sleeping pills|antidepressants)\b"
+        ),
+        "overdose",
+    ),
+)
+NEWBORN = re.compile(
+    r"\b(?:newborn|new born|new-born|neonate|just been born|born (?:last|this) week)\b"
 )
 WORD = re.compile(r"[a-z][a-z'-]+")
 # Words that carry no symptom: they are neither matched nor reported as unknown.
@@ -60,9 +104,9 @@ class Reading:
     negated: list[str] = field(default_factory=list)
     unknown: list[str] = field(default_factory=list)
     mentions_child: bool = False
+    age_in_months: float | None = None  # the youngest age the text gives, if any
 
 
-STEMMER = snowballstemmer.stemmer("english")
 TOKEN = re.compile(r"[a-z0-9]+(?:'[a-z]+)*|,")
 # Apostrophes people leave out: "cant breathe" is "can't breathe".
 CONTRACTIONS = {
@@ -80,8 +124,13 @@ OPTIONAL_WORDS = frozenset(
 )
 MAX_GAP = 3  # other words allowed between two words of a phrase ("face has gone all droopy")
 MAX_EXTRA = 4  # other words allowed inside one phrase in all
-# Misspellings: a word of FUZZY_MIN_LENGTH letters or more that is not in the phrase table is
-# read as a table word that starts with the same letter and scores FUZZY_SCORE or more
+# "chest & pressure": each word, in any order, at most UNORDERED_WINDOW words apart ("pressure
+# in the middle of my chest", "my chest has a pressure on it").
+UNORDERED = "&"
+UNORDERED_WINDOW = 6
+# Misspellings: a word of FUZZY_MIN_LENGTH letters or more that is neither in the phrase table
+# nor an English word (pyspellchecker's dictionary: "spring" is not "spurting") is read as a
+# table word that starts with the same letter and scores FUZZY_SCORE or more
 # (rapidfuzz's ratio, 0-100), so that "speach", "breatheing" and "suicidle" still count. The
 # score is chosen on the tuning half of data/red_flag_paraphrases.csv (see inference.evaluate).
 FUZZY_MIN_LENGTH = 5
@@ -106,6 +155,7 @@ class Phrase:
     words: tuple[str, ...]  # the match keys of the words that must be there, in order
     optional: frozenset[str]  # keys of the words that may be left out
     rank: int  # longer phrases first: "chest pain" wins over "pain"
+    parts: tuple[tuple[str, ...], ...] = ()  # for "chest & pressure": each part, any order
 
 
 @dataclass(frozen=True)
@@ -116,6 +166,18 @@ class Lexicon:
     fuzzy_key: dict[str, str]
 
 
+# Everyday phrases that contain a symptom's words but say nothing about the body. They are
+# matched first and then ignored: "a fit note" is no seizure, "dying to know" no emergency.
+NOT_A_FINDING = ""
+FIGURES_OF_SPEECH = (
+    "fit note",
+    "dying to",
+    "dying for",
+    "jerk awake",
+    "killing me",
+    "kill me if",
+    "kill me when",
+)
 # Words matched as written, because their stem stands for something else: "spotting" (bleeding)
 # is not "spots" (a rash), and "swollen legs" (both) is not "swollen leg" (one, a clot?).
 EXACT_WORDS = frozenset({"spotting", "legs", "ankles"})
@@ -132,10 +194,20 @@ def lexicon() -> Lexicon:
         (phrase.lower(), code) for code, symptom in symptoms().items() for phrase in symptom.phrases
     ]
     table_words = {w for phrase, _ in pairs for _, _, w in words_of(phrase) if w != ","}
-    pairs.sort(key=lambda pair: (-len(words_of(pair[0])), -len(pair[0])))
+    pairs += [(phrase, NOT_A_FINDING) for phrase in FIGURES_OF_SPEECH]
+    pairs.sort(key=lambda pair: (pair[1] != NOT_A_FINDING, -len(words_of(pair[0])), -len(pair[0])))
     by_first: dict[str, list[Phrase]] = {}
     keys: set[str] = set()
     for rank, (text, code) in enumerate(pairs):
+        if UNORDERED in text:
+            parts = tuple(
+                tuple(_key(w) for _, _, w in words_of(part)) for part in text.split(UNORDERED)
+            )
+            flat = tuple(key for part in parts for key in part)
+            phrase = Phrase(code, text, flat, frozenset(), rank, parts)
+            keys.update(flat)
+            by_first.setdefault(flat[0], []).append(phrase)
+            continue
         words = [w for _, _, w in words_of(text)]
         required = [
             w for i, w in enumerate(words) if w not in OPTIONAL_WORDS or i in (0, len(words) - 1)
@@ -150,7 +222,7 @@ def lexicon() -> Lexicon:
         keys.update(phrase.words)
         keys.update(phrase.optional)
         by_first.setdefault(phrase.words[0], []).append(phrase)
-    fuzzy_words = tuple(sorted(w for w in table_words if len(w) >= FUZZY_MIN_LENGTH))
+    fuzzy_words = tuple(sorted(w for w in table_words | CHILD_WORDS if len(w) >= FUZZY_MIN_LENGTH))
     return Lexicon(
         phrases_by_first_word={k: tuple(v) for k, v in by_first.items()},
         keys=frozenset(keys),
@@ -160,12 +232,17 @@ def lexicon() -> Lexicon:
 
 
 @cache
+def _english() -> WordFrequency:
+    return SpellChecker(language="en").word_frequency
+
+
+@cache
 def _word_keys(word: str) -> frozenset[str]:
     """The keys a word of the text can stand for: its own, and for an unknown word of five
     letters or more, those of the table words it is a likely misspelling of."""
     table = lexicon()
     own = _key(word)
-    if own in table.keys or len(word) < FUZZY_MIN_LENGTH or word in COMMON or word == ",":
+    if own in table.keys or len(word) < FUZZY_MIN_LENGTH or word in _english():
         return frozenset({own})
     close = process.extract(
         word, table.fuzzy_words, scorer=fuzz.ratio, score_cutoff=FUZZY_SCORE, limit=3
@@ -186,8 +263,38 @@ def _next(wanted: str, after: int, keys: list[frozenset[str]], taken: list[bool]
     return None
 
 
+def _find_unordered(phrase: Phrase, keys: list[frozenset[str]], taken: list[bool], words):
+    """The positions of each of the phrase's parts, in any order, close together and with no
+    comma between, or None. A part is one word or several in a row ("heart attack")."""
+    free = [not t for t in taken]
+
+    def runs(part: tuple[str, ...], near: range) -> list[list[int]]:
+        return [
+            list(range(start, start + len(part)))
+            for start in near
+            if start + len(part) <= len(keys)
+            and all(free[start + i] and part[i] in keys[start + i] for i in range(len(part)))
+        ]
+
+    for first in runs(phrase.parts[0], range(len(keys))):
+        lo = max(0, first[0] - UNORDERED_WINDOW)
+        window = range(lo, min(len(keys), first[-1] + UNORDERED_WINDOW + 1))
+        positions = list(first)
+        for part in phrase.parts[1:]:
+            found = [run for run in runs(part, window) if not set(run) & set(positions)]
+            if not found:
+                break
+            positions += min(found, key=lambda run: abs(run[0] - first[0]))
+        else:
+            if "," not in words[min(positions) : max(positions) + 1]:
+                return positions
+    return None
+
+
 def _find(phrase: Phrase, keys: list[frozenset[str]], taken: list[bool], words: list[str]):
     """The positions of the phrase's words in one clause, in order, or None."""
+    if phrase.parts:
+        return _find_unordered(phrase, keys, taken, words)
     for first in range(len(keys)):
         if taken[first] or phrase.words[0] not in keys[first]:
             continue
@@ -219,6 +326,16 @@ def _negated(before: str, rest: str) -> bool:
     return not SCOPE_END.search(gap) and len(WORD.findall(gap)) <= NEGATION_WINDOW
 
 
+def age_in_months(text: str) -> float | None:
+    """The youngest age that the (normalised) text mentions, in months: "my 6 week old" is 1.4."""
+    ages = [0.0] if NEWBORN.search(text) else []
+    for match in AGE.finditer(text):
+        number, unit = (match.group(1), match.group(2)) if match.group(1) else match.group(3, 4)
+        value = NUMBER_WORDS.get(number) or float(number)
+        ages.append(value * MONTHS_PER_UNIT[unit[0]])
+    return min(ages) if ages else None
+
+
 def normalise(text: str) -> str:
     text = text.lower().replace("\u2019", "'").replace("\u2018", "'")
     return re.sub(r"\s+", " ", text).strip()
@@ -226,7 +343,11 @@ def normalise(text: str) -> str:
 
 def read(text: str) -> Reading:
     text = normalise(text)
-    reading = Reading(mentions_child=bool(CHILD.search(text)))
+    age = age_in_months(text)
+    reading = Reading(
+        mentions_child=bool(CHILD.search(text)) or (age is not None and age < 16 * 12),
+        age_in_months=age,
+    )
     present: dict[str, None] = {}
     negated: dict[str, None] = {}
     unknown: dict[str, None] = {}
@@ -237,6 +358,7 @@ def read(text: str) -> Reading:
         tokens = words_of(clause)
         words = [word for _, _, word in tokens]
         keys = [_word_keys(word) for word in words]
+        reading.mentions_child |= any(word_keys & CHILD_KEYS for word_keys in keys)
         candidates = {
             phrase.rank: phrase
             for word_keys in keys
@@ -256,11 +378,16 @@ def read(text: str) -> Reading:
             if is_taken:
                 blanked[start:end] = " " * (end - start)
         for start, code in sorted(matches):
+            if code == NOT_A_FINDING:
+                continue
             before = "".join(blanked[:start])
             (negated if _negated(before, clause[start:]) else present)[code] = None
         for (_, _, word), is_taken in zip(tokens, taken, strict=True):
             if not is_taken and WORD.fullmatch(word) and word not in COMMON:
                 unknown[word] = None
+    for pattern, code in NUMERIC_FINDINGS:
+        if pattern.search(text):
+            present[code] = None
     reading.present = list(present)
     reading.negated = [code for code in negated if code not in present]
     reading.unknown = list(unknown)

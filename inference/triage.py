@@ -6,9 +6,10 @@ the conditions the model finds likely, so that a less likely but serious conditi
 
 from dataclasses import dataclass, field
 
+from inference.flag_detector import FlagDetector
 from inference.model import URGENCIES, Model
-from inference.red_flags import CALL, RedFlag, red_flags
-from inference.text import read
+from inference.red_flags import CALL, RedFlag, flag, red_flag_codes
+from inference.text import Reading, read
 from inference.vocabulary import symptoms
 
 DISCLAIMER = (
@@ -32,6 +33,34 @@ SHOWN_CONDITIONS = 5
 LIKELY = 0.2  # a condition at least this probable sets the urgency floor
 SHOWN_FROM = 0.01
 CHILD_AGE = 16
+INFANT_MONTHS = 3  # a fever below this age is an emergency in itself
+
+
+@dataclass(frozen=True)
+class FlagFindings:
+    by_rules: list[str]
+    by_detector: list[str]
+
+    @property
+    def codes(self) -> list[str]:
+        """The rules' flags, then any the detector adds: it never removes one."""
+        return self.by_rules + [c for c in self.by_detector if c not in self.by_rules]
+
+
+def find_flags(
+    detector: FlagDetector | None,
+    *,
+    present: list[str],
+    reading: Reading | None,
+    text: str,
+    age: int | None,
+) -> FlagFindings:
+    text_age = reading.age_in_months if reading else None
+    child = (age is not None and age < CHILD_AGE) or bool(reading and reading.mentions_child)
+    infant = text_age is not None and text_age < INFANT_MONTHS
+    by_rules = red_flag_codes(set(present), child=child, infant=infant)
+    by_detector = detector.detect(text) if detector and text.strip() else []
+    return FlagFindings(by_rules, by_detector)
 
 
 @dataclass
@@ -59,6 +88,7 @@ def unknown_codes(codes: list[str]) -> list[str]:
 
 def analyze(
     model: Model,
+    detector: FlagDetector | None = None,
     *,
     codes: list[str],
     text: str = "",
@@ -68,12 +98,12 @@ def analyze(
     reading = read(text) if text else None
     present = list(dict.fromkeys(codes + (reading.present if reading else [])))
     negated = [code for code in (reading.negated if reading else []) if code not in present]
-    child = (age is not None and age < CHILD_AGE) or bool(reading and reading.mentions_child)
+    findings = find_flags(detector, present=present, reading=reading, text=text, age=age)
     analysis = Analysis(
         present=present,
         negated=negated,
         unknown_words=reading.unknown if reading else [],
-        red_flags=red_flags(set(present), child=child),
+        red_flags=[flag(code) for code in findings.codes],
     )
     if analysis.red_flags:
         analysis.urgency, analysis.specialty = "emergency", "emergency-medicine"

@@ -35,7 +35,14 @@ SPECIALTIES = {
 URGENCIES = {"self_care", "routine", "soon", "urgent", "emergency"}
 SEXES = {"", "female", "male"}
 # Symptoms that only the red-flag rules act on: heavy bleeding is an injury, not a condition.
-RED_FLAG_ONLY = {"severe_bleeding", "overdose", "unresponsive", "seizure", "stated_emergency"}
+RED_FLAG_ONLY = {
+    "severe_bleeding",
+    "overdose",
+    "unresponsive",
+    "breathing_pauses",
+    "seizure",
+    "stated_emergency",
+}
 
 
 def load(name: str) -> tuple[list[str], list[dict[str, str]]]:

@@ -1,0 +1,205 @@
+"""A second, learned red-flag detector that can only add flags, never remove one.
+
+Rules and phrase lists never cover every wording ("can't get any air in", "gone a funny
+colour"). This detector reads the words and letters of the whole text: word and character
+n-gram TF-IDF, and one logistic regression per red-flag category. It learns from the tuning
+half of data/red_flag_paraphrases.csv and from the phrase table itself: each red-flag
+phrase (or, for flags that need two findings, seeded pairs of phrases) as an example of its
+flag, each other phrase as an example of no flag.
+
+Each category's threshold is chosen on the training data for sensitivity first: the highest
+threshold at which the out-of-fold probabilities of the category's tuning paraphrases all
+reach it, unless that would flag more than MAX_CONTROL_FLAG_SHARE of the tuning controls.
+Training is seeded and takes about a second at start-up."""
+
+import hashlib
+import random
+from dataclasses import dataclass, field
+from functools import cache
+
+import numpy as np
+from scipy.sparse import hstack
+from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.linear_model import LogisticRegression
+from sklearn.model_selection import StratifiedKFold
+
+from inference.paraphrases import in_split, paraphrases
+from inference.red_flags import CATEGORIES
+from inference.vocabulary import DATA, symptoms
+
+SEED = 20261202
+FOLDS = 5
+REGULARISATION = 4.0  # the C of each logistic regression
+MAX_CONTROL_FLAG_SHARE = 0.02  # at most this share of tuning controls flagged, per category
+FLOOR = 0.05  # never a threshold below this: noise would flag everything
+PAIRS_PER_COMBINATION = 60
+MARGIN = 0.8  # the threshold sits this far below the lowest tuning emergency's score
+
+# Flags raised by one symptom alone, and flags that need two findings together.
+SINGLE = {
+    "severe_bleeding": "severe_bleeding",
+    "vomiting_blood": "severe_bleeding",
+    "throat_swelling": "possible_anaphylaxis",
+    "non_blanching_rash": "possible_meningitis",
+    "suicidal_thoughts": "suicidal_thoughts",
+    "worst_headache": "thunderclap_headache",
+    "overdose": "possible_poisoning",
+    "unresponsive": "unresponsive",
+    "seizure": "seizure",
+    "stated_emergency": "stated_emergency",
+    "face_droop": "possible_stroke",
+    "arm_weakness": "possible_stroke",
+    "speech_difficulty": "possible_stroke",
+}
+CHILD_WORDS = ("my son", "my daughter", "my baby", "my toddler", "my little boy", "our child")
+INFANT_WORDS = ("my 3 week old", "my newborn", "our 6 week old baby", "my 2 month old")
+HEART_ATTACK_SECONDS = ("shortness_of_breath", "sweating", "arm_or_jaw_pain")
+ALLERGY_FIRSTS = ("allergic_reaction", "hives", "lip_swelling")
+PAIRED = {
+    "possible_heart_attack": (("chest_pain",), HEART_ATTACK_SECONDS),
+    "possible_meningitis": (("fever",), ("stiff_neck",)),
+    "possible_anaphylaxis": (ALLERGY_FIRSTS, ("wheezing", "shortness_of_breath")),
+    "child_breathing_difficulty": (CHILD_WORDS, ("shortness_of_breath", "wheezing", "blue_lips")),
+    "infant_fever": (INFANT_WORDS, ("fever",)),
+    "possible_ectopic_pregnancy": (("pregnancy", "missed_period"), ("pelvic_pain", "fainting")),
+}  # fmt: skip
+
+
+@dataclass
+class FlagDetector:
+    words: TfidfVectorizer
+    letters: TfidfVectorizer
+    classifiers: dict[str, LogisticRegression]
+    thresholds: dict[str, float]
+    metrics: dict = field(default_factory=dict)
+
+    def _features(self, texts: list[str]):
+        return hstack([self.words.transform(texts), self.letters.transform(texts)]).tocsr()
+
+    def probabilities(self, texts: list[str]) -> dict[str, np.ndarray]:
+        features = self._features(texts)
+        return {
+            category: classifier.predict_proba(features)[:, 1]
+            for category, classifier in self.classifiers.items()
+        }
+
+    def detect(self, text: str) -> list[str]:
+        """The categories whose probability reaches their threshold, in category order."""
+        scores = self.probabilities([text])
+        return [c for c in CATEGORIES if scores[c][0] >= self.thresholds[c]]
+
+
+def _phrases(source: str) -> tuple[str, ...]:
+    """A symptom's phrases, or the words themselves for the child and infant openers."""
+    table = symptoms()
+    return table[source].phrases if source in table else (source,)
+
+
+def training_examples() -> tuple[list[str], list[set[str]], list[bool]]:
+    """Texts, the flags each one carries, and whether it is a tuning paraphrase."""
+    texts: list[str] = []
+    labels: list[set[str]] = []
+    tuning: list[bool] = []
+    for row in in_split(paraphrases(), "tune"):
+        texts.append(row.text)
+        labels.append({row.category} if row.category else set())
+        tuning.append(True)
+    rng = random.Random(SEED)
+    for code, symptom in symptoms().items():
+        for phrase in symptom.phrases:
+            texts.append(phrase)
+            labels.append({SINGLE[code]} if code in SINGLE else set())
+            tuning.append(False)
+    for category, (firsts, seconds) in PAIRED.items():
+        first_phrases = [p for source in firsts for p in _phrases(source)]
+        second_phrases = [p for source in seconds for p in _phrases(source)]
+        for _ in range(PAIRS_PER_COMBINATION):
+            first, second = rng.choice(first_phrases), rng.choice(second_phrases)
+            texts.append(f"{first} and {second}")
+            labels.append({category})
+            tuning.append(False)
+    return texts, labels, tuning
+
+
+def _vectorizers() -> tuple[TfidfVectorizer, TfidfVectorizer]:
+    words = TfidfVectorizer(ngram_range=(1, 2), sublinear_tf=True, lowercase=True)
+    letters = TfidfVectorizer(
+        analyzer="char_wb", ngram_range=(3, 5), sublinear_tf=True, lowercase=True
+    )
+    return words, letters
+
+
+def _fit(texts: list[str], targets: np.ndarray) -> tuple:
+    words, letters = _vectorizers()
+    features = hstack([words.fit_transform(texts), letters.fit_transform(texts)]).tocsr()
+    classifiers = {}
+    for column, category in enumerate(CATEGORIES):
+        classifier = LogisticRegression(
+            C=REGULARISATION, class_weight="balanced", max_iter=2000, solver="liblinear"
+        )
+        classifier.fit(features, targets[:, column])
+        classifiers[category] = classifier
+    return words, letters, classifiers
+
+
+def _out_of_fold(texts: list[str], targets: np.ndarray) -> np.ndarray:
+    """Each example's probabilities from a model that did not see it."""
+    scores = np.zeros(targets.shape)
+    strata = targets.argmax(axis=1) + targets.any(axis=1)
+    folds = StratifiedKFold(n_splits=FOLDS, shuffle=True, random_state=SEED)
+    for train_index, test_index in folds.split(texts, strata):
+        words, letters, classifiers = _fit([texts[i] for i in train_index], targets[train_index])
+        held = [texts[i] for i in test_index]
+        features = hstack([words.transform(held), letters.transform(held)]).tocsr()
+        for column, category in enumerate(CATEGORIES):
+            scores[test_index, column] = classifiers[category].predict_proba(features)[:, 1]
+    return scores
+
+
+def _threshold(positives: np.ndarray, controls: np.ndarray) -> float:
+    """Sensitivity first: a margin below the lowest positive's score, raised only as far as
+    needed to flag at most MAX_CONTROL_FLAG_SHARE of the controls."""
+    lowest_positive = float(positives.min()) * MARGIN if len(positives) else 0.5
+    allowed = int(MAX_CONTROL_FLAG_SHARE * len(controls))
+    control_bound = float(np.sort(controls)[::-1][allowed]) if len(controls) > allowed else 0.0
+    return max(FLOOR, lowest_positive, control_bound + 1e-6)
+
+
+def train() -> FlagDetector:
+    texts, labels, tuning = training_examples()
+    targets = np.array([[category in label for category in CATEGORIES] for label in labels])
+    out_of_fold = _out_of_fold(texts, targets)
+    is_tuning = np.array(tuning)
+    is_control = is_tuning & ~targets.any(axis=1)
+    thresholds = {}
+    for column, category in enumerate(CATEGORIES):
+        positives = out_of_fold[is_tuning & targets[:, column], column]
+        thresholds[category] = round(_threshold(positives, out_of_fold[is_control, column]), 4)
+    words, letters, classifiers = _fit(texts, targets)
+    flagged = np.array([out_of_fold[:, i] >= thresholds[c] for i, c in enumerate(CATEGORIES)]).T
+    emergencies = is_tuning & targets.any(axis=1)
+    metrics = {
+        "training_examples": len(texts),
+        "tuning_paraphrases": int(is_tuning.sum()),
+        "out_of_fold_sensitivity": round(
+            float((flagged & targets)[emergencies].any(axis=1).mean()), 4
+        ),
+        "out_of_fold_specificity": round(float(1 - flagged[is_control].any(axis=1).mean()), 4),
+        "seed": SEED,
+    }
+    return FlagDetector(words, letters, classifiers, thresholds, metrics)
+
+
+def version() -> str:
+    digest = hashlib.sha256()
+    for name in ("red_flag_paraphrases.csv", "symptoms.csv"):
+        digest.update((DATA / name).read_bytes())
+    settings = (SEED, FOLDS, REGULARISATION, MAX_CONTROL_FLAG_SHARE, FLOOR, MARGIN)
+    digest.update(repr((settings, PAIRS_PER_COMBINATION)).encode())
+    return digest.hexdigest()[:12]
+
+
+@cache
+def detector() -> FlagDetector:
+    """The one trained detector of this process."""
+    return train()
