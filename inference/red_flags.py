@@ -91,7 +91,7 @@ def red_flag_codes(present: set[str], *, child: bool = False, infant: bool = Fal
         found.append("thunderclap_headache")
     if "overdose" in present:
         found.append("possible_poisoning")
-    if "unresponsive" in present or ("breathing_pauses" in present and not child):
+    if "unresponsive" in present:
         found.append("unresponsive")
     if "seizure" in present:
         found.append("seizure")

@@ -44,6 +44,12 @@ CHILD = re.compile(
 # Child words that a misspelling may stand for too ("daugter").
 CHILD_WORDS = frozenset({"daughter", "toddler", "infant", "newborn", "children", "grandson"})
 CHILD_KEYS = frozenset(STEMMER.stemWords(sorted(CHILD_WORDS)))
+# A mother who writes about herself: "I had a baby 2 weeks ago", "breastfeeding my 5 week old".
+# Her baby's age says nothing about the patient's.
+MOTHER = re.compile(
+    r"\b(?:breast ?feeding|breast-feeding|had (?:a|my|the) baby|gave birth|given birth|"
+    r"postpartum|post-partum|since (?:the|my) (?:birth|delivery)|(?:c-section|caesarean))\b"
+)
 NUMBER_WORDS = {
     "a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
     "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14,
@@ -179,8 +185,9 @@ FIGURES_OF_SPEECH = (
     "kill me when",
 )
 # Words matched as written, because their stem stands for something else: "spotting" (bleeding)
-# is not "spots" (a rash), and "swollen legs" (both) is not "swollen leg" (one, a clot?).
-EXACT_WORDS = frozenset({"spotting", "legs", "ankles"})
+# is not "spots" (a rash), "swollen legs" (both) is not "swollen leg" (one, a clot?), and
+# "stopped breathing" (collapse) is not "stops breathing" (pauses in a baby's or a snorer's).
+EXACT_WORDS = frozenset({"spotting", "legs", "ankles", "stopped"})
 
 
 def _key(word: str) -> str:
@@ -343,9 +350,10 @@ def normalise(text: str) -> str:
 
 def read(text: str) -> Reading:
     text = normalise(text)
-    age = age_in_months(text)
+    age = None if MOTHER.search(text) else age_in_months(text)
     reading = Reading(
-        mentions_child=bool(CHILD.search(text)) or (age is not None and age < 16 * 12),
+        mentions_child=(bool(CHILD.search(text)) and not MOTHER.search(text))
+        or (age is not None and age < 16 * 12),
         age_in_months=age,
     )
     present: dict[str, None] = {}
@@ -358,7 +366,8 @@ def read(text: str) -> Reading:
         tokens = words_of(clause)
         words = [word for _, _, word in tokens]
         keys = [_word_keys(word) for word in words]
-        reading.mentions_child |= any(word_keys & CHILD_KEYS for word_keys in keys)
+        if not MOTHER.search(text):
+            reading.mentions_child |= any(word_keys & CHILD_KEYS for word_keys in keys)
         candidates = {
             phrase.rank: phrase
             for word_keys in keys
