@@ -183,6 +183,9 @@ FIGURES_OF_SPEECH = (
     "killing me",
     "kill me if",
     "kill me when",
+    "negative pregnancy test",
+    "pregnancy test & negative",
+    "test & negative",
 )
 # Words matched as written, because their stem stands for something else: "spotting" (bleeding)
 # is not "spots" (a rash), "swollen legs" (both) is not "swollen leg" (one, a clot?), and
@@ -343,9 +346,19 @@ def age_in_months(text: str) -> float | None:
     return min(ages) if ages else None
 
 
+# "red, hot, swollen" is "red hot swollen": a comma between two such words is no clause break.
+_DESCRIBING = (
+    r"red|hot|warm|swollen|painful|tender|sore|itchy|hard|shiny|puffy|stiff|tight|burning|"
+    r"tingling|throbbing|aching|achy|sharp|stabbing|crushing|heavy|numb|weak|dizzy|sweaty|"
+    r"clammy|pale|cold|shivery|tired|sick"
+)
+LISTED = re.compile(rf"\b({_DESCRIBING}),\s*(?=(?:and\s+)?(?:{_DESCRIBING})\b)")
+
+
 def normalise(text: str) -> str:
     text = text.lower().replace("\u2019", "'").replace("\u2018", "'")
-    return re.sub(r"\s+", " ", text).strip()
+    text = re.sub(r"\s+", " ", text).strip()
+    return LISTED.sub(r"\1 ", text)
 
 
 def read(text: str) -> Reading:

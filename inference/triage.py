@@ -26,11 +26,16 @@ ADVICE = {
     "emergency": CALL,
 }
 NOTHING_RECOGNISED = (
-    "We could not recognise a symptom in what you wrote. Describe how you feel in other words, "
-    "or contact the clinic. If this may be an emergency: " + CALL
+    "We could not recognise a symptom in what you wrote, so we cannot say more. Book a routine "
+    "visit, or describe how you feel in other words. If this may be an emergency: " + CALL
+)
+LITTLE_RECOGNISED = (
+    "We recognised too little of what you wrote to be sure. Book a routine visit, and see a "
+    "doctor sooner if it gets worse. If this may be an emergency: " + CALL
 )
 SHOWN_CONDITIONS = 5
 LIKELY = 0.2  # a condition at least this probable sets the urgency floor
+UNSURE = 0.15  # below this, the likeliest condition is a guess: never self-care, never emergency
 SHOWN_FROM = 0.01
 CHILD_AGE = 16
 INFANT_MONTHS = 3  # a fever below this age is an emergency in itself
@@ -76,9 +81,8 @@ class Analysis:
 
     @property
     def booking_offered(self) -> bool:
-        """Never in an emergency, and never on a guess: text with no recognised symptom could
-        be anything, an emergency in words we do not know included."""
-        return self.urgency != "emergency" and bool(self.present)
+        """Never in an emergency: call emergency services instead."""
+        return self.urgency != "emergency"
 
 
 def unknown_codes(codes: list[str]) -> list[str]:
@@ -131,9 +135,14 @@ def analyze(
     top = by_code[ranked[0][0]]
     likely = [by_code[code] for code, p in ranked if p >= LIKELY] or [top]
     analysis.urgency = max((c.urgency for c in likely), key=URGENCIES.index)
+    analysis.specialty = top.specialty
+    if ranked[0][1] < UNSURE and analysis.urgency in ("self_care", "emergency"):
+        # A guess is no ground for sending someone home, nor for an ambulance without a flag.
+        analysis.urgency = "routine"
+        analysis.specialty = "family-medicine" if top.urgency == "emergency" else top.specialty
+        analysis.advice = LITTLE_RECOGNISED
+        return analysis
     if analysis.urgency == "emergency":
         analysis.specialty = "emergency-medicine"
-    else:
-        analysis.specialty = top.specialty
     analysis.advice = ADVICE[analysis.urgency]
     return analysis
