@@ -36,9 +36,7 @@ def flag_results(rows: list[Paraphrase], trained: FlagDetector) -> list[FlagResu
     results = []
     for row in rows:
         reading = read(row.text)
-        findings = find_flags(
-            trained, present=reading.present, reading=reading, text=row.text, age=None
-        )
+        findings = find_flags(trained, present=reading.present, reading=reading, age=None)
         results.append(
             FlagResult(
                 row,
@@ -89,7 +87,7 @@ def flag_report(results: list[FlagResult]) -> dict:
             }
             for r in emergencies
             if r.row.category not in r.flags["combined"]
-        ],  # fmt: skip
+        ],
         "false_alarms": [
             {"id": r.row.id, "raised": r.flags["combined"], "text": r.row.text}
             for r in controls
@@ -174,14 +172,11 @@ def print_report(result: dict) -> None:
     print(f"\nVignettes: {cases['cases']}")
     print(f"Appropriate advice: {_percent(cases['appropriate_advice'])}")
     for level, row in cases["by_level"].items():
-        print(
-            f"  {level:<10} {row['cases']:>4} cases {_percent(row['appropriate']):>8}  {row['advised']}"
-        )
+        share = _percent(row["appropriate"])
+        print(f"  {level:<10} {row['cases']:>4} cases {share:>8}  {row['advised']}")
     print(f"Right condition first: {_percent(cases['condition_top1'])}")
     print(f"Right condition in the top 3: {_percent(cases['condition_top3'])}")
-    print(
-        f"\nVignettes with wrong advice or the condition outside the top 3 ({len(cases['misses'])}):"
-    )
+    print(f"\nWrong advice, or the condition outside the top 3 ({len(cases['misses'])}):")
     for miss in cases["misses"]:
         print(
             f"  {miss['id']} expected {miss['expected_advice']}/{miss['expected_condition']}, "

@@ -4,14 +4,16 @@ Rules and phrase lists never cover every wording ("can't get any air in", "gone 
 colour"). This detector reads the words and letters of the whole text: word and character
 n-gram TF-IDF, and one logistic regression per red-flag category. It learns from the tuning
 half of data/red_flag_paraphrases.csv, the tuning vignettes that are no emergency
-(data/vignettes.csv), and the phrase table itself: each red-flag
-phrase (or, for flags that need two findings, seeded pairs of phrases) as an example of its
-flag, each other phrase as an example of no flag.
+(data/vignettes.csv), and the phrase table itself: each red-flag phrase (or, for flags that
+need two findings, seeded pairs of phrases) as an example of its flag, each other phrase as
+an example of no flag.
 
-Each category's threshold is chosen on the training data for sensitivity first: the highest
-threshold at which the out-of-fold probabilities of the category's tuning paraphrases all
-reach it, unless that would flag more than MAX_CONTROL_FLAG_SHARE of the tuning controls.
-Training is seeded and takes about a second at start-up."""
+It reads what the rules leave after taking out denied findings (Reading.affirmed_text), so
+that "no thoughts of self-harm" is no flag. Each category's threshold is chosen on the
+training data for sensitivity first: a margin below the lowest out-of-fold probability of
+the category's tuning paraphrases, raised only as far as needed to flag at most
+MAX_CONTROL_FLAG_SHARE of the tuning controls, and never below FLOOR. Training is seeded and
+takes a few seconds at start-up."""
 
 import hashlib
 import random
@@ -26,13 +28,14 @@ from sklearn.model_selection import StratifiedKFold
 
 from inference.paraphrases import in_split, paraphrases, vignettes
 from inference.red_flags import CATEGORIES
+from inference.text import read
 from inference.vocabulary import DATA, symptoms
 
 SEED = 20261202
 FOLDS = 5
 REGULARISATION = 4.0  # the C of each logistic regression
 MAX_CONTROL_FLAG_SHARE = 0.005  # at most this share of tuning controls flagged, per category
-FLOOR = 0.05  # never a threshold below this: noise would flag everything
+FLOOR = 0.3  # never a threshold below this: noise would flag everything
 PAIRS_PER_COMBINATION = 60
 MARGIN = 0.8  # the threshold sits this far below the lowest tuning emergency's score
 
@@ -102,12 +105,12 @@ def training_examples() -> tuple[list[str], list[set[str]], list[bool]]:
     labels: list[set[str]] = []
     tuning: list[bool] = []
     for row in in_split(paraphrases(), "tune"):
-        texts.append(row.text)
+        texts.append(read(row.text).affirmed_text)
         labels.append({row.category} if row.category else set())
         tuning.append(True)
     for case in in_split(vignettes(), "tune"):  # real complaints that are no emergency
         if case.expected_advice != "emergency":
-            texts.append(case.text)
+            texts.append(read(case.text).affirmed_text)
             labels.append(set())
             tuning.append(True)
     rng = random.Random(SEED)

@@ -36,9 +36,10 @@ HEART_ATTACK_COMPANIONS = (
     "dizziness",
     "fainting",
     "pale_skin",
+    "arm_weakness",
 )
 FAINT_SIGNS = ("dizziness", "fainting", "pale_skin")
-ALLERGY_SIGNS = ("hives", "lip_swelling", "allergic_reaction")
+ALLERGY_SIGNS = ("hives", "lip_swelling", "allergic_reaction", "sting")
 SEVERE_ALLERGY_SIGNS = (
     "shortness_of_breath",
     "wheezing",
@@ -78,7 +79,7 @@ def red_flag_codes(present: set[str], *, child: bool = False, infant: bool = Fal
     if (
         "throat_swelling" in present
         or (_any(present, *ALLERGY_SIGNS) and _any(present, *SEVERE_ALLERGY_SIGNS))
-        or {"allergic_reaction", "lip_swelling"} <= present
+        or ("lip_swelling" in present and _any(present, "allergic_reaction", "sting"))
     ):
         found.append("possible_anaphylaxis")
     if "non_blanching_rash" in present or {"fever", "stiff_neck"} <= present:

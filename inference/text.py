@@ -8,12 +8,14 @@ after the comma. Pseudo-negations ("no idea", "not going away", "never had a hea
 bad") negate nothing. Every doubt falls on the side of a symptom being present, because a
 wrongly denied symptom can hide a red flag."""
 
+import itertools
 import re
 from dataclasses import dataclass, field
 from functools import cache
 
 import snowballstemmer
 from rapidfuzz import fuzz, process
+from rapidfuzz.distance import OSA
 from spellchecker import SpellChecker
 from spellchecker.spellchecker import WordFrequency
 
@@ -21,7 +23,8 @@ from inference.vocabulary import symptoms
 
 STEMMER = snowballstemmer.stemmer("english")
 CLAUSE_BREAK = re.compile(
-    r"[.;!?\n]|\b(?:but|however|although|though|except|yet)\b|,\s*(?=i\b|my\b)"
+    r"[.;!?\n]|\b(?:but|however|although|though|except|yet)\b"
+    r"|,\s*(?=i\b|my\b|he\b|she\b|he's\b|she's\b|they\b|it's\b|its\b)"
     r"|\band\s+(?=i\b|i'm\b|my\b)"
 )
 NEGATION = re.compile(
@@ -33,6 +36,17 @@ SCOPE_END = re.compile(r",|\band\b")
 PSEUDO_NEGATION = re.compile(
     r"\b(?:no idea|not sure|no clue|no doubt|not only|no better|not better|not getting better|"
     r"not improving|not go(?:ing)? away|not stopping|not stop)\b"
+)
+# Historical context (ConText, Harkema et al. 2009): in a clause that places what it says long
+# ago and says nothing of now, findings are history, not present ("I had a seizure 2 years ago
+# and none since"). A clause that also speaks of now ("...and now crushing chest pain") counts.
+HISTORICAL = re.compile(
+    r"\b(?:years? ago|last year|months ago|as a (?:child|kid|teenager|baby)|when (?:i|he|she) "
+    r"was (?:a |little|young|\d)|in the past|history of|used to (?:have|get)|years back)\b"
+)
+CURRENT = re.compile(
+    r"\b(?:now|today|tonight|this (?:morning|afternoon|evening)|just|currently|right now|"
+    r"again|suddenly|since (?:this|last night)|started)\b"
 )
 # "I've never had a headache this bad" says the headache is there.
 NEVER_BEFORE = re.compile(r"\b(?:like (?:this|that)|this bad|so bad|before|in my life)\b")
@@ -62,6 +76,7 @@ AGE = re.compile(
     rf"\b{_NUMBER}[- ]?{_UNIT}(?:[- ]old\b|(?<=o)\b)|\b(?:baby|son|daughter|he's|she's|is|aged?)\W+"
     rf"(?:\w+\W+)?{_NUMBER}[- ]?{_UNIT}\b(?!\W+pregnant)"
 )
+YOUNG_INFANT_MONTHS = 3  # "my 6 week old" is a young infant: a fever is an emergency
 MONTHS_PER_UNIT = {"d": 1 / 30.4, "w": 12 / 52.2, "m": 1.0, "y": 12.0}
 # Findings written as numbers: a temperature of 38 °C (100.4 °F) or more is a fever; ten or
 # more tablets taken at once is an overdose.
@@ -111,6 +126,9 @@ class Reading:
     unknown: list[str] = field(default_factory=list)
     mentions_child: bool = False
     age_in_months: float | None = None  # the youngest age the text gives, if any
+    # The text with every denied finding taken out ("no thoughts of self-harm" keeps only "no
+    # thoughts of"), for readers that do not understand negation themselves.
+    affirmed_text: str = ""
 
 
 TOKEN = re.compile(r"[a-z0-9]+(?:'[a-z]+)*|,")
@@ -136,10 +154,11 @@ UNORDERED = "&"
 UNORDERED_WINDOW = 6
 # Misspellings: a word of FUZZY_MIN_LENGTH letters or more that is neither in the phrase table
 # nor an English word (pyspellchecker's dictionary: "spring" is not "spurting") is read as a
-# table word that starts with the same letter and scores FUZZY_SCORE or more
-# (rapidfuzz's ratio, 0-100), so that "speach", "breatheing" and "suicidle" still count. The
-# score is chosen on the tuning half of data/red_flag_paraphrases.csv (see inference.evaluate).
-FUZZY_MIN_LENGTH = 5
+# table word that starts with the same letter and either scores FUZZY_SCORE or more (rapidfuzz's
+# ratio, 0-100: "speach", "breatheing", "suicidle") or is one edit or one swap of two letters
+# away ("pian", "blud"). The score was chosen on the tuning half of the test sets
+# (inference.evaluate).
+FUZZY_MIN_LENGTH = 4
 FUZZY_SCORE = 80
 
 
@@ -162,6 +181,7 @@ class Phrase:
     optional: frozenset[str]  # keys of the words that may be left out
     rank: int  # longer phrases first: "chest pain" wins over "pain"
     parts: tuple[tuple[str, ...], ...] = ()  # for "chest & pressure": each part, any order
+    gaps: tuple[int, ...] = ()  # how many other words may come after each word
 
 
 @dataclass(frozen=True)
@@ -186,6 +206,19 @@ FIGURES_OF_SPEECH = (
     "negative pregnancy test",
     "pregnancy test & negative",
     "test & negative",
+    "food poisoning",
+    "emergency contraception",
+    "emergency appointment",
+    "emergency dentist",
+    "in an emergency",
+    "blood test",
+    "blood tests",
+    "normal temperature",
+    "breathing fine",
+    "breathing normally",
+    "breathing ok",
+    "breathing okay",
+    "breathing normal",
 )
 # Words matched as written, because their stem stands for something else: "spotting" (bleeding)
 # is not "spots" (a rash), "swollen legs" (both) is not "swollen leg" (one, a clot?), and
@@ -219,15 +252,22 @@ def lexicon() -> Lexicon:
             by_first.setdefault(flat[0], []).append(phrase)
             continue
         words = [w for _, _, w in words_of(text)]
-        required = [
-            w for i, w in enumerate(words) if w not in OPTIONAL_WORDS or i in (0, len(words) - 1)
+        kept = [
+            i for i, w in enumerate(words) if w not in OPTIONAL_WORDS or i in (0, len(words) - 1)
         ]
+        required = [words[i] for i in kept]
+        # After a function word nothing else may come in: "a burn" is no "a gnawing burning".
+        gaps = tuple(
+            (after - before - 1) if words[before] in OPTIONAL_WORDS else MAX_GAP
+            for before, after in itertools.pairwise(kept)
+        )
         phrase = Phrase(
             code=code,
             text=text,
             words=tuple(_key(w) for w in required),
             optional=frozenset(_key(w) for w in words if w not in required),
             rank=rank,
+            gaps=gaps,
         )
         keys.update(phrase.words)
         keys.update(phrase.optional)
@@ -257,15 +297,18 @@ def _word_keys(word: str) -> frozenset[str]:
     close = process.extract(
         word, table.fuzzy_words, scorer=fuzz.ratio, score_cutoff=FUZZY_SCORE, limit=3
     )
+    swapped = process.extract(word, table.fuzzy_words, scorer=OSA.distance, score_cutoff=1)
     return frozenset(
-        {own} | {table.fuzzy_key[match] for match, _score, _ in close if match[0] == word[0]}
+        {own} | {table.fuzzy_key[match] for match, _, _ in close + swapped if match[0] == word[0]}
     )
 
 
-def _next(wanted: str, after: int, keys: list[frozenset[str]], taken: list[bool], words):
-    """The first free position after `after` holding `wanted`, at most MAX_GAP words on and
+def _next(
+    wanted: str, after: int, keys: list[frozenset[str]], taken: list[bool], words, gap: int
+) -> int | None:
+    """The first free position after `after` holding `wanted`, at most `gap` words on and
     never across a comma."""
-    for position in range(after + 1, min(after + MAX_GAP + 2, len(keys))):
+    for position in range(after + 1, min(after + gap + 2, len(keys))):
         if words[position] == ",":
             return None
         if not taken[position] and wanted in keys[position]:
@@ -309,8 +352,8 @@ def _find(phrase: Phrase, keys: list[frozenset[str]], taken: list[bool], words: 
         if taken[first] or phrase.words[0] not in keys[first]:
             continue
         positions = [first]
-        for wanted in phrase.words[1:]:
-            position = _next(wanted, positions[-1], keys, taken, words)
+        for wanted, gap in zip(phrase.words[1:], phrase.gaps, strict=True):
+            position = _next(wanted, positions[-1], keys, taken, words, gap)
             if position is None:
                 break
             positions.append(position)
@@ -350,14 +393,21 @@ def age_in_months(text: str) -> float | None:
 _DESCRIBING = (
     r"red|hot|warm|swollen|painful|tender|sore|itchy|hard|shiny|puffy|stiff|tight|burning|"
     r"tingling|throbbing|aching|achy|sharp|stabbing|crushing|heavy|numb|weak|dizzy|sweaty|"
-    r"clammy|pale|cold|shivery|tired|sick"
+    r"clammy|pale|cold|shivery|tired|sick|gnawing|cracked|peeling|flaky|white|pink|spotty"
 )
 LISTED = re.compile(rf"\b({_DESCRIBING}),\s*(?=(?:and\s+)?(?:{_DESCRIBING})\b)")
+
+
+# A temperature reading of 35 to 37.9 °C is no fever: "temperature is 36.9".
+NORMAL_TEMPERATURE = re.compile(
+    r"\b(?:temperature|temp)\s*(?:is|was|of|at|:)?\s*3[5-7](?:[.,]\d)?\b(?!\s*(?:weeks|wks))"
+)
 
 
 def normalise(text: str) -> str:
     text = text.lower().replace("\u2019", "'").replace("\u2018", "'")
     text = re.sub(r"\s+", " ", text).strip()
+    text = NORMAL_TEMPERATURE.sub("normal temperature", text)
     return LISTED.sub(r"\1 ", text)
 
 
@@ -373,6 +423,7 @@ def read(text: str) -> Reading:
     negated: dict[str, None] = {}
     unknown: dict[str, None] = {}
     table = lexicon()
+    affirmed: list[str] = []
     for clause in CLAUSE_BREAK.split(text):
         if not clause or not clause.strip():
             continue
@@ -394,23 +445,35 @@ def read(text: str) -> Reading:
             while (positions := _find(phrase, keys, taken, words)) is not None:
                 for position in positions:
                     taken[position] = True
-                matches.append((tokens[min(positions)][0], phrase.code))
+                matches.append((tokens[min(positions)][0], phrase.code, positions))
         blanked = list(clause)
         for (start, end, _), is_taken in zip(tokens, taken, strict=True):
             if is_taken:
                 blanked[start:end] = " " * (end - start)
-        for start, code in sorted(matches):
+        kept = list(clause)
+        historical = bool(HISTORICAL.search(clause)) and not CURRENT.search(clause)
+        for start, code, positions in sorted(matches):
             if code == NOT_A_FINDING:
                 continue
             before = "".join(blanked[:start])
-            (negated if _negated(before, clause[start:]) else present)[code] = None
+            if historical or _negated(before, clause[start:]):
+                negated[code] = None
+                for position in positions:
+                    token_start, token_end, _ = tokens[position]
+                    kept[token_start:token_end] = " " * (token_end - token_start)
+            else:
+                present[code] = None
+        affirmed.append("".join(kept).strip())
         for (_, _, word), is_taken in zip(tokens, taken, strict=True):
             if not is_taken and WORD.fullmatch(word) and word not in COMMON:
                 unknown[word] = None
     for pattern, code in NUMERIC_FINDINGS:
         if pattern.search(text):
             present[code] = None
+    if age is not None and age < YOUNG_INFANT_MONTHS:
+        present["young_infant"] = None
     reading.present = list(present)
     reading.negated = [code for code in negated if code not in present]
     reading.unknown = list(unknown)
+    reading.affirmed_text = ". ".join(affirmed)
     return reading

@@ -57,14 +57,13 @@ def find_flags(
     *,
     present: list[str],
     reading: Reading | None,
-    text: str,
     age: int | None,
 ) -> FlagFindings:
     text_age = reading.age_in_months if reading else None
     child = (age is not None and age < CHILD_AGE) or bool(reading and reading.mentions_child)
     infant = text_age is not None and text_age < INFANT_MONTHS
     by_rules = red_flag_codes(set(present), child=child, infant=infant)
-    by_detector = detector.detect(text) if detector and text.strip() else []
+    by_detector = detector.detect(reading.affirmed_text) if detector and reading else []
     return FlagFindings(by_rules, by_detector)
 
 
@@ -102,7 +101,7 @@ def analyze(
     reading = read(text) if text else None
     present = list(dict.fromkeys(codes + (reading.present if reading else [])))
     negated = [code for code in (reading.negated if reading else []) if code not in present]
-    findings = find_flags(detector, present=present, reading=reading, text=text, age=age)
+    findings = find_flags(detector, present=present, reading=reading, age=age)
     analysis = Analysis(
         present=present,
         negated=negated,
