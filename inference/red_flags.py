@@ -13,7 +13,8 @@ MESSAGES = {
     "possible_stroke": "Signs of a stroke: face, arm or speech.",
     "severe_bleeding": "Bleeding that is heavy or will not stop, or vomiting blood.",
     "possible_anaphylaxis": "Signs of a severe allergic reaction.",
-    "possible_meningitis": "Fever with a stiff neck, or a rash that does not fade.",
+    "possible_meningitis": "Fever with a stiff neck or light that hurts the eyes, or a rash "
+    "that does not fade.",
     "suicidal_thoughts": "Thoughts of ending one's life: help is there now.",
     "child_breathing_difficulty": "A child who struggles to breathe.",
     "thunderclap_headache": "A sudden, worst-ever headache.",
@@ -82,7 +83,14 @@ def red_flag_codes(present: set[str], *, child: bool = False, infant: bool = Fal
         or ("lip_swelling" in present and _any(present, "allergic_reaction", "sting"))
     ):
         found.append("possible_anaphylaxis")
-    if "non_blanching_rash" in present or {"fever", "stiff_neck"} <= present:
+    if (
+        "non_blanching_rash" in present
+        or {"fever", "stiff_neck"} <= present
+        or (
+            {"fever", "light_sensitivity"} <= present
+            and _any(present, "neck_pain", "headache", "confusion")
+        )
+    ):
         found.append("possible_meningitis")
     if "suicidal_thoughts" in present:
         found.append("suicidal_thoughts")

@@ -32,6 +32,11 @@ NEGATION = re.compile(
     r"haven't had|have not had|didn't have|did not have|isn't|aren't|wasn't)\b"
 )
 NEGATION_WINDOW = 4
+# Words that a phrase never spans: "neck not stiff" is no "neck stiff".
+NEGATION_WORDS = frozenset(
+    {"no", "not", "without", "never", "none", "nor", "isn't", "aren't", "wasn't", "don't"}
+    | {"doesn't", "didn't", "haven't", "hasn't", "won't", "can't", "couldn't", "nothing"}
+)
 SCOPE_END = re.compile(r",|\band\b")
 PSEUDO_NEGATION = re.compile(
     r"\b(?:no idea|not sure|no clue|no doubt|not only|no better|not better|not getting better|"
@@ -42,11 +47,12 @@ PSEUDO_NEGATION = re.compile(
 # and none since"). A clause that also speaks of now ("...and now crushing chest pain") counts.
 HISTORICAL = re.compile(
     r"\b(?:years? ago|last year|months ago|as a (?:child|kid|teenager|baby)|when (?:i|he|she) "
-    r"was (?:a |little|young|\d)|in the past|history of|used to (?:have|get)|years back)\b"
+    r"was (?:a |little|young|\d)|in the past|history of|used to (?:have|get)|years back|"
+    r"last month|weeks ago)\b"
 )
 CURRENT = re.compile(
     r"\b(?:now|today|tonight|this (?:morning|afternoon|evening)|just|currently|right now|"
-    r"again|suddenly|since (?:this|last night)|started)\b"
+    r"suddenly|since (?:this|last night)|started)\b"
 )
 # "I've never had a headache this bad" says the headache is there.
 NEVER_BEFORE = re.compile(r"\b(?:like (?:this|that)|this bad|so bad|before|in my life)\b")
@@ -219,6 +225,25 @@ FIGURES_OF_SPEECH = (
     "breathing ok",
     "breathing okay",
     "breathing normal",
+    "rash fades",
+    "rash faded",
+    "spots fade",
+    "spots faded",
+    "rash disappears",
+    "rash disappeared",
+    "spots disappear",
+    "rash goes away",
+    "disappears when i press",
+    "faded completely",
+    "rash blanches",
+    "spots blanch",
+    "it blanches",
+    "would kill me",
+    "nearly had a fit",
+    "have a fit when",
+    "jerks & falling asleep",
+    "jerk & falling asleep",
+    "breath back",
 )
 # Words matched as written, because their stem stands for something else: "spotting" (bleeding)
 # is not "spots" (a rash), "swollen legs" (both) is not "swollen leg" (one, a clot?), and
@@ -234,10 +259,12 @@ def _key(word: str) -> str:
 @cache
 def lexicon() -> Lexicon:
     pairs = [
-        (phrase.lower(), code) for code, symptom in symptoms().items() for phrase in symptom.phrases
+        (normalise(phrase), code)
+        for code, symptom in symptoms().items()
+        for phrase in symptom.phrases
     ]
     table_words = {w for phrase, _ in pairs for _, _, w in words_of(phrase) if w != ","}
-    pairs += [(phrase, NOT_A_FINDING) for phrase in FIGURES_OF_SPEECH]
+    pairs += [(normalise(phrase), NOT_A_FINDING) for phrase in FIGURES_OF_SPEECH]
     pairs.sort(key=lambda pair: (pair[1] != NOT_A_FINDING, -len(words_of(pair[0])), -len(pair[0])))
     by_first: dict[str, list[Phrase]] = {}
     keys: set[str] = set()
@@ -309,7 +336,9 @@ def _next(
     """The first free position after `after` holding `wanted`, at most `gap` words on and
     never across a comma."""
     for position in range(after + 1, min(after + gap + 2, len(keys))):
-        if words[position] == ",":
+        if words[position] == "," or (
+            words[position] in NEGATION_WORDS and wanted != words[position]
+        ):
             return None
         if not taken[position] and wanted in keys[position]:
             return position
@@ -339,7 +368,9 @@ def _find_unordered(phrase: Phrase, keys: list[frozenset[str]], taken: list[bool
                 break
             positions += min(found, key=lambda run: abs(run[0] - first[0]))
         else:
-            if "," not in words[min(positions) : max(positions) + 1]:
+            inside = words[min(positions) : max(positions) + 1]
+            spoken = {words[i] for i in positions}
+            if "," not in inside and not (set(inside) - spoken) & NEGATION_WORDS:
                 return positions
     return None
 
@@ -400,13 +431,19 @@ LISTED = re.compile(rf"\b({_DESCRIBING}),\s*(?=(?:and\s+)?(?:{_DESCRIBING})\b)")
 
 # A temperature reading of 35 to 37.9 °C is no fever: "temperature is 36.9".
 NORMAL_TEMPERATURE = re.compile(
-    r"\b(?:temperature|temp)\s*(?:is|was|of|at|:)?\s*3[5-7](?:[.,]\d)?\b(?!\s*(?:weeks|wks))"
+    r"\b(?:temperature|temp)\W+(?:[a-z']+\W+){0,3}?3[5-7](?:[.,]\d)?\b(?!\s*(?:weeks|wks))"
 )
+
+
+# "do not" is "don't": one spelling for the phrase table and the negation cues.
+SPELT_OUT = re.compile(r"\b(do|does|did|is|are|was|were|will|has|have|had|could) not\b")
+SHORT = {"will": "won't"}
 
 
 def normalise(text: str) -> str:
     text = text.lower().replace("\u2019", "'").replace("\u2018", "'")
     text = re.sub(r"\s+", " ", text).strip()
+    text = SPELT_OUT.sub(lambda m: SHORT.get(m.group(1), m.group(1) + "n't"), text)
     text = NORMAL_TEMPERATURE.sub("normal temperature", text)
     return LISTED.sub(r"\1 ", text)
 
