@@ -247,8 +247,9 @@ FIGURES_OF_SPEECH = (
 )
 # Words matched as written, because their stem stands for something else: "spotting" (bleeding)
 # is not "spots" (a rash), "swollen legs" (both) is not "swollen leg" (one, a clot?), and
-# "stopped breathing" (collapse) is not "stops breathing" (pauses in a baby's or a snorer's).
-EXACT_WORDS = frozenset({"spotting", "legs", "ankles", "stopped"})
+# "stopped breathing" (collapse) is not "stops breathing" (pauses in a baby's or a snorer's),
+# "scratching" (an itch) is not "a scratch" (a wound), "stinging" (a feeling) is not "a sting".
+EXACT_WORDS = frozenset({"spotting", "legs", "ankles", "stopped", "scratching", "stinging"})
 
 
 def _key(word: str) -> str:
