@@ -12,15 +12,18 @@ It reads what the rules leave after taking out denied findings (Reading.affirmed
 that "no thoughts of self-harm" is no flag. Each category's threshold is chosen on the
 training data for sensitivity first: a margin below the lowest out-of-fold probability of
 the category's tuning paraphrases, raised only as far as needed to flag at most
-MAX_CONTROL_FLAG_SHARE of the tuning controls, and never below FLOOR. Training is seeded and
-takes a few seconds at start-up."""
+MAX_CONTROL_FLAG_SHARE of the tuning controls, and never below FLOOR. Training is seeded."""
 
 import hashlib
+import json
+import logging
 import random
 from dataclasses import dataclass, field
 from functools import cache
+from pathlib import Path
 
 import numpy as np
+import sklearn
 from scipy.sparse import hstack
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
@@ -31,6 +34,11 @@ from inference.red_flags import CATEGORIES
 from inference.text import read
 from inference.vocabulary import DATA, symptoms
 
+logger = logging.getLogger(__name__)
+HERE = Path(__file__).resolve().parent
+# Thresholds and figures computed by `python -m inference.flag_detector` (about 10 s), so that
+# start-up only fits the classifiers (about 3 s). A stale file is ignored and recomputed.
+CALIBRATION = DATA / "flag_calibration.json"
 SEED = 20261202
 FOLDS = 5
 REGULARISATION = 4.0  # the C of each logistic regression
@@ -174,9 +182,10 @@ def _threshold(positives: np.ndarray, controls: np.ndarray) -> float:
     return max(FLOOR, lowest_positive, control_bound + 1e-6)
 
 
-def train() -> FlagDetector:
+def calibrate() -> dict:
+    """Thresholds and out-of-fold figures, from five models that each left a fifth out."""
     texts, labels, tuning = training_examples()
-    targets = np.array([[category in label for category in CATEGORIES] for label in labels])
+    targets = _targets(labels)
     out_of_fold = _out_of_fold(texts, targets)
     is_tuning = np.array(tuning)
     is_control = is_tuning & ~targets.any(axis=1)
@@ -184,27 +193,56 @@ def train() -> FlagDetector:
     for column, category in enumerate(CATEGORIES):
         positives = out_of_fold[is_tuning & targets[:, column], column]
         thresholds[category] = round(_threshold(positives, out_of_fold[is_control, column]), 4)
-    words, letters, classifiers = _fit(texts, targets)
     flagged = np.array([out_of_fold[:, i] >= thresholds[c] for i, c in enumerate(CATEGORIES)]).T
     emergencies = is_tuning & targets.any(axis=1)
-    metrics = {
-        "training_examples": len(texts),
-        "tuning_paraphrases": int(is_tuning.sum()),
-        "out_of_fold_sensitivity": round(
-            float((flagged & targets)[emergencies].any(axis=1).mean()), 4
-        ),
-        "out_of_fold_specificity": round(float(1 - flagged[is_control].any(axis=1).mean()), 4),
-        "seed": SEED,
+    return {
+        "version": version(),
+        "thresholds": thresholds,
+        "metrics": {
+            "training_examples": len(texts),
+            "tuning_examples": int(is_tuning.sum()),
+            "out_of_fold_sensitivity": round(
+                float((flagged & targets)[emergencies].any(axis=1).mean()), 4
+            ),
+            "out_of_fold_specificity": round(float(1 - flagged[is_control].any(axis=1).mean()), 4),
+            "seed": SEED,
+        },
     }
-    return FlagDetector(words, letters, classifiers, thresholds, metrics)
+
+
+def _targets(labels: list[set[str]]) -> np.ndarray:
+    return np.array([[category in label for category in CATEGORIES] for label in labels])
+
+
+def shipped_calibration() -> dict | None:
+    """The calibration written by `python -m inference.flag_detector`, if it still matches
+    the data and code it was computed from."""
+    if not CALIBRATION.exists():
+        return None
+    calibration = json.loads(CALIBRATION.read_text(encoding="utf-8"))
+    return calibration if calibration.get("version") == version() else None
+
+
+def train() -> FlagDetector:
+    calibration = shipped_calibration()
+    if calibration is None:
+        logger.warning("%s is stale or missing: calibrating at start-up", CALIBRATION.name)
+        calibration = calibrate()
+    texts, labels, _ = training_examples()
+    words, letters, classifiers = _fit(texts, _targets(labels))
+    return FlagDetector(
+        words, letters, classifiers, calibration["thresholds"], calibration["metrics"]
+    )
 
 
 def version() -> str:
+    """A hash of everything the detector learns from and reads with."""
     digest = hashlib.sha256()
-    for name in ("red_flag_paraphrases.csv", "symptoms.csv"):
+    for name in ("red_flag_paraphrases.csv", "vignettes.csv", "symptoms.csv"):
         digest.update((DATA / name).read_bytes())
-    settings = (SEED, FOLDS, REGULARISATION, MAX_CONTROL_FLAG_SHARE, FLOOR, MARGIN)
-    digest.update(repr((settings, PAIRS_PER_COMBINATION)).encode())
+    for module in ("text.py", "flag_detector.py", "red_flags.py"):
+        digest.update((HERE / module).read_bytes())
+    digest.update(sklearn.__version__.encode())
     return digest.hexdigest()[:12]
 
 
@@ -212,3 +250,8 @@ def version() -> str:
 def detector() -> FlagDetector:
     """The one trained detector of this process."""
     return train()
+
+
+if __name__ == "__main__":
+    CALIBRATION.write_text(json.dumps(calibrate(), indent=2) + "\n", encoding="utf-8")
+    print(f"wrote {CALIBRATION}")
