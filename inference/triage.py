@@ -4,22 +4,22 @@ Red flags come first and override the model: any flag means an emergency, the ad
 emergency services, and no booking. Otherwise the urgency is the most urgent base urgency among
 the conditions the model finds likely, so that a less likely but serious condition still counts."""
 
+import csv
 from dataclasses import dataclass, field
+from functools import cache
 
 from inference.flag_detector import FlagDetector
 from inference.model import URGENCIES, Model
 from inference.red_flags import CALL, RedFlag, flag, red_flag_codes
 from inference.text import Reading, read
-from inference.vocabulary import symptoms
+from inference.vocabulary import DATA, symptoms
 
 DISCLAIMER = (
     "This is not a diagnosis. It is a guide to how soon and whom to see, based only on what "
     "you told us. If you feel very unwell or are worried, contact a doctor or emergency "
     "services."
 )
-ADVICE = {
-    "self_care": "This usually gets better with rest and self-care. Book a visit if it gets "
-    "worse or lasts more than a few days.",
+ADVICE = {  # self-care advice is per condition: data/self_care.csv
     "routine": "Book a routine visit with a doctor.",
     "soon": "See a doctor within a day or two.",
     "urgent": "See a doctor today. If no visit is free today, go to an urgent care clinic.",
@@ -143,5 +143,19 @@ def analyze(
         return analysis
     if analysis.urgency == "emergency":
         analysis.specialty = "emergency-medicine"
-    analysis.advice = ADVICE[analysis.urgency]
+    if analysis.urgency == "self_care":  # what to do at home, and when to see a doctor after all
+        analysis.advice = self_care_advice()[top.code]
+    else:
+        analysis.advice = ADVICE[analysis.urgency]
     return analysis
+
+
+@cache
+def self_care_advice() -> dict[str, str]:
+    """What to do at home for each self-care condition, and the signs that mean a doctor
+    (data/self_care.csv)."""
+    with (DATA / "self_care.csv").open(newline="", encoding="utf-8") as handle:
+        return {
+            row["code"]: f"{row['advice']} See a doctor if {row['see_a_doctor_if']}."
+            for row in csv.DictReader(handle)
+        }

@@ -127,3 +127,12 @@ def test_every_symptom_is_used_by_some_condition():
         for code, _ in weights(row["typical"]) + weights(row["less_typical"])
     }
     assert set(symptoms()) - used == RED_FLAG_ONLY
+
+
+def test_every_self_care_condition_has_advice_with_the_signs_to_watch_for():
+    with (DATA / "self_care.csv").open(newline="", encoding="utf-8") as handle:
+        advice = {row["code"]: row for row in csv.DictReader(handle)}
+    self_care = {row["code"] for row in CONDITIONS if row["urgency"] == "self_care"}
+    assert set(advice) == self_care
+    for row in advice.values():
+        assert row["advice"].strip() and row["see_a_doctor_if"].strip(), row["code"]
