@@ -47,9 +47,19 @@ SEVERE_ALLERGY_SIGNS = (
     "fainting",
     "difficulty_swallowing",
     "blue_lips",
+    "hoarse_voice",
+    "dizziness",
 )
 # Pain low in the belly or in the side, in a possible pregnancy: ectopic until shown otherwise.
-LOW_BELLY_PAIN = ("abdominal_pain", "pelvic_pain", "right_lower_abdominal_pain", "flank_pain")
+LOW_BELLY_PAIN = (
+    "abdominal_pain",
+    "pelvic_pain",
+    "right_lower_abdominal_pain",
+    "flank_pain",
+    "groin_pain",
+    "shoulder_pain",  # shoulder-tip pain: blood under the diaphragm
+)
+CHILD_BREATHING = ("shortness_of_breath", "wheezing", "blue_lips", "breathing_pauses")
 
 
 @dataclass(frozen=True)
@@ -90,11 +100,14 @@ def red_flag_codes(present: set[str], *, child: bool = False, infant: bool = Fal
             {"fever", "light_sensitivity"} <= present
             and _any(present, "neck_pain", "headache", "confusion")
         )
+        or {"fever", "neck_pain", "confusion"} <= present
     ):
         found.append("possible_meningitis")
     if "suicidal_thoughts" in present:
         found.append("suicidal_thoughts")
-    if child and _any(present, "shortness_of_breath", "wheezing", "blue_lips", "breathing_pauses"):
+    if child and (
+        _any(present, *CHILD_BREATHING) or {"inhaler_not_helping", "speech_difficulty"} <= present
+    ):
         found.append("child_breathing_difficulty")
     if "worst_headache" in present:
         found.append("thunderclap_headache")
@@ -108,7 +121,10 @@ def red_flag_codes(present: set[str], *, child: bool = False, infant: bool = Fal
         found.append("stated_emergency")
     if infant and "fever" in present:
         found.append("infant_fever")
-    if _any(present, "missed_period", "pregnancy") and _any(present, *LOW_BELLY_PAIN):
+    if _any(present, "missed_period", "pregnancy") and (
+        _any(present, *LOW_BELLY_PAIN)
+        or ("vaginal_bleeding" in present and _any(present, "fainting", "dizziness"))
+    ):
         found.append("possible_ectopic_pregnancy")
     return found
 

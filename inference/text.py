@@ -52,14 +52,14 @@ HISTORICAL = re.compile(
 )
 CURRENT = re.compile(
     r"\b(?:now|today|tonight|this (?:morning|afternoon|evening)|just|currently|right now|"
-    r"suddenly|since (?:this|last night)|started)\b"
+    r"suddenly|since (?:this|last night)|started|this week|back again|are back)\b"
 )
 # "I've never had a headache this bad" says the headache is there.
 NEVER_BEFORE = re.compile(r"\b(?:like (?:this|that)|this bad|so bad|before|in my life)\b")
 CHILD = re.compile(
     r"\b(?:son|daughter|baby|babies|child|children|kid|kids|boy|girl|toddler|toddlers|infant|"
     r"newborn|new born|grandson|granddaughter|grandchild|nephew|niece|little one|lo|bub|"
-    r"preschooler|schoolboy|schoolgirl)\b"
+    r"preschooler|schoolboy|schoolgirl|lad|wee one|pikin|kiddo|youngster|pupil)\b"
 )
 # Child words that a misspelling may stand for too ("daugter").
 CHILD_WORDS = frozenset({"daughter", "toddler", "infant", "newborn", "children", "grandson"})
@@ -79,7 +79,8 @@ _NUMBER = r"(\d{1,3}(?:\.5)?|" + "|".join(NUMBER_WORDS) + ")"
 _UNIT = r"(days?|wks?|weeks?|months?|mths?|mos?|years?|yrs?|yo|y/o)"
 # "my 6 week old", "a 10-day-old baby", "she's 2 months", "my son (4)"
 AGE = re.compile(
-    rf"\b{_NUMBER}[- ]?{_UNIT}(?:[- ]old\b|(?<=o)\b)|\b(?:baby|son|daughter|he's|she's|is|aged?)\W+"
+    rf"\b{_NUMBER}[- ]?{_UNIT}(?:[- ]old\b|(?<=o)\b)|\(\s*(?:age |aged )?(\d{{1,2}})\s*\)|"
+    rf"\bage[ds]?:?\s+(\d{{1,2}})\b(?![- ]?(?:d|w|m|y))|\b(?:baby|son|daughter|he's|she's|is|aged?)\W+"
     rf"(?:\w+\W+)?{_NUMBER}[- ]?{_UNIT}\b(?!\W+pregnant)"
 )
 YOUNG_INFANT_MONTHS = 3  # "my 6 week old" is a young infant: a fever is an emergency
@@ -415,7 +416,11 @@ def age_in_months(text: str) -> float | None:
     """The youngest age that the (normalised) text mentions, in months: "my 6 week old" is 1.4."""
     ages = [0.0] if NEWBORN.search(text) else []
     for match in AGE.finditer(text):
-        number, unit = (match.group(1), match.group(2)) if match.group(1) else match.group(3, 4)
+        in_years = match.group(3) or match.group(4)  # "(10)", "age 10": years
+        if in_years:
+            ages.append(float(in_years) * 12)
+            continue
+        number, unit = (match.group(1), match.group(2)) if match.group(1) else match.group(5, 6)
         value = NUMBER_WORDS.get(number) or float(number)
         ages.append(value * MONTHS_PER_UNIT[unit[0]])
     return min(ages) if ages else None
