@@ -109,7 +109,7 @@ def red_flag_codes(present: set[str], *, child: bool = False, infant: bool = Fal
         _any(present, *CHILD_BREATHING) or {"inhaler_not_helping", "speech_difficulty"} <= present
     ):
         found.append("child_breathing_difficulty")
-    if "worst_headache" in present:
+    if "worst_headache" in present or {"headache", "sudden_onset"} <= present:
         found.append("thunderclap_headache")
     if "overdose" in present:
         found.append("possible_poisoning")

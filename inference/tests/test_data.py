@@ -42,6 +42,7 @@ RED_FLAG_ONLY = {
     "breathing_pauses",
     "seizure",
     "stated_emergency",
+    "sudden_onset",
 }
 
 
