@@ -43,12 +43,12 @@ PSEUDO_NEGATION = re.compile(
     r"not improving|not go(?:ing)? away|not stopping|not stop)\b"
 )
 # Historical context (ConText, Harkema et al. 2009): in a clause that places what it says long
-# ago and says nothing of now, findings are history, not present ("I had a seizure 2 years ago
+# ago ("last month" is left out: "over the last month" is ongoing) and says nothing of now, findings are history, not present ("I had a seizure 2 years ago
 # and none since"). A clause that also speaks of now ("...and now crushing chest pain") counts.
 HISTORICAL = re.compile(
     r"\b(?:years? ago|last year|months ago|as a (?:child|kid|teenager|baby)|when (?:i|he|she) "
     r"was (?:a |little|young|\d)|in the past|history of|used to (?:have|get)|years back|"
-    r"last month|weeks ago)\b"
+    r"weeks ago)\b"
 )
 CURRENT = re.compile(
     r"\b(?:now|today|tonight|this (?:morning|afternoon|evening)|just|currently|right now|"
@@ -245,6 +245,8 @@ FIGURES_OF_SPEECH = (
     "jerks & falling asleep",
     "jerk & falling asleep",
     "breath back",
+    "wet nappies",
+    "wet nappy",
 )
 # Words matched as written, because their stem stands for something else: "spotting" (bleeding)
 # is not "spots" (a rash), "swollen legs" (both) is not "swollen leg" (one, a clot?), and

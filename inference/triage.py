@@ -35,6 +35,7 @@ LITTLE_RECOGNISED = (
 )
 SHOWN_CONDITIONS = 5
 LIKELY = 0.2  # a condition at least this probable sets the urgency floor
+SERIOUS_LIKELY = 0.15  # lower for a condition that is an emergency in itself: safety first
 UNSURE = 0.15  # below this, the likeliest condition is a guess: never self-care, never emergency
 SHOWN_FROM = 0.01
 CHILD_AGE = 16
@@ -132,7 +133,11 @@ def analyze(
     if analysis.red_flags:
         return analysis
     top = by_code[ranked[0][0]]
-    likely = [by_code[code] for code, p in ranked if p >= LIKELY] or [top]
+    likely = [
+        by_code[code]
+        for code, p in ranked
+        if p >= (SERIOUS_LIKELY if by_code[code].urgency == "emergency" else LIKELY)
+    ] or [top]
     analysis.urgency = max((c.urgency for c in likely), key=URGENCIES.index)
     analysis.specialty = top.specialty
     if ranked[0][1] < UNSURE and analysis.urgency in ("self_care", "emergency"):
