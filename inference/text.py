@@ -23,7 +23,7 @@ from inference.vocabulary import symptoms
 
 STEMMER = snowballstemmer.stemmer("english")
 CLAUSE_BREAK = re.compile(
-    r"[.;!?\n]|\b(?:but|however|although|though|except|yet)\b"
+    r"(?<!\d)\.|\.(?!\d)|[;!?\n]|\b(?:but|however|although|though|except|yet)\b"
     r"|,\s*(?=i\b|my\b|he\b|she\b|he's\b|she's\b|they\b|it's\b|its\b)"
     r"|\band\s+(?=i\b|i'm\b|my\b)"
 )
@@ -43,8 +43,9 @@ PSEUDO_NEGATION = re.compile(
     r"not improving|not go(?:ing)? away|not stopping|not stop)\b"
 )
 # Historical context (ConText, Harkema et al. 2009): in a clause that places what it says long
-# ago ("last month" is left out: "over the last month" is ongoing) and says nothing of now, findings are history, not present ("I had a seizure 2 years ago
+# ago and says nothing of now, findings are history, not present ("I had a seizure 2 years ago
 # and none since"). A clause that also speaks of now ("...and now crushing chest pain") counts.
+# "Last month" is left out: "over the last month" is still going on.
 HISTORICAL = re.compile(
     r"\b(?:years? ago|last year|months ago|as a (?:child|kid|teenager|baby)|when (?:i|he|she) "
     r"was (?:a |little|young|\d)|in the past|history of|used to (?:have|get)|years back|"
@@ -59,7 +60,7 @@ NEVER_BEFORE = re.compile(r"\b(?:like (?:this|that)|this bad|so bad|before|in my
 CHILD = re.compile(
     r"\b(?:son|daughter|baby|babies|child|children|kid|kids|boy|girl|toddler|toddlers|infant|"
     r"newborn|new born|grandson|granddaughter|grandchild|nephew|niece|little one|lo|bub|"
-    r"preschooler|schoolboy|schoolgirl|lad|wee one|pikin|kiddo|youngster|pupil)\b"
+    r"preschooler|schoolboy|schoolgirl|lad|wee one|pikin|kiddo|youngster|pupil|bairn|twins?|wean)\b"
 )
 # Child words that a misspelling may stand for too ("daugter").
 CHILD_WORDS = frozenset({"daughter", "toddler", "infant", "newborn", "children", "grandson"})
@@ -80,7 +81,8 @@ _UNIT = r"(days?|wks?|weeks?|months?|mths?|mos?|years?|yrs?|yo|y/o)"
 # "my 6 week old", "a 10-day-old baby", "she's 2 months", "my son (4)"
 AGE = re.compile(
     rf"\b{_NUMBER}[- ]?{_UNIT}(?:[- ]old\b|(?<=o)\b)|\(\s*(?:age |aged )?(\d{{1,2}})\s*\)|"
-    rf"\bage[ds]?:?\s+(\d{{1,2}})\b(?![- ]?(?:d|w|m|y))|\b(?:baby|son|daughter|he's|she's|is|aged?)\W+"
+    rf"\bage[ds]?:?\s+(\d{{1,2}})\b(?![- ]?(?:d|w|m|y))|"
+    rf"\b(?:baby|son|daughter|twins?|he's|she's|is|are|aged?)\W+"
     rf"(?:\w+\W+)?{_NUMBER}[- ]?{_UNIT}\b(?!\W+pregnant)"
 )
 YOUNG_INFANT_MONTHS = 3  # "my 6 week old" is a young infant: a fever is an emergency
