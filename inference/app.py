@@ -126,14 +126,21 @@ def _result(result: risk.Result) -> RiskResult:
     return RiskResult(**result.__dict__)
 
 
+def model_version() -> str:
+    """The triage model's version and the flag detector's: an answer depends on both."""
+    return f"{model().version}+flags-{detector().version}"
+
+
 @app.get("/health")
 def health() -> dict:
     trained = model()
+    flags = detector()
     return {
         "status": "ok",
         "version": SERVICE_VERSION,
-        "model_version": trained.version,
+        "model_version": model_version(),
         "metrics": trained.metrics,
+        "flag_detector": {"metrics": flags.metrics, "thresholds": flags.thresholds},
         "risk_scores": ["bmi", "blood-pressure", "findrisc", "ascvd"],
     }
 
@@ -241,7 +248,7 @@ def symptoms_analyze(body: AnalyzeInput) -> AnalyzeResult:
         symptoms_present=[NamedSymptom(code=c, name=named[c].name) for c in analysis.present],
         symptoms_negated=[NamedSymptom(code=c, name=named[c].name) for c in analysis.negated],
         unknown_words=analysis.unknown_words,
-        model_version=trained.version,
+        model_version=model_version(),
         disclaimer=triage.DISCLAIMER,
     )
 

@@ -25,6 +25,7 @@ from pathlib import Path
 import numpy as np
 import sklearn
 from scipy.sparse import hstack
+from scipy.special import expit
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import StratifiedKFold
@@ -84,21 +85,27 @@ class FlagDetector:
     classifiers: dict[str, LogisticRegression]
     thresholds: dict[str, float]
     metrics: dict = field(default_factory=dict)
+    version: str = ""
+    # All categories' weights side by side: one product scores every category at once.
+    _weights: np.ndarray = field(init=False, repr=False)
+    _intercepts: np.ndarray = field(init=False, repr=False)
+    _cutoffs: np.ndarray = field(init=False, repr=False)
 
-    def _features(self, texts: list[str]):
-        return hstack([self.words.transform(texts), self.letters.transform(texts)]).tocsr()
+    def __post_init__(self) -> None:
+        models = [self.classifiers[category] for category in CATEGORIES]
+        self._weights = np.vstack([m.coef_[0] for m in models]).T
+        self._intercepts = np.array([m.intercept_[0] for m in models])
+        self._cutoffs = np.array([self.thresholds[category] for category in CATEGORIES])
 
-    def probabilities(self, texts: list[str]) -> dict[str, np.ndarray]:
-        features = self._features(texts)
-        return {
-            category: classifier.predict_proba(features)[:, 1]
-            for category, classifier in self.classifiers.items()
-        }
+    def probabilities(self, texts: list[str]) -> np.ndarray:
+        """One row per text, one column per category (in CATEGORIES order)."""
+        features = hstack([self.words.transform(texts), self.letters.transform(texts)]).tocsr()
+        return expit(features @ self._weights + self._intercepts)
 
     def detect(self, text: str) -> list[str]:
         """The categories whose probability reaches their threshold, in category order."""
-        scores = self.probabilities([text])
-        return [c for c in CATEGORIES if scores[c][0] >= self.thresholds[c]]
+        reached = self.probabilities([text])[0] >= self._cutoffs
+        return [category for category, hit in zip(CATEGORIES, reached, strict=True) if hit]
 
 
 def _phrases(source: str) -> tuple[str, ...]:
@@ -231,7 +238,12 @@ def train() -> FlagDetector:
     texts, labels, _ = training_examples()
     words, letters, classifiers = _fit(texts, _targets(labels))
     return FlagDetector(
-        words, letters, classifiers, calibration["thresholds"], calibration["metrics"]
+        words,
+        letters,
+        classifiers,
+        calibration["thresholds"],
+        calibration["metrics"],
+        calibration["version"],
     )
 
 

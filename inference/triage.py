@@ -29,9 +29,10 @@ NOTHING_RECOGNISED = (
     "We could not recognise a symptom in what you wrote, so we cannot say more. Book a routine "
     "visit, or describe how you feel in other words. If this may be an emergency: " + CALL
 )
+UNSURE_PREFIX = "We recognised too little of what you wrote to be sure."
 LITTLE_RECOGNISED = (
-    "We recognised too little of what you wrote to be sure. Book a routine visit, and see a "
-    "doctor sooner if it gets worse. If this may be an emergency: " + CALL
+    f"{UNSURE_PREFIX} Book a routine visit, and see a doctor sooner if it gets worse. If this "
+    "may be an emergency: " + CALL
 )
 SHOWN_CONDITIONS = 5
 LIKELY = 0.2  # a condition at least this probable sets the urgency floor
@@ -140,11 +141,15 @@ def analyze(
     ] or [top]
     analysis.urgency = max((c.urgency for c in likely), key=URGENCIES.index)
     analysis.specialty = top.specialty
-    if ranked[0][1] < UNSURE and analysis.urgency in ("self_care", "emergency"):
-        # A guess is no ground for sending someone home, nor for an ambulance without a flag.
-        analysis.urgency = "routine"
-        analysis.specialty = "family-medicine" if top.urgency == "emergency" else top.specialty
-        analysis.advice = LITTLE_RECOGNISED
+    if ranked[0][1] < UNSURE:
+        # A guess is no ground for sending someone home, nor for an ambulance without a flag;
+        # a guess that points to a doctor within a day or two keeps that.
+        if analysis.urgency in ("self_care", "routine", "emergency"):
+            analysis.urgency = "routine"
+            analysis.specialty = "family-medicine" if top.urgency == "emergency" else top.specialty
+            analysis.advice = LITTLE_RECOGNISED
+        else:
+            analysis.advice = f"{UNSURE_PREFIX} {ADVICE[analysis.urgency]}"
         return analysis
     if analysis.urgency == "emergency":
         analysis.specialty = "emergency-medicine"

@@ -1,16 +1,18 @@
 """Contract tests: the portal against the real inference service, started on a free port in
 its own process. And a dead service: a fast 503 while the rest of the portal carries on."""
 
+import csv
 import time
 from datetime import time as clock
 from datetime import timedelta
 
 import httpx
 import pytest
+from django.core.cache import cache
 from django.utils import timezone
 
 from ai_client.models import RiskAssessment, SymptomCheck
-from ai_client.tests.conftest import KEY
+from ai_client.tests.conftest import KEY, ROOT
 from core.testing import assert_error
 from doctors.models import Specialization
 from doctors.selectors import doctor_free_slots
@@ -157,3 +159,54 @@ def test_every_specialty_the_service_names_exists_in_the_portal(live_inference, 
     named = {condition["specialty"] for condition in conditions}
     portal = set(Specialization.objects.values_list("slug", flat=True))
     assert named - portal == {"emergency-medicine"}  # never booked: emergencies call for help
+
+
+# The sentences that a first try of the symptom checker answered routine or urgent, each with
+# the flag it must raise.
+REPORTED_MISSES = [
+    ("I've been thinking about killing myself", "suicidal_thoughts"),
+    ("my neck is so stiff and I have a fever", "possible_meningitis"),
+    ("my face went lopsided and I can't talk properly", "possible_stroke"),
+    ("face droopy on one side and slurred speach", "possible_stroke"),
+    (
+        "my lips and tongue are swelling and I'm wheezing after a bee sting",
+        "possible_anaphylaxis",
+    ),
+    ("blood is pouring out of a deep cut", "severe_bleeding"),
+    ("my toddler is breathing really fast and his ribs suck in", "child_breathing_difficulty"),
+]
+PARAPHRASES = ROOT / "inference" / "data" / "red_flag_paraphrases.csv"
+
+
+def emergencies_of_the_paraphrase_set() -> list[tuple[str, str]]:
+    with PARAPHRASES.open(newline="", encoding="utf-8") as handle:
+        return [(row["text"], row["category"]) for row in csv.DictReader(handle) if row["category"]]
+
+
+@pytest.mark.parametrize(("text", "flag"), REPORTED_MISSES)
+def test_the_reported_emergencies_are_emergencies(client_for, patient, live_inference, text, flag):
+    response = check(client_for, patient, {"text": text})
+    assert response.status_code == 201, response.content
+    body = response.json()
+    assert flag in [item["code"] for item in body["output"]["red_flags"]]
+    assert body["urgency"] == "emergency" and body["output"]["booking_offered"] is False
+    assert body["recommendation"] is None
+    assert "emergency services" in body["output"]["advice"]
+
+
+def test_every_emergency_of_the_paraphrase_set_raises_its_flag(client_for, patient, live_inference):
+    """The whole independent set, each through the portal's API and the real service."""
+    api = client_for(patient)
+    missed = []
+    for number, (text, flag) in enumerate(emergencies_of_the_paraphrase_set()):
+        if number % 500 == 0:
+            cache.clear()  # the AI throttle allows a patient 1,000 checks a minute in tests
+        response = api.post(RUN, {"text": text}, format="json")
+        assert response.status_code == 201, (text, response.content)
+        body = response.json()
+        if flag not in [item["code"] for item in body["output"]["red_flags"]] or (
+            body["urgency"] != "emergency" or body["recommendation"] is not None
+        ):
+            missed.append((flag, text))
+    assert missed == []
+    assert SymptomCheck.objects.count() >= 1500

@@ -2,14 +2,16 @@
 
 import pytest
 
-from inference.red_flags import red_flags
+from inference.flag_detector import detector
 from inference.text import read
+from inference.triage import find_flags
 from inference.vocabulary import symptoms
 
 
 def flags_for(text: str) -> set[str]:
+    """The rules' flags only: the learned detector is tested on the test sets."""
     reading = read(text)
-    return {flag.code for flag in red_flags(set(reading.present), child=reading.mentions_child)}
+    return set(find_flags(None, present=reading.present, reading=reading, age=None).codes)
 
 
 @pytest.mark.parametrize(
@@ -140,3 +142,102 @@ def test_negation_reaches_only_what_it_is_next_to(text, present, negated):
     reading = read(text)
     assert sorted(reading.present) == sorted(present)
     assert sorted(reading.negated) == sorted(negated)
+
+
+@pytest.mark.parametrize(
+    ("text", "code"),
+    [
+        # word forms: one stem
+        ("I keep thinking about killing myself", "suicidal_thoughts"),
+        ("he kills himself slowly with drink and says he wants to die", "suicidal_thoughts"),
+        ("my chest pains are back", "chest_pain"),
+        # other words in between, within one clause
+        ("my neck is so stiff", "stiff_neck"),
+        ("her face has gone all droopy", "face_droop"),
+        # either order: "pressure in the middle of my chest"
+        ("pressure in the middle of my chest", "chest_pain"),
+        # misspellings of table words, but never of English words
+        ("slurred speach", "speech_difficulty"),
+        ("my son is breatheing fast", "shortness_of_breath"),
+        ("chest pian", "chest_pain"),
+        # numbers
+        ("the thermometer says 39.2", "fever"),
+        ("I took 30 paracetamol", "overdose"),
+    ],
+)
+def test_wording_that_differs_from_the_table_is_still_read(text, code):
+    assert code in read(text).present
+
+
+def test_an_english_word_is_never_taken_for_a_misspelt_symptom():
+    assert "severe_bleeding" not in read("sneezing every spring").present  # not "spurting"
+
+
+@pytest.mark.parametrize(
+    ("text", "absent"),
+    [
+        ("my neck is not stiff", "stiff_neck"),  # a negation never sits inside a phrase
+        ("temperature is 36.9", "fever"),
+        ("I had a seizure 2 years ago and none since", "seizure"),  # history, not now
+        ("I need a fit note for my back", "seizure"),  # a figure of speech
+        ("I'm dying to know my results", "stated_emergency"),
+        ("did the glass test and the rash faded completely", "non_blanching_rash"),
+    ],
+)
+def test_what_is_denied_past_or_a_figure_of_speech_is_not_present(text, absent):
+    assert absent not in read(text).present
+
+
+def test_history_gives_way_to_now():
+    text = "I had a heart attack 3 years ago and now crushing chest pain and sweating"
+    assert "possible_heart_attack" in flags_for(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "months"),
+    [
+        ("my 6 week old", 12 / 52.2 * 6),
+        ("a 10-day-old baby", 10 / 30.4),
+        ("our son (4) is", 48),
+        ("my 2yo", 24),
+        ("newborn", 0),
+        ("she is 38 weeks pregnant", None),
+    ],
+)
+def test_ages_are_read_from_the_text(text, months):
+    age = read(text).age_in_months
+    assert age == pytest.approx(months) if months is not None else age is None
+
+
+def test_a_fever_in_a_baby_under_three_months_is_an_emergency():
+    assert "infant_fever" in flags_for("my 6 week old has a temperature of 38.2")
+    assert "infant_fever" not in flags_for("my 10 month old has a temperature of 38")
+    # the mother's fever, not the baby's
+    assert "infant_fever" not in flags_for("I'm breastfeeding my 5 week old and I have a fever")
+
+
+def test_pain_low_in_the_belly_in_a_possible_pregnancy_is_an_emergency():
+    assert "possible_ectopic_pregnancy" in flags_for(
+        "my period is 2 weeks late and I have sharp pain low on my left side"
+    )
+    assert "possible_ectopic_pregnancy" not in flags_for("my period is late, no pain at all")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "sometimes I think everyone would be better off without me",
+        "I wish I could go to sleep and never wake up",
+        "my son says he wants to end it all",
+    ],
+)
+def test_any_mention_of_ending_a_life_raises_the_flag_even_hedged(text):
+    assert "suicidal_thoughts" in flags_for(text)
+
+
+def test_the_detector_reads_what_is_left_once_denials_are_taken_out():
+    reading = read("no thoughts of self-harm, just a sore throat")
+    assert "suicidal_thoughts" in reading.negated
+    assert "self" not in reading.affirmed_text and "sore throat" in reading.affirmed_text
+    findings = find_flags(detector(), present=reading.present, reading=reading, age=30)
+    assert findings.codes == []

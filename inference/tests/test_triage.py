@@ -10,10 +10,18 @@ import pytest
 from fastapi.testclient import TestClient
 
 from inference.app import app
+from inference.flag_detector import detector
 from inference.metrics import main
 from inference.model import model
 from inference.red_flags import CALL
-from inference.triage import DISCLAIMER, NOTHING_RECOGNISED
+from inference.triage import (
+    DISCLAIMER,
+    LITTLE_RECOGNISED,
+    NOTHING_RECOGNISED,
+    UNSURE,
+    self_care_advice,
+)
+from inference.triage import analyze as analyze_directly
 
 KEY = "test-inference-key"
 ROOT = Path(__file__).resolve().parents[2]
@@ -79,8 +87,10 @@ def test_a_child_breathing_hard_is_an_emergency_by_age_too(client):
 def test_every_answer_carries_the_disclaimer_and_the_model_version(client):
     result = analyze(client, text="sore throat and a cough")
     assert result["disclaimer"] == DISCLAIMER
-    assert result["model_version"] == model().version
-    assert client.get("/health").json()["model_version"] == model().version
+    assert result["model_version"] == f"{model().version}+flags-{detector().version}"
+    health = client.get("/health").json()
+    assert health["model_version"] == result["model_version"]
+    assert health["flag_detector"]["thresholds"] == detector().thresholds
 
 
 def test_conditions_are_ranked_probabilities_with_their_specialty(client):
@@ -106,11 +116,32 @@ def test_unknown_words_are_reported_back(client):
     assert [s["code"] for s in result["symptoms_present"]] == ["headache"]
 
 
-def test_text_with_no_symptom_says_so_rather_than_guessing(client):
+def test_text_with_no_symptom_says_so_and_advises_a_routine_visit(client):
     result = analyze(client, text="my elbow feels wobbly")
     assert result["conditions"] == [] and result["red_flags"] == []
     assert result["advice"] == NOTHING_RECOGNISED
+    assert result["urgency"] == "routine" and result["booking_offered"] is True
     assert result["unknown_words"] == ["elbow", "wobbly"]
+
+
+def test_a_guess_is_never_self_care_nor_an_emergency_without_a_flag():
+    """One vague finding spreads the model thin: the answer says so and advises a routine
+    visit, whatever the likeliest condition's own urgency."""
+    trained = model()
+    for codes in (["fatigue"], ["nausea"], ["rash"]):
+        analysis = analyze_directly(trained, codes=codes)
+        assert analysis.conditions[0][1] < UNSURE, codes  # the premise: a guess
+        assert analysis.urgency == "routine", codes
+        assert analysis.advice == LITTLE_RECOGNISED
+        assert analysis.red_flags == []
+
+
+def test_self_care_answers_name_what_to_do_and_the_signs_that_mean_a_doctor(client):
+    result = analyze(client, text="I have a cold sore on my lip, it tingles", age=30)
+    assert result["urgency"] == "self_care", result
+    assert result["conditions"][0]["code"] == "cold_sore"
+    assert result["advice"] == self_care_advice()["cold_sore"]
+    assert "See a doctor if" in result["advice"]
 
 
 def test_conditions_of_the_other_sex_are_never_offered(client):
