@@ -111,7 +111,8 @@ class FlagDetector:
 def _phrases(source: str) -> tuple[str, ...]:
     """A symptom's phrases, or the words themselves for the child and infant openers."""
     table = symptoms()
-    return table[source].phrases if source in table else (source,)
+    phrases = table[source].phrases if source in table else (source,)
+    return tuple(phrase.replace(" & ", " ") for phrase in phrases)
 
 
 def training_examples() -> tuple[list[str], list[set[str]], list[bool]]:
@@ -131,7 +132,7 @@ def training_examples() -> tuple[list[str], list[set[str]], list[bool]]:
     rng = random.Random(SEED)
     for code, symptom in symptoms().items():
         for phrase in symptom.phrases:
-            texts.append(phrase)
+            texts.append(phrase.replace(" & ", " "))
             labels.append({SINGLE[code]} if code in SINGLE else set())
             tuning.append(False)
     for category, (firsts, seconds) in PAIRED.items():

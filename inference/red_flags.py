@@ -127,7 +127,3 @@ def red_flag_codes(present: set[str], *, child: bool = False, infant: bool = Fal
     ):
         found.append("possible_ectopic_pregnancy")
     return found
-
-
-def red_flags(present: set[str], *, child: bool = False, infant: bool = False) -> list[RedFlag]:
-    return [flag(code) for code in red_flag_codes(present, child=child, infant=infant)]

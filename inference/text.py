@@ -1,6 +1,12 @@
 """Free text to symptom codes: lay phrases, negation ("no fever" is not fever), and the words
 that matched nothing, which are reported back rather than dropped.
 
+Matching survives how people write: words are stemmed on both sides ("killing myself" is "kill
+myself"), a phrase's words may have others between them ("neck is so stiff"), a phrase written
+"chest & pressure" matches in either order, and a misspelt table word still counts
+("speach"). History ("2 years ago"), figures of speech ("a fit note"), temperatures and ages
+written as numbers are read too. ../README.md describes each rule.
+
 Negation follows NegEx: a cue ("no", "without", "denies"...) negates a phrase that follows it
 closely (at most NEGATION_WINDOW other words between), in the same clause, with no comma or
 "and" between: "no fever or cough" denies both, "no appetite, and chest pain" denies nothing
