@@ -74,8 +74,9 @@ def symptom_check_run(
     now: datetime,
     request: HttpRequest | None = None,
 ) -> SymptomCheckOutcome:
-    """A patient asks about their own symptoms. Unless the answer is an emergency (or too
-    vague to act on), real doctors of the specialty are offered with their next free slot."""
+    """A patient asks about their own symptoms. Unless the answer is an emergency (or the
+    service offers no booking), real doctors of the specialty are offered with their next free
+    slot."""
     patient = patient_for_user(actor) if role_of(actor) == Role.PATIENT else None
     if patient is None:
         raise NotAllowed("Only patients can run a symptom check for themselves.")
