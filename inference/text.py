@@ -113,6 +113,22 @@ NUMERIC_FINDINGS = (
         "overdose",
     ),
 )
+# How long it has gone on: "for 2 weeks", "a couple of months", "for ages". Not an age ("6 weeks
+# old", "baby is 9 months"), a pregnancy ("30 weeks pregnant") or a rhythm ("every 3 days",
+# "twice a year").
+_HOW_MANY = r"(\d{1,3}|a few|a couple of|couple of|several|few|" + "|".join(NUMBER_WORDS) + ")"
+DURATION = re.compile(
+    rf"(?<!every )(?<!each )(?<!times )(?<!twice )(?<!once )(?<!per )"
+    rf"\b{_HOW_MANY}\s+(?:or \w+\s+)?(days?|weeks?|wks?|months?|years?)\b"
+    r"(?![- ]old|\W+pregnant|\W+apart)"
+)
+VAGUE_DURATIONS = {
+    "for ages": 365, "for years": 365, "for months": 90, "for weeks": 21, "for a long time": 90,
+    "since last week": 7, "since last month": 30, "since last year": 365,
+}  # fmt: skip
+VAGUE_DURATION = re.compile(r"\b(?:" + "|".join(VAGUE_DURATIONS) + r")\b")
+DAYS_PER_UNIT = {"d": 1, "w": 7, "m": 30, "y": 365}
+HOW_MANY = {"a few": 3, "few": 3, "a couple of": 2, "couple of": 2, "several": 4}
 NEWBORN = re.compile(
     r"\b(?:newborn|new born|new-born|neonate|just been born|born (?:last|this) week)\b"
 )
@@ -141,6 +157,7 @@ class Reading:
     unknown: list[str] = field(default_factory=list)
     mentions_child: bool = False
     age_in_months: float | None = None  # the youngest age the text gives, if any
+    duration_days: float | None = None  # the longest time the text says it has gone on
     # The text with every denied finding taken out ("no thoughts of self-harm" keeps only "no
     # thoughts of"), for readers that do not understand negation themselves.
     affirmed_text: str = ""
@@ -456,6 +473,19 @@ SPELT_OUT = re.compile(r"\b(do|does|did|is|are|was|were|will|has|have|had|could)
 SHORT = {"will": "won't"}
 
 
+def duration_days(text: str) -> float | None:
+    """The longest time the (normalised) text says something has gone on, in days."""
+    spans = [VAGUE_DURATIONS[match.group()] for match in VAGUE_DURATION.finditer(text)]
+    ages = [range(*match.span()) for match in AGE.finditer(text)]
+    for match in DURATION.finditer(text):
+        if any(match.start() in age for age in ages):
+            continue
+        number, unit = match.groups()
+        count = HOW_MANY.get(number) or NUMBER_WORDS.get(number) or float(number)
+        spans.append(count * DAYS_PER_UNIT[unit[0]])
+    return max(spans) if spans else None
+
+
 def normalise(text: str) -> str:
     text = text.lower().replace("\u2019", "'").replace("\u2018", "'")
     text = re.sub(r"\s+", " ", text).strip()
@@ -468,6 +498,7 @@ def read(text: str) -> Reading:
     text = normalise(text)
     age = None if MOTHER.search(text) else age_in_months(text)
     reading = Reading(
+        duration_days=duration_days(text),
         mentions_child=(bool(CHILD.search(text)) and not MOTHER.search(text))
         or (age is not None and age < 16 * 12),
         age_in_months=age,

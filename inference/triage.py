@@ -34,6 +34,7 @@ LITTLE_RECOGNISED = (
     f"{UNSURE_PREFIX} Book a routine visit, and see a doctor sooner if it gets worse. If this "
     "may be an emergency: " + CALL
 )
+LASTED_TOO_LONG = "This has gone on longer than it usually takes to get better on its own."
 SHOWN_CONDITIONS = 5
 LIKELY = 0.2  # a condition at least this probable sets the urgency floor
 SERIOUS_LIKELY = 0.15  # lower for a condition that is an emergency in itself: safety first
@@ -153,19 +154,42 @@ def analyze(
         return analysis
     if analysis.urgency == "emergency":
         analysis.specialty = "emergency-medicine"
+    analysis.advice = ADVICE.get(analysis.urgency, "")
     if analysis.urgency == "self_care":  # what to do at home, and when to see a doctor after all
-        analysis.advice = self_care_advice()[top.code]
-    else:
-        analysis.advice = ADVICE[analysis.urgency]
+        care = self_care()[top.code]
+        lasted = reading.duration_days if reading else None
+        if care.days and lasted and lasted > care.days:
+            analysis.urgency = "routine"
+            analysis.advice = f"{LASTED_TOO_LONG} {ADVICE['routine']}"
+        else:
+            analysis.advice = care.advice
     return analysis
 
 
+@dataclass(frozen=True)
+class SelfCare:
+    advice: str  # what to do at home, and the signs that mean a doctor after all
+    days: int | None  # how long self-care may take before a doctor should see it
+
+
+def _how_long(days: int) -> str:
+    if days % 30 == 0 and days >= 60:
+        return f"{days // 30} months"
+    if days % 7 == 0 and days >= 14:
+        return f"{days // 7} weeks"
+    return f"{days} days"
+
+
 @cache
-def self_care_advice() -> dict[str, str]:
-    """What to do at home for each self-care condition, and the signs that mean a doctor
-    (data/self_care.csv)."""
+def self_care() -> dict[str, SelfCare]:
+    """Each self-care condition's advice and time limit (data/self_care.csv)."""
     with (DATA / "self_care.csv").open(newline="", encoding="utf-8") as handle:
-        return {
-            row["code"]: f"{row['advice']} See a doctor if {row['see_a_doctor_if']}."
-            for row in csv.DictReader(handle)
-        }
+        rows = list(csv.DictReader(handle))
+    care = {}
+    for row in rows:
+        days = int(row["days"]) if row["days"] else None
+        when = row["see_a_doctor_if"]
+        if days:
+            when = f"it lasts more than {_how_long(days)}, {when}"
+        care[row["code"]] = SelfCare(f"{row['advice']} See a doctor if {when}.", days)
+    return care

@@ -137,3 +137,4 @@ def test_every_self_care_condition_has_advice_with_the_signs_to_watch_for():
     assert set(advice) == self_care
     for row in advice.values():
         assert row["advice"].strip() and row["see_a_doctor_if"].strip(), row["code"]
+        assert row["days"] == "" or 0 < int(row["days"]) <= 365, row["code"]

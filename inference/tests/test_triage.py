@@ -16,10 +16,11 @@ from inference.model import model
 from inference.red_flags import CALL
 from inference.triage import (
     DISCLAIMER,
+    LASTED_TOO_LONG,
     LITTLE_RECOGNISED,
     NOTHING_RECOGNISED,
     UNSURE,
-    self_care_advice,
+    self_care,
 )
 from inference.triage import analyze as analyze_directly
 
@@ -140,8 +141,16 @@ def test_self_care_answers_name_what_to_do_and_the_signs_that_mean_a_doctor(clie
     result = analyze(client, text="I have a cold sore on my lip, it tingles", age=30)
     assert result["urgency"] == "self_care", result
     assert result["conditions"][0]["code"] == "cold_sore"
-    assert result["advice"] == self_care_advice()["cold_sore"]
-    assert "See a doctor if" in result["advice"]
+    assert result["advice"] == self_care()["cold_sore"].advice
+    assert "See a doctor if it lasts more than 10 days" in result["advice"]
+
+
+def test_self_care_that_has_gone_on_too_long_is_a_routine_visit(client):
+    short = analyze(client, text="runny nose, sneezing and a sore throat for 4 days", age=30)
+    long = analyze(client, text="runny nose, sneezing and a sore throat for 5 weeks", age=30)
+    assert short["urgency"] == "self_care", short
+    assert long["urgency"] == "routine" and long["booking_offered"] is True
+    assert long["advice"].startswith(LASTED_TOO_LONG)
 
 
 def test_conditions_of_the_other_sex_are_never_offered(client):
