@@ -94,7 +94,7 @@ AGE = re.compile(
 YOUNG_INFANT_MONTHS = 3  # "my 6 week old" is a young infant: a fever is an emergency
 MONTHS_PER_UNIT = {"d": 1 / 30.4, "w": 12 / 52.2, "m": 1.0, "y": 12.0}
 # Findings written as numbers: a temperature of 38 °C (100.4 °F) or more is a fever; ten or
-# more tablets taken at once is an overdose.
+# more tablets taken at once is an overdose; a systolic pressure of 140 or more is high.
 NUMERIC_FINDINGS = (
     (
         re.compile(
@@ -112,6 +112,7 @@ NUMERIC_FINDINGS = (
         ),
         "overdose",
     ),
+    (re.compile(r"\b(?:1[4-9]\d|2\d\d)\s*/\s*(?:\d{2,3})\b"), "high_bp_reading"),  # 165/100
 )
 # How long it has gone on: "for 2 weeks", "a couple of months", "for ages". Not an age ("6 weeks
 # old", "baby is 9 months"), a pregnancy ("30 weeks pregnant") or a rhythm ("every 3 days",

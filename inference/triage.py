@@ -125,6 +125,10 @@ def analyze(
         probabilities = {
             code: p for code, p in probabilities.items() if by_code[code].sex in ("", sex)
         }
+    # "A fever in a baby" is no answer without a fever, however young the baby.
+    probabilities = {
+        code: p for code, p in probabilities.items() if by_code[code].requires in ("", *present)
+    }
     total = sum(probabilities.values()) or 1.0
     ranked = sorted(
         ((code, p / total) for code, p in probabilities.items()), key=lambda item: -item[1]
@@ -142,6 +146,9 @@ def analyze(
     ] or [top]
     analysis.urgency = max((c.urgency for c in likely), key=URGENCIES.index)
     analysis.specialty = top.specialty
+    if "young_infant" in present and URGENCIES.index(analysis.urgency) < URGENCIES.index("urgent"):
+        # A baby under 3 months is seen the same day, whatever it is (NICE NG143).
+        analysis.urgency = "urgent"
     if ranked[0][1] < UNSURE:
         # A guess is no ground for sending someone home, nor for an ambulance without a flag;
         # a guess that points to a doctor within a day or two keeps that.

@@ -13,7 +13,17 @@ from inference.text import read
 from inference.vocabulary import symptoms
 
 DATA = Path(__file__).resolve().parent.parent / "data"
-COLUMNS = ["code", "name", "specialty", "urgency", "sex", "typical", "less_typical", "source"]
+COLUMNS = [
+    "code",
+    "name",
+    "specialty",
+    "urgency",
+    "sex",
+    "requires",
+    "typical",
+    "less_typical",
+    "source",
+]
 SPECIALTIES = {
     "family-medicine",
     "internal-medicine",
@@ -80,6 +90,7 @@ def test_each_row_is_well_formed(row):
     assert row["specialty"] in SPECIALTIES
     assert row["urgency"] in URGENCIES
     assert row["sex"] in SEXES
+    assert row["requires"] == "" or row["requires"] in symptoms()
     assert row["source"].strip()
 
 

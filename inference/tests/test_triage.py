@@ -20,6 +20,7 @@ from inference.triage import (
     LITTLE_RECOGNISED,
     NOTHING_RECOGNISED,
     UNSURE,
+    UNSURE_PREFIX,
     self_care,
 )
 from inference.triage import analyze as analyze_directly
@@ -127,14 +128,20 @@ def test_text_with_no_symptom_says_so_and_advises_a_routine_visit(client):
 
 def test_a_guess_is_never_self_care_nor_an_emergency_without_a_flag():
     """One vague finding spreads the model thin: the answer says so and advises a routine
-    visit, whatever the likeliest condition's own urgency."""
+    visit (or keeps a sooner one), whatever the likeliest condition's own urgency."""
     trained = model()
     for codes in (["fatigue"], ["nausea"], ["rash"]):
         analysis = analyze_directly(trained, codes=codes)
         assert analysis.conditions[0][1] < UNSURE, codes  # the premise: a guess
-        assert analysis.urgency == "routine", codes
-        assert analysis.advice == LITTLE_RECOGNISED
+        assert analysis.urgency in ("routine", "soon", "urgent"), codes
+        assert analysis.advice.startswith(UNSURE_PREFIX)
         assert analysis.red_flags == []
+    assert analyze_directly(trained, codes=["fatigue"]).advice == LITTLE_RECOGNISED
+
+
+def test_a_baby_under_three_months_is_seen_the_same_day(client):
+    result = analyze(client, text="my 5 week old has sticky eyes, feeding fine")
+    assert result["urgency"] == "urgent", result
 
 
 def test_self_care_answers_name_what_to_do_and_the_signs_that_mean_a_doctor(client):
