@@ -17,7 +17,7 @@ wrongly denied symptom can hide a red flag."""
 import itertools
 import re
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, lru_cache
 
 import snowballstemmer
 from rapidfuzz import fuzz, process
@@ -343,7 +343,7 @@ def _english() -> WordFrequency:
     return SpellChecker(language="en").word_frequency
 
 
-@cache
+@lru_cache(maxsize=100_000)  # bounded: every word anyone types would otherwise stay cached
 def _word_keys(word: str) -> frozenset[str]:
     """The keys a word of the text can stand for: its own, and for an unknown word of five
     letters or more, those of the table words it is a likely misspelling of."""
