@@ -15,7 +15,9 @@ MESSAGES = {
     "possible_anaphylaxis": "Signs of a severe allergic reaction.",
     "possible_meningitis": "Fever with a stiff neck or light that hurts the eyes, or a rash "
     "that does not fade.",
-    "suicidal_thoughts": "Thoughts of ending one's life: help is there now.",
+    "suicidal_thoughts": "Thoughts of ending one's life: help is there now. Stay with someone "
+    "and keep away from anything you could harm yourself with. You can also talk to a crisis "
+    "line at any hour (116 123 in the UK and Ireland, 988 in the US and Canada).",
     "child_breathing_difficulty": "A child who struggles to breathe.",
     "thunderclap_headache": "A sudden, worst-ever headache.",
     "possible_poisoning": "An overdose or a poison swallowed.",

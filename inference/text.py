@@ -77,6 +77,14 @@ MOTHER = re.compile(
     r"\b(?:breast ?feeding|breast-feeding|had (?:a|my|the) baby|gave birth|given birth|"
     r"postpartum|post-partum|since (?:the|my) (?:birth|delivery)|(?:c-section|caesarean))\b"
 )
+# Someone other than the writer: the account holder's age and sex are then not the patient's.
+SOMEONE_ELSE = re.compile(
+    r"\b(?:my|our|his|her) (?:husband|wife|partner|son|daughter|baby|child|kid|dad|father|mum|"
+    r"mom|mam|mother|brother|sister|boyfriend|girlfriend|grandma|grandad|grandmother|"
+    r"grandfather|nan|nana|friend|mate|flatmate|neighbour|neighbor|colleague|toddler|twins?|"
+    r"boy|girl|missus|hubby|fiance|fiancee|uncle|aunt|niece|nephew|grandson|granddaughter)\b"
+    r"|\b(?:neighbour|neighbor|colleague|coworker|co-worker|flatmate|housemate|resident|pupil)\b"
+)
 NUMBER_WORDS = {
     "a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
     "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14,
@@ -158,6 +166,7 @@ class Reading:
     unknown: list[str] = field(default_factory=list)
     mentions_child: bool = False
     age_in_months: float | None = None  # the youngest age the text gives, if any
+    about_someone_else: bool = False  # "my dad...": the writer's own age and sex do not apply
     duration_days: float | None = None  # the longest time the text says it has gone on
     # The text with every denied finding taken out ("no thoughts of self-harm" keeps only "no
     # thoughts of"), for readers that do not understand negation themselves.
@@ -499,6 +508,7 @@ def read(text: str) -> Reading:
     text = normalise(text)
     age = None if MOTHER.search(text) else age_in_months(text)
     reading = Reading(
+        about_someone_else=bool(SOMEONE_ELSE.search(text)) and not MOTHER.search(text),
         duration_days=duration_days(text),
         mentions_child=(bool(CHILD.search(text)) and not MOTHER.search(text))
         or (age is not None and age < 16 * 12),

@@ -102,6 +102,8 @@ def analyze(
     age: int | None = None,
 ) -> Analysis:
     reading = read(text) if text else None
+    if reading and reading.about_someone_else:  # the account holder's age and sex are not theirs
+        sex, age = None, None
     present = list(dict.fromkeys(codes + (reading.present if reading else [])))
     negated = [code for code in (reading.negated if reading else []) if code not in present]
     findings = find_flags(detector, present=present, reading=reading, age=age)
@@ -133,9 +135,10 @@ def analyze(
     ranked = sorted(
         ((code, p / total) for code, p in probabilities.items()), key=lambda item: -item[1]
     )
-    analysis.conditions = [
-        (code, round(p, 4)) for code, p in ranked[:SHOWN_CONDITIONS] if p >= SHOWN_FROM
-    ]
+    if ranked[0][1] >= UNSURE:  # guesses are not shown: they would only mislead
+        analysis.conditions = [
+            (code, round(p, 4)) for code, p in ranked[:SHOWN_CONDITIONS] if p >= SHOWN_FROM
+        ]
     if analysis.red_flags:
         return analysis
     top = by_code[ranked[0][0]]
@@ -165,7 +168,7 @@ def analyze(
     if analysis.urgency == "self_care":  # what to do at home, and when to see a doctor after all
         care = self_care()[top.code]
         lasted = reading.duration_days if reading else None
-        if care.days and lasted and lasted > care.days:
+        if care.days and lasted and lasted >= care.days:
             analysis.urgency = "routine"
             analysis.advice = f"{LASTED_TOO_LONG} {ADVICE['routine']}"
         else:

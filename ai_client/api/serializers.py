@@ -7,6 +7,15 @@ MAX_TEXT_CHARACTERS = 2000
 MAX_SYMPTOM_CODES = 50
 
 
+class TextField(serializers.CharField):
+    """Text as the patient typed it: a number or a list is refused, not turned into words."""
+
+    def to_internal_value(self, data):
+        if not isinstance(data, str):
+            self.fail("invalid")
+        return super().to_internal_value(data)
+
+
 class SymptomCheckInputSerializer(serializers.Serializer):
     symptoms = serializers.ListField(
         child=serializers.CharField(max_length=64),
@@ -15,7 +24,7 @@ class SymptomCheckInputSerializer(serializers.Serializer):
         default=list,
         help_text="Symptom codes, as listed by GET /api/v1/ai/symptoms/.",
     )
-    text = serializers.CharField(
+    text = TextField(
         max_length=MAX_TEXT_CHARACTERS,
         required=False,
         allow_blank=True,

@@ -99,8 +99,20 @@ def test_a_doctor_who_takes_no_new_patients_is_not_offered(
         ({"symptoms": [{"code": "cough"}]}, "symptoms"),
         ({"symptoms": ["cough"] * 51}, "symptoms"),
         ({"symptoms": ["x" * 65]}, "symptoms"),
+        ({"text": 12345}, "text"),
+        ({"text": ["chest pain"]}, "text"),
     ],
-    ids=["nothing", "blank", "10-kB-text", "not-a-list", "objects", "too-many", "long-code"],
+    ids=[
+        "nothing",
+        "blank",
+        "10-kB-text",
+        "not-a-list",
+        "objects",
+        "too-many",
+        "long-code",
+        "number-as-text",
+        "list-as-text",
+    ],
 )
 def test_bad_input_is_refused_before_the_service_is_asked(
     client_for, patient, fake_inference, body, field

@@ -132,11 +132,33 @@ def test_a_guess_is_never_self_care_nor_an_emergency_without_a_flag():
     trained = model()
     for codes in (["fatigue"], ["nausea"], ["rash"]):
         analysis = analyze_directly(trained, codes=codes)
-        assert analysis.conditions[0][1] < UNSURE, codes  # the premise: a guess
+        top = max(trained.probabilities(codes, []).values())
+        assert top < UNSURE, codes  # the premise: a guess
+        assert analysis.conditions == []  # guesses are not shown
         assert analysis.urgency in ("routine", "soon", "urgent"), codes
         assert analysis.advice.startswith(UNSURE_PREFIX)
         assert analysis.red_flags == []
     assert analyze_directly(trained, codes=["fatigue"]).advice == LITTLE_RECOGNISED
+
+
+def test_someone_elses_symptoms_are_not_judged_by_the_writers_age_and_sex(client):
+    text = "my son has sudden severe pain in his testicle and has been sick"
+    result = analyze(client, text=text, age=40, sex="female")
+    assert "testicular_torsion" in [c["code"] for c in result["conditions"]], result
+    assert result["urgency"] == "emergency"
+
+
+def test_a_diabetic_who_is_confused_sweaty_and_shaky_is_an_emergency(client):
+    text = "my diabetic husband is confused, sweaty and shaky"
+    result = analyze(client, text=text)
+    assert result["urgency"] == "emergency", result
+    assert result["conditions"][0]["code"] == "hypoglycaemia"
+
+
+def test_heavy_periods_are_no_severe_bleeding(client):
+    text = "my periods have been really heavy for months and I pass clots"
+    result = analyze(client, text=text, age=35)
+    assert result["red_flags"] == [] and result["urgency"] != "emergency", result
 
 
 def test_a_baby_under_three_months_is_seen_the_same_day(client):
