@@ -41,7 +41,6 @@ SERIOUS_LIKELY = 0.15  # lower for a condition that is an emergency in itself: s
 UNSURE = 0.15  # below this, the likeliest condition is a guess: never self-care, never emergency
 SHOWN_FROM = 0.01
 CHILD_AGE = 16
-INFANT_MONTHS = 3  # a fever below this age is an emergency in itself
 
 
 @dataclass(frozen=True)
@@ -62,9 +61,9 @@ def find_flags(
     reading: Reading | None,
     age: int | None,
 ) -> FlagFindings:
-    text_age = reading.age_in_months if reading else None
     child = (age is not None and age < CHILD_AGE) or bool(reading and reading.mentions_child)
-    infant = text_age is not None and text_age < INFANT_MONTHS
+    # "young_infant": a baby under 3 months, from the text's ages or words ("newborn")
+    infant = "young_infant" in present
     by_rules = red_flag_codes(set(present), child=child, infant=infant)
     by_detector = detector.detect(reading.affirmed_text) if detector and reading else []
     return FlagFindings(by_rules, by_detector)
@@ -149,30 +148,35 @@ def analyze(
     ] or [top]
     analysis.urgency = max((c.urgency for c in likely), key=URGENCIES.index)
     analysis.specialty = top.specialty
-    if "young_infant" in present and URGENCIES.index(analysis.urgency) < URGENCIES.index("urgent"):
+    baby = "young_infant" in present
+    if baby and URGENCIES.index(analysis.urgency) < URGENCIES.index("urgent"):
         # A baby under 3 months is seen the same day, whatever it is (NICE NG143).
         analysis.urgency = "urgent"
     if ranked[0][1] < UNSURE:
         # A guess is no ground for sending someone home, nor for an ambulance without a flag;
         # a guess that points to a doctor within a day or two keeps that.
-        if analysis.urgency in ("self_care", "routine", "emergency"):
-            analysis.urgency = "routine"
-            analysis.specialty = "family-medicine" if top.urgency == "emergency" else top.specialty
+        if analysis.urgency in ("self_care", "emergency"):
+            analysis.urgency = "urgent" if baby else "routine"
+        if top.urgency == "emergency":  # emergency medicine is never booked
+            analysis.specialty = "family-medicine"
+        if analysis.urgency == "routine":
             analysis.advice = LITTLE_RECOGNISED
         else:
             analysis.advice = f"{UNSURE_PREFIX} {ADVICE[analysis.urgency]}"
         return analysis
     if analysis.urgency == "emergency":
         analysis.specialty = "emergency-medicine"
-    analysis.advice = ADVICE.get(analysis.urgency, "")
-    if analysis.urgency == "self_care":  # what to do at home, and when to see a doctor after all
-        care = self_care()[top.code]
-        lasted = reading.duration_days if reading else None
-        if care.days and lasted and lasted >= care.days:
-            analysis.urgency = "routine"
-            analysis.advice = f"{LASTED_TOO_LONG} {ADVICE['routine']}"
-        else:
-            analysis.advice = care.advice
+    if analysis.urgency != "self_care":
+        analysis.advice = ADVICE[analysis.urgency]
+        return analysis
+    # What to do at home and when to see a doctor after all, unless it has gone on too long.
+    care = self_care()[top.code]
+    lasted = reading.duration_days if reading else None
+    if care.days and lasted and lasted >= care.days:
+        analysis.urgency = "routine"
+        analysis.advice = f"{LASTED_TOO_LONG} {ADVICE['routine']}"
+    else:
+        analysis.advice = care.advice
     return analysis
 
 

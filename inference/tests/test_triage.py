@@ -161,6 +161,13 @@ def test_heavy_periods_are_no_severe_bleeding(client):
     assert result["red_flags"] == [] and result["urgency"] != "emergency", result
 
 
+def test_a_guess_about_a_baby_under_three_months_is_still_seen_the_same_day():
+    analysis = analyze_directly(model(), codes=["young_infant", "nausea"])
+    assert analysis.conditions == []  # the premise: a guess
+    assert analysis.urgency == "urgent"
+    assert analysis.advice.startswith(UNSURE_PREFIX)
+
+
 def test_a_baby_under_three_months_is_seen_the_same_day(client):
     result = analyze(client, text="my 5 week old has sticky eyes, feeding fine")
     assert result["urgency"] == "urgent", result
