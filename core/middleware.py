@@ -4,12 +4,16 @@ import time
 import uuid
 
 from django.conf import settings
-from django.http import HttpRequest, HttpResponse
+from django.core.exceptions import BadRequest, PermissionDenied, SuspiciousOperation
+from django.core.signals import got_request_exception
+from django.http import Http404, HttpRequest, HttpResponse
+from django.http.multipartparser import MultiPartParserError
 
 from core.errors import error_json_response
 from core.logging import request_id_var, user_id_var
 
 access_logger = logging.getLogger("core.access")
+request_logger = logging.getLogger("django.request")
 
 _SAFE_REQUEST_ID = re.compile(r"^[A-Za-z0-9._:-]{1,64}$")
 _REGEX_GROUP = re.compile(r"\(\?P<(\w+)>[^)]*\)")
@@ -87,3 +91,33 @@ class RequestBodyLimitMiddleware:
                 f"The request body is too large: the limit is {limit // 1024} KiB.",
             )
         return self.get_response(request)
+
+
+# Exceptions Django itself turns into a 4xx; every other one is a crash.
+_CLIENT_ERRORS = (Http404, PermissionDenied, BadRequest, SuspiciousOperation, MultiPartParserError)
+
+
+class ApiDebugErrorMiddleware:
+    """Under DEBUG, a crash on an API path still answers JSON in the error shape (the
+    traceback goes to the log), so that the SPA and API clients never get an HTML page.
+    Without DEBUG, `handler500` already answers so."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self.get_response(request)
+
+    def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
+        if not settings.DEBUG or not request.path.startswith("/api/"):
+            return None
+        if isinstance(exception, _CLIENT_ERRORS):
+            return None
+        got_request_exception.send(sender=None, request=request)
+        request_logger.error(
+            "Internal Server Error: %s",
+            request.path,
+            exc_info=exception,
+            extra={"status_code": 500, "request": request},
+        )
+        return error_json_response(500, "server_error")

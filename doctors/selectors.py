@@ -224,18 +224,20 @@ MAX_SLOT_RANGE_DAYS = 62
 SLOT_DATES_AHEAD = timedelta(days=731)
 
 
-def slot_range_check(first_day: date, last_day: date) -> None:
+def slot_range_check(
+    first_day: date, last_day: date, *, start_field: str = "start", end_field: str = "end"
+) -> None:
     """A slot query covers 1 to 62 local dates, from yesterday up to two years ahead."""
     if last_day < first_day:
         message = "end must not be before start."
-        raise ValidationFailed(message, code="end_before_start", fields={"end": [message]})
+        raise ValidationFailed(message, code="end_before_start", fields={end_field: [message]})
     if (last_day - first_day).days + 1 > MAX_SLOT_RANGE_DAYS:
         message = f"Ask for at most {MAX_SLOT_RANGE_DAYS} days at a time."
-        raise ValidationFailed(message, code="range_too_long", fields={"end": [message]})
+        raise ValidationFailed(message, code="range_too_long", fields={end_field: [message]})
     today = date.today()
     if first_day < today - timedelta(days=1) or last_day > today + SLOT_DATES_AHEAD:
         message = "Ask for dates from today up to two years ahead."
-        raise ValidationFailed(message, code="out_of_range", fields={"start": [message]})
+        raise ValidationFailed(message, code="out_of_range", fields={start_field: [message]})
 
 
 def slot_view(slot: Slot, *, doctor_zone: tzinfo, viewer_zone: tzinfo | None) -> dict[str, str]:
@@ -253,5 +255,6 @@ def slot_view(slot: Slot, *, doctor_zone: tzinfo, viewer_zone: tzinfo | None) ->
 
 
 def doctor_ids_available_on(*, doctors: Sequence[Doctor], day: date, now: datetime) -> set[UUID]:
+    slot_range_check(day, day, start_field="available_on", end_field="available_on")
     slots = doctors_free_slots(doctors=list(doctors), first_day=day, last_day=day, now=now)
     return {doctor_id for doctor_id, free in slots.items() if free}

@@ -92,7 +92,7 @@ class PostViewSet(
         responses={201: CommentSerializer},
         summary="Comment (signed-in users)",
     )
-    @action(detail=True, methods=["get", "post"])
+    @action(detail=True, methods=["get", "post"], filter_backends=[])
     def comments(self, request, pk=None):
         post = self.get_object()
         if request.method == "POST":

@@ -115,7 +115,7 @@ class DoctorViewSet(
         responses={201: AvailabilityWindowSerializer},
         summary="Add a weekly window",
     )
-    @action(detail=True, methods=["get", "post"], pagination_class=None)
+    @action(detail=True, methods=["get", "post"], pagination_class=None, filter_backends=[])
     def availability(self, request, pk=None):
         if request.method == "GET":
             doctor = self.get_object()
@@ -173,7 +173,13 @@ class DoctorViewSet(
         responses={201: TimeOffCreatedSerializer},
         summary="Add time off; bookings inside it are listed as conflicts, not cancelled",
     )
-    @action(detail=True, methods=["get", "post"], url_path="time-off", pagination_class=None)
+    @action(
+        detail=True,
+        methods=["get", "post"],
+        url_path="time-off",
+        pagination_class=None,
+        filter_backends=[],
+    )
     def time_off(self, request, pk=None):
         doctor = self._doctor_to_manage()
         if request.method == "GET":
