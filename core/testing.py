@@ -13,3 +13,13 @@ def assert_error(response, status: int, code: str | None = None) -> dict[str, An
     if code is not None:
         assert body["error"]["code"] == code, body
     return body["error"]
+
+
+# A Redis cache nobody listens at (port 1): every call fails at once with a connection error.
+DEAD_REDIS_CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": "redis://127.0.0.1:1/0",
+        "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
+    }
+}

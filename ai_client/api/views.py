@@ -4,7 +4,6 @@ from django.utils import timezone
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.response import Response
-from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
 from ai_client import client, selectors, services
@@ -17,6 +16,7 @@ from ai_client.api.serializers import (
     SymptomSerializer,
 )
 from ai_client.filters import RiskAssessmentFilter, SymptomCheckFilter
+from core.api.throttles import FailOpenScopedRateThrottle
 from core.audit import audit_records_bulk
 from core.lookups import get_visible_or_404
 from core.models import AuditAction
@@ -35,7 +35,7 @@ class IsPatientOrDoctor(HasRole):
 
 
 class AiThrottleMixin:
-    throttle_classes = [ScopedRateThrottle]
+    throttle_classes = [FailOpenScopedRateThrottle]
     throttle_scope = "ai"
 
 

@@ -5,10 +5,12 @@ from datetime import date, time
 
 import httpx
 import pytest
+from django.test import override_settings
 
 from ai_client.models import SymptomCheck
+from core.api import throttles
 from core.models import AuditEvent
-from core.testing import assert_error
+from core.testing import DEAD_REDIS_CACHES, assert_error
 from doctors.tests.factories import make_doctor
 from patients.models import Patient
 
@@ -64,6 +66,17 @@ def test_an_emergency_offers_no_booking(client_for, patient, fake_inference, der
     body = run(client_for, patient, {"text": "chest pain and I can't breathe"}).json()
     assert body["urgency"] == "emergency"
     assert body["recommendation"] is None
+
+
+def test_a_cache_outage_does_not_stop_a_symptom_check(
+    client_for, patient, fake_inference, dermatologist
+):
+    """The AI throttle's counters live in the cache; without it the check still runs."""
+    throttles.outage.reset()
+    with override_settings(CACHES=DEAD_REDIS_CACHES):
+        response = run(client_for, patient, {"text": "itchy skin on my arms"})
+    throttles.outage.reset()
+    assert response.status_code == 201, response.content
 
 
 def test_with_no_doctor_of_the_specialty_family_doctors_are_offered(

@@ -4,7 +4,6 @@ from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
-from rest_framework.throttling import ScopedRateThrottle
 
 from blogs import selectors, services
 from blogs.api.serializers import (
@@ -15,12 +14,13 @@ from blogs.api.serializers import (
 )
 from blogs.filters import PostFilter
 from blogs.permissions import can_moderate_comments
+from core.api.throttles import FailOpenScopedRateThrottle
 from core.filters import StrictBooleanField
 
 COMMENT_ID = OpenApiParameter("comment_id", OpenApiTypes.UUID, OpenApiParameter.PATH)
 
 
-class CommentThrottle(ScopedRateThrottle):
+class CommentThrottle(FailOpenScopedRateThrottle):
     scope_attr = "comment_throttle_scope"
 
     def allow_request(self, request, view):

@@ -6,11 +6,11 @@ from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
-from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 from rest_framework_simplejwt.exceptions import InvalidToken, TokenError
 from rest_framework_simplejwt.views import TokenObtainPairView
 
+from core.api.throttles import FailOpenScopedRateThrottle
 from users import services
 from users.api.serializers import (
     DetailSerializer,
@@ -32,7 +32,7 @@ from users.selectors import staff_profile_list, user_list
 
 
 class AuthThrottleMixin:
-    throttle_classes = [ScopedRateThrottle]
+    throttle_classes = [FailOpenScopedRateThrottle]
     throttle_scope = "auth"
 
 
@@ -108,7 +108,7 @@ class PasswordChangeView(AuthThrottleMixin, APIView):
 class PasswordResetView(APIView):
     permission_classes = [AllowAny]
     authentication_classes: list = []
-    throttle_classes = [ScopedRateThrottle]
+    throttle_classes = [FailOpenScopedRateThrottle]
     throttle_scope = "password_reset"
 
     @extend_schema(
