@@ -66,17 +66,24 @@ def notify(*, user, kind: str, context: dict[str, Any], link: str = "") -> Notif
     return notification
 
 
+# The request path gives the broker one short try; the worker and beat keep Celery's own
+# patient retries. A delivery that is not queued stays pending for the sweep.
+REQUEST_PATH_BROKER_OPTIONS = {"max_retries": 0, "socket_connect_timeout": 0.5, "socket_timeout": 1}
+
+
 def queue_deliveries(delivery_ids: list) -> None:
     """Hand the deliveries to Celery. A broker that cannot be reached leaves them pending for
-    the sweep; it never fails the request that caused them."""
-    for delivery_id in delivery_ids:
-        try:
-            deliver.apply_async(args=[str(delivery_id)], retry=False)
-        except Exception as exc:  # kombu raises several kinds when the broker is away
-            logger.warning(
-                "broker unreachable; delivery left for the sweep", extra={"error": repr(exc)}
-            )
-            return
+    the sweep; it never fails, nor holds up, the request that caused them."""
+    try:
+        with deliver.app.connection_for_write(
+            connect_timeout=0.5, transport_options=REQUEST_PATH_BROKER_OPTIONS
+        ) as connection:
+            for delivery_id in delivery_ids:
+                deliver.apply_async(args=[str(delivery_id)], retry=False, connection=connection)
+    except Exception as exc:  # kombu raises several kinds when the broker is away
+        logger.warning(
+            "broker unreachable; delivery left for the sweep", extra={"error": repr(exc)}
+        )
 
 
 def notification_read(*, user, notification: Notification) -> Notification:
