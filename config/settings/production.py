@@ -1,7 +1,15 @@
 """Production: secrets and hosts from the environment, HTTPS everywhere, hashed static files."""
 
+from django.core.exceptions import ImproperlyConfigured
+
 from .base import *  # noqa: F403
 from .base import STORAGES, env
+
+# Production runs on a real database and a real broker; without them it refuses to start
+# rather than fall back to a local SQLite file and tasks run inside the web process.
+for _required in ("DATABASE_URL", "REDIS_URL"):
+    if not env(_required, default=""):
+        raise ImproperlyConfigured(f"Set {_required}: production needs it.")
 
 DEBUG = False
 SECRET_KEY = env("DJANGO_SECRET_KEY")
