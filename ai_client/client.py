@@ -11,7 +11,9 @@ from typing import Any
 
 import httpx
 import pybreaker
+import redis
 from django.conf import settings
+from redis.exceptions import RedisError
 from tenacity import Retrying, retry_if_exception_type, stop_after_attempt, wait_exponential
 
 from core.exceptions import DependencyUnavailable, ValidationFailed
@@ -25,11 +27,36 @@ class ServiceDown(Exception):
     """A failure that counts against the breaker: no answer, or a 5xx."""
 
 
-breaker = pybreaker.CircuitBreaker(
-    fail_max=settings.INFERENCE_BREAKER_FAILURES,
-    reset_timeout=settings.INFERENCE_BREAKER_RESET_SECONDS,
-    name="inference",
-)
+class SharedBreakerStorage(pybreaker.CircuitRedisStorage):
+    """The breaker's state in Redis, so that every worker opens and closes together. Redis
+    being away never fails a call: pybreaker then reads the breaker as closed with no
+    failures, and this class lets the portal start while Redis is away."""
+
+    def _initialize_redis_state(self, state: str) -> None:
+        try:
+            super()._initialize_redis_state(state)
+        except RedisError as exc:
+            logger.warning("breaker state store unavailable", extra={"error": repr(exc)})
+
+
+def make_breaker(redis_url: str, namespace: str = "inference") -> pybreaker.CircuitBreaker:
+    """A breaker shared through Redis when there is one, else one per process."""
+    storage: pybreaker.CircuitBreakerStorage
+    if redis_url:
+        connection = redis.Redis.from_url(redis_url, socket_connect_timeout=0.5, socket_timeout=0.5)
+        prefix = settings.CACHES["default"].get("KEY_PREFIX") or "clinic"
+        storage = SharedBreakerStorage(pybreaker.STATE_CLOSED, connection, f"{prefix}:{namespace}")
+    else:
+        storage = pybreaker.CircuitMemoryStorage(pybreaker.STATE_CLOSED)
+    return pybreaker.CircuitBreaker(
+        fail_max=settings.INFERENCE_BREAKER_FAILURES,
+        reset_timeout=settings.INFERENCE_BREAKER_RESET_SECONDS,
+        state_storage=storage,
+        name=namespace,
+    )
+
+
+breaker = make_breaker(settings.REDIS_URL)
 
 
 def _transport() -> httpx.BaseTransport | None:

@@ -162,3 +162,31 @@ def test_a_422_with_a_strange_body_still_gives_the_one_error_shape(fake_inferenc
     with pytest.raises(ValidationFailed) as raised:
         client.request("POST", "/v1/symptoms/analyze", {})
     assert raised.value.fields == {} and raised.value.code == "7" and raised.value.message
+
+
+def fail() -> None:
+    raise client.ServiceDown("HTTP 503")
+
+
+@pytest.mark.redis
+def test_with_redis_every_worker_shares_one_breaker(fake_inference, settings):
+    """Another worker's breaker is a second object reading the same Redis keys."""
+    other_worker = client.make_breaker(settings.REDIS_URL)
+    fake_inference.handler = lambda request: httpx.Response(503, text="down")
+    for _ in range(settings.INFERENCE_BREAKER_FAILURES):
+        with pytest.raises(DependencyUnavailable):
+            client.request("GET", "/v1/symptoms")
+    assert other_worker.current_state == pybreaker.STATE_OPEN
+    with pytest.raises(pybreaker.CircuitBreakerError):
+        other_worker.call(fail)  # refused without calling: the other worker saw the failures
+
+    client.breaker.close()
+    assert other_worker.current_state == pybreaker.STATE_CLOSED
+
+
+def test_a_breaker_kept_in_a_dead_redis_still_lets_calls_through():
+    breaker = client.make_breaker("redis://127.0.0.1:1/0", namespace="dead-redis")
+    assert breaker.call(lambda: "answered") == "answered"
+    with pytest.raises(client.ServiceDown):
+        breaker.call(fail)
+    assert breaker.current_state == pybreaker.STATE_CLOSED
