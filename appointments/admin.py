@@ -9,7 +9,8 @@ from core.exceptions import ServiceError
 
 
 class BookingForm(forms.ModelForm):
-    """A booking made in the admin goes through the booking service; a clash is a form error."""
+    """A booking made in the admin is made by the booking service while the form is validated,
+    so that a clash, even one that lands a moment earlier from another desk, is a form error."""
 
     class Meta:
         model = Appointment
@@ -20,12 +21,14 @@ class BookingForm(forms.ModelForm):
         if self.errors:
             return data
         try:
-            self.plan = services.booking_plan(
-                actor=self.actor,
+            self.booked = services.appointment_book(
+                actor=self.request.user,
                 doctor=data["doctor"],
                 patient=data["patient"],
                 start=data["start"],
+                reason=data.get("reason", ""),
                 off_grid_reason=data.get("off_grid_reason", ""),
+                request=self.request,
             )
         except ServiceError as exc:
             add_service_errors(self, exc)
@@ -46,7 +49,7 @@ class AppointmentAdmin(admin.ModelAdmin):
         if obj is None:
             kwargs["form"] = BookingForm
         form = super().get_form(request, obj, **kwargs)
-        form.actor = request.user
+        form.request = request
         return form
 
     def get_readonly_fields(self, request, obj=None):
@@ -61,17 +64,7 @@ class AppointmentAdmin(admin.ModelAdmin):
         if change:
             obj.save(update_fields=["notes", "updated_at"])
             return
-        data = form.cleaned_data
-        created = services.appointment_book(
-            actor=request.user,
-            doctor=data["doctor"],
-            patient=data["patient"],
-            start=data["start"],
-            reason=data.get("reason", ""),
-            off_grid_reason=data.get("off_grid_reason", ""),
-            request=request,
-        )
-        obj.pk, obj._state.adding = created.pk, False
+        obj.pk, obj._state.adding = form.booked.pk, False  # booked by BookingForm.clean
 
     def _each(self, request, queryset, action, **kwargs) -> None:
         done = 0

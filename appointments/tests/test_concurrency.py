@@ -6,10 +6,13 @@ from datetime import UTC, datetime, time
 import pytest
 import time_machine
 from django.db import IntegrityError, connection, connections, transaction
+from django.test import Client
 
 from appointments.models import Appointment
 from doctors.tests.factories import make_doctor
 from patients.tests.factories import make_patient
+from users.models import Role
+from users.tests.factories import UserFactory
 from users.tests.utils import client_for
 
 NOW = datetime(2026, 6, 1, 6, 0, tzinfo=UTC)
@@ -17,7 +20,15 @@ SLOT = datetime(2026, 6, 2, 7, 0, tzinfo=UTC)
 CONTENDERS = 32
 
 
-def race(doctor, clients) -> list[int | str]:
+def book_through_the_api(client, doctor):
+    return client.post(
+        "/api/v1/appointments/",
+        {"doctor": str(doctor.pk), "start": SLOT.isoformat()},
+        format="json",
+    )
+
+
+def race(doctor, clients, book=book_through_the_api, expected=(201, 409)) -> list[int | str]:
     """Each client books at once; the answers are status codes, or the error a thread hit."""
     barrier = threading.Barrier(len(clients))
     statuses: list[int | str] = []
@@ -26,13 +37,9 @@ def race(doctor, clients) -> list[int | str]:
     def attempt(client):
         try:
             barrier.wait()
-            response = client.post(
-                "/api/v1/appointments/",
-                {"doctor": str(doctor.pk), "start": SLOT.isoformat()},
-                format="json",
-            )
+            response = book(client, doctor)
             outcome: int | str = response.status_code
-            if response.status_code not in (201, 409):
+            if response.status_code not in expected:
                 outcome = f"{response.status_code}: {response.content[:300]!r}"
         except Exception as exc:  # reported in the assertion, not lost in a thread
             outcome = repr(exc)
@@ -60,6 +67,40 @@ def test_32_concurrent_bookings_of_one_slot_make_exactly_one():
     assert len(statuses) == CONTENDERS
     assert statuses.count(201) == 1, statuses
     assert statuses.count(409) == CONTENDERS - 1, statuses
+    assert Appointment.objects.filter(doctor=doctor).count() == 1
+
+
+def book_in_the_admin(client, doctor):
+    patient = client.booking_for
+    response = client.post(
+        "/admin/appointments/appointment/add/",
+        {
+            "doctor": str(doctor.pk),
+            "patient": str(patient.pk),
+            "start_0": SLOT.date().isoformat(),
+            "start_1": SLOT.time().isoformat(),
+            "reason": "Check-up",
+        },
+    )
+    if response.status_code == 200:  # the form again: it must say why
+        assert b"no longer free" in response.content, response.content[:3000]
+    return response
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_clash_in_a_concurrent_admin_booking_is_a_form_error():
+    """Eight receptionists book one slot for eight patients at once: one is saved (302), seven
+    see the form again with the clash (200), none gets a server error."""
+    with time_machine.travel(NOW, tick=False):
+        doctor = make_doctor(weekly={1: (time(9), time(12))})
+        clients = []
+        for _ in range(8):
+            client = Client()
+            client.force_login(UserFactory(role=Role.STAFF, timezone="UTC"))
+            client.booking_for = make_patient()
+            clients.append(client)
+        statuses = race(doctor, clients, book=book_in_the_admin, expected=(302, 200))
+    assert sorted(statuses, key=str) == [200] * 7 + [302], statuses
     assert Appointment.objects.filter(doctor=doctor).count() == 1
 
 
