@@ -38,8 +38,26 @@ class AvailabilityInline(admin.TabularInline):
     extra = 0
 
 
+class TimeOffInlineForm(forms.ModelForm):
+    """The same rules as the API's time off (doctors.services.check_time_off)."""
+
+    class Meta:
+        model = TimeOff
+        fields = ["start", "end", "reason"]
+
+    def _post_clean(self) -> None:
+        super()._post_clean()
+        if self.errors or not self.has_changed():
+            return
+        try:
+            services.check_time_off(self.instance)
+        except ServiceError as exc:
+            add_service_errors(self, exc)
+
+
 class TimeOffInline(admin.TabularInline):
     model = TimeOff
+    form = TimeOffInlineForm
     extra = 0
     fields = ["start", "end", "reason"]
 

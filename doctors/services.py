@@ -1,7 +1,7 @@
 """Every write to doctors, their schedules and time off."""
 
 from collections.abc import Iterable
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from django.core.exceptions import ValidationError as DjangoValidationError
@@ -188,21 +188,36 @@ def availability_delete(*, actor: User, window: AvailabilityWindow) -> None:
     window.delete()
 
 
+# Nothing is booked further ahead than the longest booking horizon (730 days).
+TIME_OFF_AHEAD = timedelta(days=731)
+
+
+def check_time_off(time_off: TimeOff) -> None:
+    """The rules of a block of time off, for the API and the admin alike: aware times, end
+    after start, not entirely past, and within the two years that can be booked."""
+    start, end, now = time_off.start, time_off.end, timezone.now()
+    if timezone.is_naive(start) or timezone.is_naive(end):
+        raise ValidationFailed("Give start and end with a time zone offset.", code="naive_datetime")
+    if end <= start:
+        message = "Time off must end after it starts."
+        raise ValidationFailed(message, code="end_before_start", fields={"end": [message]})
+    if end <= now:
+        message = "This time off is entirely in the past."
+        raise ValidationFailed(message, code="in_the_past", fields={"end": [message]})
+    for field, moment in (("start", start), ("end", end)):
+        if moment > now + TIME_OFF_AHEAD:
+            message = "Time off can be entered up to two years ahead."
+            raise ValidationFailed(message, code="out_of_range", fields={field: [message]})
+
+
 def time_off_create(
     *, actor: User, doctor: Doctor, start: datetime, end: datetime, reason: str = ""
 ) -> TimeOff:
     """Block time. Booked appointments inside it are not cancelled: the appointments app lists
     them as conflicts for the clinic to resolve."""
     _require_manager(actor, doctor)
-    if timezone.is_naive(start) or timezone.is_naive(end):
-        raise ValidationFailed("Give start and end with a time zone offset.", code="naive_datetime")
-    if end <= start:
-        message = "Time off must end after it starts."
-        raise ValidationFailed(message, code="end_before_start", fields={"end": [message]})
-    if end <= timezone.now():
-        message = "This time off is entirely in the past."
-        raise ValidationFailed(message, code="in_the_past", fields={"end": [message]})
     time_off = TimeOff(doctor=doctor, start=start, end=end, reason=reason.strip())
+    check_time_off(time_off)
     _clean(time_off, exclude=["doctor"])
     time_off.save()
     return time_off

@@ -11,9 +11,24 @@ from users.models import User, validate_phone
 INSURANCE_KEYS = ("provider", "member_id", "group_number")
 
 
-def validate_not_in_future(value) -> None:
-    if value and value > timezone.localdate():
+OLDEST_AGE_YEARS = 130
+
+
+def validate_date_of_birth(value) -> None:
+    """One rule for every door (self-registration, the desk, the profile, the admin)."""
+    if not value:
+        return
+    today = timezone.localdate()
+    if value > today:
         raise ValidationError("The date of birth cannot be in the future.", code="future_date")
+    if value.year < today.year - OLDEST_AGE_YEARS:
+        raise ValidationError(
+            f"The date of birth cannot be more than {OLDEST_AGE_YEARS} years ago.",
+            code="implausible_date",
+        )
+
+
+validate_not_in_future = validate_date_of_birth  # named in an early migration
 
 
 def validate_insurance(value) -> None:
@@ -57,7 +72,7 @@ class BloodGroup(models.TextChoices):
 
 class Patient(BaseModel):
     user = models.OneToOneField(User, on_delete=models.PROTECT, related_name="patient_profile")
-    date_of_birth = models.DateField(null=True, blank=True, validators=[validate_not_in_future])
+    date_of_birth = models.DateField(null=True, blank=True, validators=[validate_date_of_birth])
     sex = models.CharField(max_length=8, choices=Sex.choices, default=Sex.UNKNOWN)
     blood_group = models.CharField(
         max_length=8, choices=BloodGroup.choices, default=BloodGroup.UNKNOWN

@@ -338,6 +338,23 @@ def test_time_off_needs_aware_ordered_future_times(doctor):
     assert not TimeOff.objects.exists()
 
 
+@pytest.mark.parametrize(
+    ("start", "end", "field"),
+    [
+        ("9999-12-31T09:00:00+00:00", "9999-12-31T17:00:00+00:00", "start"),
+        ("2026-12-10T09:00:00+01:00", "9999-12-31T17:00:00+00:00", "end"),
+        ("0001-01-01T09:00:00+00:00", "0001-01-02T09:00:00+00:00", "end"),
+    ],
+)
+def test_time_off_beyond_what_can_be_booked_is_refused(doctor, start, end, field):
+    with time_machine.travel(datetime(2026, 12, 2, tzinfo=UTC), tick=False):
+        response = client_for(doctor).post(
+            url(doctor.doctor_profile, "time-off/"), {"start": start, "end": end}
+        )
+    assert field in assert_error(response, 400)["fields"]
+    assert not TimeOff.objects.exists()
+
+
 def test_time_off_is_private_to_the_doctor_and_staff(doctor, patient, other_doctor, staff):
     target = url(doctor.doctor_profile, "time-off/")
     assert_error(client_for(patient).get(target), 403)

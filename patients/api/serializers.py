@@ -1,6 +1,6 @@
 from rest_framework import serializers
 
-from patients.models import CareAssignment, Patient
+from patients.models import CareAssignment, Patient, Sex
 from patients.services import PROFILE_FIELDS
 from users.api.serializers import RegisterSerializer
 
@@ -54,7 +54,13 @@ class PatientUpdateSerializer(serializers.ModelSerializer):
 
 
 class PatientRegisterSerializer(RegisterSerializer):
-    """Self-registration: an account with the patient role, and its patient record."""
+    """Self-registration: an account with the patient role, and its patient record. The
+    record's fields are checked by the patients service, as at every other door."""
+
+    date_of_birth = serializers.DateField(required=False, allow_null=True)
+    sex = serializers.ChoiceField(choices=Sex.choices, required=False)
+
+    PROFILE_FIELDS = ("date_of_birth", "sex")
 
 
 class PatientCreateSerializer(PatientUpdateSerializer):

@@ -39,9 +39,13 @@ class RegisterView(AuthThrottleMixin, APIView):
     def post(self, request):
         serializer = PatientRegisterSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        patient = services.patient_register(
-            actor=None, request=request, **serializer.validated_data
-        )
+        account = dict(serializer.validated_data)
+        profile = {
+            field: account.pop(field)
+            for field in PatientRegisterSerializer.PROFILE_FIELDS
+            if field in account
+        }
+        patient = services.patient_register(actor=None, request=request, profile=profile, **account)
         return Response(UserSerializer(patient.user).data, status=status.HTTP_201_CREATED)
 
 

@@ -1,4 +1,7 @@
+from datetime import UTC, datetime
+
 import pytest
+import time_machine
 
 from doctors.tests.factories import make_doctor
 from patients.models import CareAssignment
@@ -75,6 +78,41 @@ def test_doctor_admin_shows_inline_schedule_and_refuses_overlaps(staff_client):
     good = staff_client.post(url, form)
     assert good.status_code == 302, good.content[:3000]
     assert doctor.availability.count() == 1
+
+
+def test_doctor_admin_time_off_follows_the_api_rules(staff_client):
+    doctor = make_doctor()
+    url = f"/admin/doctors/doctor/{doctor.pk}/change/"
+    form = {
+        "user": str(doctor.user.pk),
+        "license_number": doctor.license_number,
+        "timezone": doctor.timezone,
+        "accepting_new_patients": "on",
+        "default_visit_minutes": 30,
+        "buffer_before_minutes": 0,
+        "buffer_after_minutes": 0,
+        "min_booking_notice_minutes": 0,
+        "booking_horizon_days": 90,
+        "years_of_experience": 3,
+        "specializations": [str(s.pk) for s in doctor.specializations.all()],
+        "availability-TOTAL_FORMS": 0,
+        "availability-INITIAL_FORMS": 0,
+        "time_off-TOTAL_FORMS": 1,
+        "time_off-INITIAL_FORMS": 0,
+        "time_off-0-reason": "Congress",
+    }
+    for start, end in [
+        (("9999-12-30", "09:00"), ("9999-12-31", "17:00")),  # beyond what can be booked
+        (("2026-12-20", "17:00"), ("2026-12-20", "09:00")),  # ends before it starts
+        (("2020-01-01", "09:00"), ("2020-01-02", "09:00")),  # entirely past
+    ]:
+        dates = {"time_off-0-start_0": start[0], "time_off-0-start_1": start[1],
+                 "time_off-0-end_0": end[0], "time_off-0-end_1": end[1]}  # fmt: skip
+        with time_machine.travel(datetime(2026, 12, 2, tzinfo=UTC), tick=False):
+            refused = staff_client.post(url, {**form, **dates})
+        assert refused.status_code == 200, (start, end)
+        assert b"errorlist" in refused.content
+    assert not doctor.time_off.exists()
 
 
 def test_patient_admin_changes_go_through_the_service(staff_client):

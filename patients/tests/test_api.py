@@ -30,6 +30,50 @@ def test_self_registration_opens_a_patient_record(api_client):
     assert patient.user.has_perm("patients.change_patient", patient)
 
 
+def test_self_registration_takes_a_date_of_birth_and_sex(api_client):
+    response = api_client.post(
+        "/api/v1/auth/register/",
+        {
+            "email": "bjorn@example.com",
+            "password": "Lantern-river-93",
+            "full_name": "Björn Åberg",
+            "date_of_birth": "1971-02-28",
+            "sex": "male",
+        },
+        format="json",
+    )
+    assert response.status_code == 201, response.content
+    patient = Patient.objects.get(user__email="bjorn@example.com")
+    assert (patient.date_of_birth, patient.sex) == (date(1971, 2, 28), "male")
+
+
+IMPOSSIBLE_BIRTH_DATES = ["9999-12-31", "0001-01-01", "1850-06-01"]
+
+
+@pytest.mark.parametrize("born", [*IMPOSSIBLE_BIRTH_DATES, "tomorrow"])
+def test_every_door_refuses_the_same_dates_of_birth(api_client, patient, staff, born):
+    """Self-registration, the desk and the patient's own profile share one validator."""
+    if born == "tomorrow":
+        born = (date.today() + timedelta(days=1)).isoformat()
+    registered = api_client.post(
+        "/api/v1/auth/register/",
+        {"email": "new@example.com", "password": "Lantern-river-93", "full_name": "New",
+         "date_of_birth": born},
+        format="json",
+    )  # fmt: skip
+    at_the_desk = client_for(staff).post(
+        PATIENTS,
+        {"email": "desk@example.com", "full_name": "Desk", "date_of_birth": born},
+        format="json",
+    )
+    own_profile = client_for(patient).patch(
+        f"{PATIENTS}me/", {"date_of_birth": born}, format="json"
+    )
+    for response in (registered, at_the_desk, own_profile):
+        assert "date_of_birth" in assert_error(response, 400)["fields"]
+    assert not User.objects.filter(email__in=["new@example.com", "desk@example.com"]).exists()
+
+
 def test_patient_reads_and_changes_their_record(patient):
     client = client_for(patient)
     body = {
