@@ -141,8 +141,9 @@ class DeliveryStatus(models.TextChoices):
 class Delivery(BaseModel):
     """One message on one channel: the outbox row, written with the event, sent after it."""
 
+    # Empty for account messages (a password link): they have no in-portal notification.
     notification = models.ForeignKey(
-        Notification, on_delete=models.CASCADE, related_name="deliveries"
+        Notification, on_delete=models.CASCADE, related_name="deliveries", null=True, blank=True
     )
     channel = models.CharField(max_length=8, choices=Channel.choices)
     to = models.CharField(max_length=254)
@@ -155,6 +156,10 @@ class Delivery(BaseModel):
     last_error = models.CharField(max_length=500, blank=True)
     next_attempt_at = models.DateTimeField(default=timezone.now)
     sent_at = models.DateTimeField(null=True, blank=True)
+    # A body that holds a secret (a password link) is never logged or listed, is not sent
+    # after `expires_at`, and is wiped once sent or expired.
+    secret = models.BooleanField(default=False)
+    expires_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["created_at"]

@@ -71,6 +71,22 @@ def notify(*, user, kind: str, context: dict[str, Any], link: str = "") -> Notif
 REQUEST_PATH_BROKER_OPTIONS = {"max_retries": 0, "socket_connect_timeout": 0.5, "socket_timeout": 1}
 
 
+def secret_email(*, to: str, subject: str, body: str, expires_at) -> Delivery:
+    """An account e-mail whose body is a secret (a password link), through the same outbox as
+    every message: written in the caller's transaction, sent after commit, retried and swept
+    while the mail server is down, never sent after `expires_at`, wiped once sent."""
+    delivery = Delivery.objects.create(
+        channel=Channel.EMAIL,
+        to=to,
+        subject=subject[:200],
+        body=body,
+        secret=True,
+        expires_at=expires_at,
+    )
+    transaction.on_commit(lambda: queue_deliveries([delivery.pk]))
+    return delivery
+
+
 def queue_deliveries(delivery_ids: list) -> None:
     """Hand the deliveries to Celery. A broker that cannot be reached leaves them pending for
     the sweep; it never fails, nor holds up, the request that caused them."""

@@ -27,6 +27,9 @@ def delivery_send(delivery_id) -> str:
     if not claimed:
         return Delivery.objects.filter(pk=delivery_id).values_list("status", flat=True).first()
     delivery = Delivery.objects.get(pk=delivery_id)
+    if delivery.expires_at is not None and delivery.expires_at <= now:
+        _expire(Delivery.objects.filter(pk=delivery.pk))
+        return DeliveryStatus.FAILED
     try:
         if delivery.channel == Channel.EMAIL:
             send_mail(delivery.subject, delivery.body, None, [delivery.to])
@@ -42,8 +45,20 @@ def delivery_send(delivery_id) -> str:
         return delivery.status
     delivery.status = DeliveryStatus.SENT
     delivery.sent_at = timezone.now()
-    delivery.save(update_fields=["status", "sent_at", "updated_at"])
+    if delivery.secret:
+        delivery.body = ""  # the link was delivered; nothing keeps a copy
+    delivery.save(update_fields=["status", "sent_at", "body", "updated_at"])
     return delivery.status
+
+
+def _expire(deliveries) -> int:
+    """A secret that outlived its token is not sent, and not kept."""
+    return deliveries.update(
+        status=DeliveryStatus.FAILED,
+        body="",
+        last_error="expired before it could be sent",
+        updated_at=timezone.now(),
+    )
 
 
 def deliveries_sweep(*, stale_after: timedelta = timedelta(minutes=10)) -> int:
@@ -52,6 +67,11 @@ def deliveries_sweep(*, stale_after: timedelta = timedelta(minutes=10)) -> int:
     now = timezone.now()
     Delivery.objects.filter(status=DeliveryStatus.SENDING, updated_at__lt=now - stale_after).update(
         status=DeliveryStatus.PENDING, updated_at=now
+    )
+    _expire(
+        Delivery.objects.filter(
+            status=DeliveryStatus.PENDING, expires_at__isnull=False, expires_at__lte=now
+        )
     )
     due = Delivery.objects.filter(
         status=DeliveryStatus.PENDING, next_attempt_at__lte=now

@@ -1,6 +1,7 @@
 """Every write to users goes through here: the API, the pages, the admin and seed_demo alike."""
 
 import logging
+from datetime import timedelta
 from typing import Any
 
 from django.conf import settings
@@ -9,9 +10,9 @@ from django.contrib.auth.models import Group, Permission
 from django.contrib.auth.signals import user_logged_out
 from django.contrib.auth.tokens import default_token_generator
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.http import HttpRequest
+from django.utils import timezone as django_timezone
 from django.utils.encoding import force_bytes, force_str
 from django.utils.http import urlsafe_base64_decode, urlsafe_base64_encode
 from rest_framework_simplejwt.exceptions import TokenError
@@ -23,6 +24,7 @@ from rest_framework_simplejwt.utils import datetime_from_epoch, get_md5_hash_pas
 from core.audit import audit_record
 from core.exceptions import NotAllowed, ValidationFailed
 from core.models import AuditAction
+from core.notifications import secret_email
 from users.models import Role, StaffProfile, User
 
 logger = logging.getLogger(__name__)
@@ -176,13 +178,12 @@ def user_create(
                 request=request,
                 detail={"role": role},
             )
+            if not password:
+                _send_password_link(user, invitation=True)
     except IntegrityError as exc:  # two registrations racing for one email
         raise ValidationFailed(
             EMAIL_TAKEN, code="email_taken", fields={"email": [EMAIL_TAKEN]}
         ) from exc
-
-    if not password:
-        transaction.on_commit(lambda: _send_password_link(user, invitation=True))
     return user
 
 
@@ -280,15 +281,8 @@ def _password_link(user: User) -> str:
 
 
 def _send_password_link(user: User, *, invitation: bool = False) -> None:
-    """Runs after commit. A mail server that is down is logged, never shown to the caller,
-    so the answer does not tell whether the account exists."""
-    try:
-        _mail_password_link(user, invitation=invitation)
-    except Exception:
-        logger.exception("password link e-mail failed", extra={"user_id": str(user.pk)})
-
-
-def _mail_password_link(user: User, *, invitation: bool) -> None:
+    """Through the outbox, so that a mail server that is down delays the link, never loses
+    it. The delivery expires with the token."""
     link = _password_link(user)
     if invitation:
         subject = "Your clinic portal account"
@@ -303,7 +297,8 @@ def _mail_password_link(user: User, *, invitation: bool) -> None:
             f"If it was you, choose a new password here:\n\n{link}\n\n"
             "If it was not you, ignore this message; your password stays as it is.\n"
         )
-    send_mail(subject, body, None, [user.email])
+    expires_at = django_timezone.now() + timedelta(seconds=settings.PASSWORD_RESET_TIMEOUT)
+    secret_email(to=user.email, subject=subject, body=body, expires_at=expires_at)
 
 
 def password_reset_request(*, email: str, request=None) -> None:
@@ -317,7 +312,7 @@ def password_reset_request(*, email: str, request=None) -> None:
         request=request,
     )
     if user is not None:
-        transaction.on_commit(lambda: _send_password_link(user))
+        _send_password_link(user)
 
 
 def password_reset_confirm(*, uid: str, token: str, new_password: str, request=None) -> User:

@@ -1,11 +1,17 @@
 """The sign-in journey through the API: register, tokens, rotation, logout, password changes."""
 
+import logging
+from datetime import timedelta
+
 import pytest
+import time_machine
+from django.contrib import admin
 from django.core import mail
 from rest_framework.test import APIClient
 from rest_framework.throttling import ScopedRateThrottle
 
-from core.models import AuditAction, AuditEvent
+from core.models import AuditAction, AuditEvent, Delivery, DeliveryStatus
+from core.outbox import deliveries_sweep
 from users.models import Role, User
 from users.tests.factories import PASSWORD
 from users.tests.utils import assert_error, client_for
@@ -284,6 +290,74 @@ class BrokenMailBackend:
 
     def send_messages(self, messages):
         raise ConnectionRefusedError("SMTP is down")
+
+
+def reset_link_in(body: str) -> str:
+    return next(line for line in body.splitlines() if "/accounts/reset/" in line)
+
+
+@pytest.mark.parametrize("door", ["reset", "account setup"])
+def test_a_password_link_outlives_a_mail_server_outage_and_its_secret_stays_out_of_logs(
+    api_client, patient, staff, settings, django_capture_on_commit_callbacks, caplog, door
+):
+    settings.EMAIL_BACKEND = "users.tests.test_auth_api.BrokenMailBackend"
+    caplog.set_level(logging.DEBUG)
+    with django_capture_on_commit_callbacks(execute=True):
+        if door == "reset":
+            answer = api_client.post(RESET, {"email": patient.email}, format="json")
+            assert answer.status_code == 202
+            to = patient.email
+        else:
+            answer = client_for(staff).post(
+                "/api/v1/patients/",
+                {"email": "walk.in@example.com", "full_name": "Walk In"},
+                format="json",
+            )
+            assert answer.status_code == 201, answer.content
+            to = "walk.in@example.com"
+    [delivery] = Delivery.objects.filter(to=to)
+    assert delivery.status == DeliveryStatus.PENDING and delivery.attempts == 1
+    assert delivery.secret and delivery.notification is None  # nothing in the in-portal list
+    token = reset_link_in(delivery.body).rstrip("/").rsplit("/", 1)[-1]
+    assert mail.outbox == []
+
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    with time_machine.travel(delivery.next_attempt_at + timedelta(seconds=1)):
+        assert deliveries_sweep() == 1
+    [sent] = mail.outbox
+    assert sent.to == [to] and token in reset_link_in(sent.body)
+    delivery.refresh_from_db()
+    assert delivery.status == DeliveryStatus.SENT
+    assert delivery.body == ""  # delivered: no copy of the secret is kept
+    assert token not in caplog.text
+
+
+def test_a_password_link_is_not_sent_after_its_token_expires(
+    api_client, patient, settings, django_capture_on_commit_callbacks
+):
+    settings.EMAIL_BACKEND = "users.tests.test_auth_api.BrokenMailBackend"
+    with django_capture_on_commit_callbacks(execute=True):
+        api_client.post(RESET, {"email": patient.email}, format="json")
+    [delivery] = Delivery.objects.all()
+    assert delivery.expires_at == pytest.approx(
+        delivery.created_at + timedelta(seconds=settings.PASSWORD_RESET_TIMEOUT),
+        abs=timedelta(seconds=5),
+    )
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    with time_machine.travel(delivery.expires_at + timedelta(seconds=1)):
+        assert deliveries_sweep() == 0
+    assert mail.outbox == []
+    delivery.refresh_from_db()
+    assert delivery.status == DeliveryStatus.FAILED and delivery.body == ""
+    assert "expired" in delivery.last_error
+
+
+def test_no_admin_page_lists_a_delivery_body():
+    """The stored body of a password link is a secret: staff never see it in the admin."""
+    registered = admin.site._registry.get(Delivery)
+    if registered is not None:
+        shown = set(registered.list_display) | set(registered.get_fields(None))
+        assert "body" not in shown
 
 
 def test_refresh_tokens_die_when_the_password_changes_by_any_door(api_client, patient):
