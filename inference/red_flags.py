@@ -10,7 +10,7 @@ CALL = "Call emergency services now (112 in Europe, 911 in the US and Canada)."
 MESSAGES = {
     "possible_heart_attack": "Chest pain with breathlessness, sweating, sickness or pain "
     "spreading to the arm or jaw.",
-    "possible_stroke": "Signs of a stroke: face, arm or speech.",
+    "possible_stroke": "Signs of a stroke: face, arm, speech or sudden loss of sight.",
     "severe_bleeding": "Bleeding that is heavy or will not stop, or vomiting blood.",
     "possible_anaphylaxis": "Signs of a severe allergic reaction.",
     "possible_meningitis": "Fever with a stiff neck or light that hurts the eyes, or a rash "
@@ -83,7 +83,7 @@ def red_flag_codes(present: set[str], *, child: bool = False, infant: bool = Fal
     found = []
     if "chest_pain" in present and _any(present, *HEART_ATTACK_COMPANIONS):
         found.append("possible_heart_attack")
-    if _any(present, "face_droop", "arm_weakness", "speech_difficulty"):
+    if _any(present, "face_droop", "arm_weakness", "speech_difficulty", "sudden_vision_loss"):
         found.append("possible_stroke")
     if _any(present, "severe_bleeding", "vomiting_blood") or (
         "blood_in_stool" in present and _any(present, *FAINT_SIGNS)

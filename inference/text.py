@@ -121,6 +121,15 @@ NUMERIC_FINDINGS = (
         "overdose",
     ),
     (re.compile(r"\b(?:1[4-9]\d|2\d\d)\s*/\s*(?:\d{2,3})\b"), "high_bp_reading"),  # 165/100
+    # A threat to life is literal, whatever "this cough is killing me" means.
+    (
+        re.compile(
+            r"\b(?:going to|gonna|wants? to|trying to|threaten(?:s|ed|ing)? to|says? (?:he|she)"
+            r"(?:'ll| will))\s+(?:kill|murder|stab|shoot|strangle)\s+(?:me|us|my)\b"
+            r"(?!\s+(?:if|when|for|cos|because)\b)"
+        ),
+        "stated_emergency",
+    ),
 )
 # How long it has gone on: "for 2 weeks", "a couple of months", "for ages". Not an age ("6 weeks
 # old", "baby is 9 months"), a pregnancy ("30 weeks pregnant") or a rhythm ("every 3 days",

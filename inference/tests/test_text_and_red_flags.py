@@ -33,6 +33,8 @@ def flags_for(text: str) -> set[str]:
         ("my son is struggling to breathe", "child_breathing_difficulty"),
         ("my baby is wheezing", "child_breathing_difficulty"),
         ("the worst headache of my life started suddenly", "thunderclap_headache"),
+        ("my dad went blind in his right eye this morning, no pain", "possible_stroke"),
+        ("a man in the street is threatening to stab me", "stated_emergency"),
     ],
 )
 def test_red_flags_in_the_words_patients_use(text, flag):
@@ -181,6 +183,7 @@ def test_an_english_word_is_never_taken_for_a_misspelt_symptom():
         ("I had a seizure 2 years ago and none since", "seizure"),  # history, not now
         ("I need a fit note for my back", "seizure"),  # a figure of speech
         ("I'm dying to know my results", "stated_emergency"),
+        ("my wife is going to kill me if I forget our anniversary", "stated_emergency"),
         ("did the glass test and the rash faded completely", "non_blanching_rash"),
     ],
 )
