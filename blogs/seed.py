@@ -1,5 +1,7 @@
 """A few health articles by the demo doctors, with comments. Idempotent."""
 
+from django.utils.text import slugify
+
 from blogs import services
 from blogs.models import BlogPost, PostStatus
 from users.models import User
@@ -58,11 +60,23 @@ us — help works.""",
     ),
 ]
 
-COMMENTS = [
-    ("maria.garcia@example.com", "Thank you, the table makes it much clearer."),
-    ("john.smith@example.com", "Should I measure on both arms?"),
-    ("li.wei@example.com", "Very helpful before my appointment next week."),
-]
+# Comments by the slug of the post they are about: (commenter's e-mail, text).
+COMMENTS: dict[str, list[tuple[str, str]]] = {
+    "understanding-your-blood-pressure-numbers": [
+        ("maria.garcia@example.com", "Thank you, the table makes it much clearer."),
+        ("john.smith@example.com", "Should I measure on both arms?"),
+    ],
+    "when-is-a-fever-worth-a-visit": [
+        ("amara.diallo@example.com", "I did not know that a fever with a stiff neck is urgent."),
+    ],
+    "type-2-diabetes-small-steps-that-help": [
+        ("li.wei@example.com", "I will ask for the FINDRISC check at my appointment next week."),
+        ("john.smith@example.com", "Swapping sugary drinks for water was easier than I thought."),
+    ],
+    "sleep-and-mood-what-the-evidence-says": [
+        ("sofia.rossi@example.com", "No screens in the hour before bed has helped me fall asleep."),
+    ],
+}
 
 
 def seed_blog() -> list[BlogPost]:
@@ -76,7 +90,7 @@ def seed_blog() -> list[BlogPost]:
             post = services.post_create(
                 actor=author, title=title, body=body, tags=tags, status=PostStatus.PUBLISHED
             )
-            for commenter_email, text in COMMENTS[: 1 + len(posts) % len(COMMENTS)]:
+            for commenter_email, text in COMMENTS.get(slugify(title, allow_unicode=True), []):
                 commenter = User.objects.filter(email__iexact=commenter_email).first()
                 if commenter is not None:
                     services.comment_create(actor=commenter, post=post, body=text)

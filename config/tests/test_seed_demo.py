@@ -1,8 +1,10 @@
 import pytest
 from django.core.management import CommandError, call_command
+from django.utils.text import slugify
 
 from appointments.models import Appointment, Status
-from blogs.models import BlogPost
+from blogs.models import BlogPost, Comment
+from blogs.seed import ARTICLES, COMMENTS
 from doctors.models import Doctor
 from patients.models import CareAssignment, Patient
 from users.models import Role, User
@@ -51,3 +53,28 @@ def test_seed_demo_refuses_without_debug_unless_forced(settings):
     with pytest.raises(CommandError, match="--force"):
         call_command("seed_demo")
     assert not User.objects.exists()
+
+
+@pytest.mark.django_db
+def test_seeded_comments_sit_under_the_post_they_talk_about():
+    call_command("seed_demo", force=True)
+    call_command("seed_demo", force=True)
+    # The table is keyed by the slug of the post each comment is about, and every key is a post.
+    assert set(COMMENTS) <= {slugify(title, allow_unicode=True) for _, title, _, _ in ARTICLES}
+    seeded = sorted(
+        (comment.post.slug, comment.author.email, comment.body)
+        for comment in Comment.objects.select_related("post", "author")
+    )
+    expected = sorted(
+        (slug, email, body) for slug, comments in COMMENTS.items() for email, body in comments
+    )
+    assert seeded and seeded == expected
+
+    def post_of(start: str) -> str:
+        return Comment.objects.select_related("post").get(body__startswith=start).post.title
+
+    assert post_of("Thank you, the table") == "Understanding your blood pressure numbers"
+    assert post_of("Should I measure on both arms?") == "Understanding your blood pressure numbers"
+    sleep = BlogPost.objects.get(title="Sleep and mood: what the evidence says")
+    assert not sleep.comments.filter(body__icontains="table").exists()
+    assert not sleep.comments.filter(body__icontains="measure").exists()
