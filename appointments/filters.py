@@ -1,7 +1,7 @@
 import django_filters
 
 from appointments.models import Appointment, Status
-from core.filters import SafeIsoDateTimeFilter
+from core.filters import LocalDateFilter, SafeIsoDateTimeFilter
 
 
 class AppointmentFilter(django_filters.FilterSet):
@@ -10,13 +10,9 @@ class AppointmentFilter(django_filters.FilterSet):
     patient = django_filters.UUIDFilter(field_name="patient_id")
     start_after = SafeIsoDateTimeFilter(field_name="start", lookup_expr="gte")
     start_before = SafeIsoDateTimeFilter(field_name="start", lookup_expr="lt")
-    # Calendar dates in UTC; for a local day, use start_after/start_before with an offset.
-    date_from = django_filters.DateFilter(
-        field_name="start", lookup_expr="date__gte", label="First UTC date (YYYY-MM-DD)"
-    )
-    date_to = django_filters.DateFilter(
-        field_name="start", lookup_expr="date__lte", label="Last UTC date (YYYY-MM-DD)"
-    )
+    # Calendar dates in the caller's own time zone (their profile's), as their diary has them.
+    date_from = LocalDateFilter(field_name="start", bound="first")
+    date_to = LocalDateFilter(field_name="start", bound="last")
 
     class Meta:
         model = Appointment

@@ -1,9 +1,12 @@
-from datetime import UTC
+from datetime import UTC, datetime, time, timedelta
+from zoneinfo import ZoneInfo
 
 import django_filters
 from django import forms
+from django_filters.constants import EMPTY_VALUES
 
 from core.models import AuditAction, AuditEvent, Notification, NotificationKind
+from core.timezones import zone_name_of
 
 
 class SafeIsoDateTimeField(django_filters.fields.IsoDateTimeField):
@@ -23,6 +26,32 @@ class SafeIsoDateTimeFilter(django_filters.IsoDateTimeFilter):
     field_class = SafeIsoDateTimeField
 
 
+class LocalDateFilter(django_filters.DateFilter):
+    """A calendar date in the caller's time zone (their profile's; a visitor's is the
+    clinic's): `first` keeps what happens from that local midnight on, `last` what happens
+    before the next one. A range on the column, so that its index serves it."""
+
+    def __init__(self, *args, bound: str, **kwargs):
+        assert bound in ("first", "last")
+        self.bound = bound
+        kwargs.setdefault("label", f"{bound.capitalize()} date (YYYY-MM-DD), in your time zone")
+        super().__init__(*args, **kwargs)
+
+    def filter(self, queryset, value):
+        if value in EMPTY_VALUES:
+            return queryset
+        request = getattr(self.parent, "request", None)
+        zone = ZoneInfo(zone_name_of(getattr(request, "user", None)))
+        lookup = "gte" if self.bound == "first" else "lt"
+        try:
+            day = value if self.bound == "first" else value + timedelta(days=1)
+            moment = datetime.combine(day, time.min, tzinfo=zone).astimezone(UTC)
+        except (OverflowError, ValueError):
+            # Beyond the calendar: nothing is later than the last day, nothing before the first.
+            return queryset if self.bound == "last" else queryset.none()
+        return queryset.filter(**{f"{self.field_name}__{lookup}": moment})
+
+
 class AuditEventFilter(django_filters.FilterSet):
     actor = django_filters.UUIDFilter(field_name="actor_id")
     patient = django_filters.UUIDFilter(field_name="patient_id")
@@ -31,8 +60,8 @@ class AuditEventFilter(django_filters.FilterSet):
     resource_id = django_filters.CharFilter()
     at_after = SafeIsoDateTimeFilter(field_name="at", lookup_expr="gte")
     at_before = SafeIsoDateTimeFilter(field_name="at", lookup_expr="lt")
-    date_from = django_filters.DateFilter(field_name="at", lookup_expr="date__gte")
-    date_to = django_filters.DateFilter(field_name="at", lookup_expr="date__lte")
+    date_from = LocalDateFilter(field_name="at", bound="first")
+    date_to = LocalDateFilter(field_name="at", bound="last")
 
     class Meta:
         model = AuditEvent

@@ -8,9 +8,11 @@ from django.core.exceptions import BadRequest, PermissionDenied, SuspiciousOpera
 from django.core.signals import got_request_exception
 from django.http import Http404, HttpRequest, HttpResponse
 from django.http.multipartparser import MultiPartParserError
+from django.utils import timezone
 
 from core.errors import error_json_response
 from core.logging import request_id_var, user_id_var
+from core.timezones import activate_zone_of
 
 access_logger = logging.getLogger("core.access")
 request_logger = logging.getLogger("django.request")
@@ -121,3 +123,21 @@ class ApiDebugErrorMiddleware:
             extra={"status_code": 500, "request": request},
         )
         return error_json_response(500, "server_error")
+
+
+class UserTimezoneMiddleware:
+    """Pages and the admin show and read times in the signed-in user's zone, visitors in the
+    clinic's. The API is left in UTC (its answers carry offsets); its date filters take the
+    caller's zone themselves (core.filters.LocalDateFilter)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if request.path.startswith("/api/"):
+            return self.get_response(request)
+        activate_zone_of(getattr(request, "user", None))
+        try:
+            return self.get_response(request)
+        finally:
+            timezone.deactivate()

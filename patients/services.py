@@ -55,7 +55,7 @@ def patient_register(
     full_name: str,
     password: str | None = None,
     phone: str = "",
-    timezone: str = "UTC",
+    timezone: str = "",
     profile: dict[str, Any] | None = None,
     role: str = Role.PATIENT,
     request: HttpRequest | None = None,

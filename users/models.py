@@ -1,4 +1,5 @@
 import phonenumbers
+from django.conf import settings
 from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
 from django.contrib.auth.models import PermissionsMixin
 from django.core.exceptions import ValidationError
@@ -15,6 +16,11 @@ class Role(models.TextChoices):
     DOCTOR = "doctor", "Doctor"
     STAFF = "staff", "Staff"
     ADMIN = "admin", "Administrator"
+
+
+def clinic_timezone() -> str:
+    """The zone of an account made without one: the clinic's."""
+    return settings.CLINIC_TIMEZONE
 
 
 def validate_timezone(value: str) -> None:
@@ -62,7 +68,9 @@ class User(BaseModel, AbstractBaseUser, PermissionsMixin):
     full_name = models.CharField(max_length=150)
     phone = models.CharField(max_length=20, blank=True, validators=[validate_phone])
     role = models.CharField(max_length=16, choices=Role.choices, default=Role.PATIENT)
-    timezone = models.CharField(max_length=64, default="UTC", validators=[validate_timezone])
+    timezone = models.CharField(
+        max_length=64, default=clinic_timezone, validators=[validate_timezone]
+    )
     is_active = models.BooleanField(default=True)
     is_staff = models.BooleanField(
         default=False, help_text="May sign in to the admin site (staff and admin roles)."

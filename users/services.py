@@ -101,7 +101,7 @@ def user_build(
     role: str = Role.PATIENT,
     password: str | None = None,
     phone: str = "",
-    timezone: str = "UTC",
+    timezone: str = "",
     email_verified: bool = False,
     with_patient_record: bool = False,
 ) -> User:
@@ -126,7 +126,7 @@ def user_build(
         full_name=full_name.strip(),
         role=role,
         phone=phone.strip(),
-        timezone=timezone,
+        timezone=timezone or settings.CLINIC_TIMEZONE,
         email_verified=email_verified,
     )
     _apply_role(user)
@@ -147,7 +147,7 @@ def user_create(
     role: str = Role.PATIENT,
     password: str | None = None,
     phone: str = "",
-    timezone: str = "UTC",
+    timezone: str = "",
     email_verified: bool = False,
     with_patient_record: bool = False,
     request: HttpRequest | None = None,

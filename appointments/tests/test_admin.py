@@ -22,13 +22,16 @@ def test_admin_booking_goes_through_the_service_and_shows_a_clash(
         "doctor": str(clinic_doctor.pk),
         "patient": str(patient.patient_profile.pk),
         "start_0": "2026-06-02",
-        "start_1": "07:00:00",
+        "start_1": "09:00:00",  # the receptionist (Europe/Berlin) types her own clock
         "reason": "Check-up",
     }
     response = staff_client.post("/admin/appointments/appointment/add/", form)
     assert response.status_code == 302, response.content[:3000]
     appointment = Appointment.objects.get()
+    assert appointment.start == TUESDAY_9  # 07:00 UTC is 09:00 in Berlin in summer
     assert appointment.end == TUESDAY_9 + timedelta(minutes=30)
+    listed = staff_client.get("/admin/appointments/appointment/")
+    assert b"9 a.m." in listed.content and b"7 a.m." not in listed.content
 
     clash = staff_client.post(
         "/admin/appointments/appointment/add/",

@@ -4,10 +4,12 @@ The embedded default needs nothing but Python: SQLite, a local-memory cache and 
 `DATABASE_URL` and `REDIS_URL` scale it out to PostgreSQL and Redis with the same code.
 """
 
+import zoneinfo
 from datetime import timedelta
 from pathlib import Path
 
 import environ
+from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
@@ -60,6 +62,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "core.middleware.UserTimezoneMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Last, so that it sees the lockout flag set during authentication.
@@ -355,6 +358,13 @@ SMS_GATEWAY_KEY = env("SMS_GATEWAY_KEY", default="")
 # --- I18N, static ---------------------------------------------------------------------------
 LANGUAGE_CODE = "en-us"
 TIME_ZONE = "UTC"
+# The clinic's own zone: pages for visitors, and accounts made without one (the admin,
+# createsuperuser, a form that leaves it out). Each signed-in user sees their own zone.
+CLINIC_TIMEZONE = env("CLINIC_TIMEZONE", default="UTC")
+try:
+    zoneinfo.ZoneInfo(CLINIC_TIMEZONE)
+except (zoneinfo.ZoneInfoNotFoundError, ValueError) as exc:
+    raise ImproperlyConfigured(f"CLINIC_TIMEZONE {CLINIC_TIMEZONE!r} is no IANA zone.") from exc
 USE_I18N = True
 USE_TZ = True
 

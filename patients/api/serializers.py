@@ -69,7 +69,9 @@ class PatientCreateSerializer(PatientUpdateSerializer):
     email = serializers.EmailField(max_length=254)
     full_name = serializers.CharField(max_length=150)
     phone = serializers.CharField(max_length=20, required=False, allow_blank=True, default="")
-    timezone = serializers.CharField(max_length=64, required=False, default="UTC")
+    timezone = serializers.CharField(
+        max_length=64, required=False, default="", help_text="IANA zone; the clinic's if left out."
+    )
     password = serializers.CharField(
         max_length=128, required=False, write_only=True, trim_whitespace=False
     )

@@ -25,7 +25,9 @@ class RegisterSerializer(serializers.Serializer):
     password = serializers.CharField(max_length=128, write_only=True, trim_whitespace=False)
     full_name = serializers.CharField(max_length=150)
     phone = serializers.CharField(max_length=20, required=False, allow_blank=True, default="")
-    timezone = serializers.CharField(max_length=64, required=False, default="UTC")
+    timezone = serializers.CharField(
+        max_length=64, required=False, default="", help_text="IANA zone; the clinic's if left out."
+    )
     role = serializers.ChoiceField(
         choices=Role.choices,
         required=False,
@@ -42,7 +44,9 @@ class UserCreateSerializer(serializers.Serializer):
     full_name = serializers.CharField(max_length=150)
     role = serializers.ChoiceField(choices=Role.choices)
     phone = serializers.CharField(max_length=20, required=False, allow_blank=True, default="")
-    timezone = serializers.CharField(max_length=64, required=False, default="UTC")
+    timezone = serializers.CharField(
+        max_length=64, required=False, default="", help_text="IANA zone; the clinic's if left out."
+    )
     password = serializers.CharField(
         max_length=128,
         required=False,
