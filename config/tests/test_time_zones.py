@@ -8,7 +8,7 @@ import pytest
 import time_machine
 from rest_framework.test import APIClient
 
-from blogs.models import BlogPost, PostStatus
+from blogs.models import PostStatus
 from blogs.services import post_create
 from users.models import Role, User
 from users.tests.factories import UserFactory
