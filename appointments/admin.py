@@ -1,11 +1,24 @@
+from datetime import date
+
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.widgets import AdminSplitDateTime
+from django.core.exceptions import PermissionDenied
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db.models import Case, F, When
+from django.http import JsonResponse
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.urls import path
 from django.utils import timezone
 
 from appointments import services
 from appointments.models import Appointment, AppointmentSeries
-from core.admin_tools import add_service_errors
+from core.admin_tools import accent_insensitive_search, add_service_errors
+from core.errors import error_body
 from core.exceptions import ServiceError
+from doctors.models import Doctor
+from doctors.selectors import doctor_free_slots, slot_range_check
 
 
 class BookingForm(forms.ModelForm):
@@ -35,15 +48,51 @@ class BookingForm(forms.ModelForm):
         return data
 
 
+class RescheduleForm(forms.Form):
+    """A new start for one appointment, moved by the booking service."""
+
+    start = forms.SplitDateTimeField(widget=AdminSplitDateTime, label="New start")
+
+    def __init__(self, *args, appointment: Appointment, request, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.appointment, self.request = appointment, request
+
+    def clean(self):
+        data = super().clean()
+        if self.errors:
+            return data
+        try:
+            self.moved = services.appointment_reschedule(
+                actor=self.request.user,
+                appointment=self.appointment,
+                start=data["start"],
+                request=self.request,
+            )
+        except ServiceError as exc:
+            add_service_errors(self, exc)
+        return data
+
+
 @admin.register(Appointment)
 class AppointmentAdmin(admin.ModelAdmin):
     list_display = ["start", "doctor", "patient", "status", "reason"]
     list_filter = ["status", "doctor", ("start", admin.DateFieldListFilter)]
+    # Names are searched without accents or case (get_search_results); reason as typed.
     search_fields = ["patient__user__full_name", "doctor__user__full_name", "reason"]
+    search_help_text = "Patient or doctor name (accents optional), or the reason."
     list_select_related = ["doctor__user", "patient__user"]
     date_hierarchy = "start"
     autocomplete_fields = ["doctor", "patient"]
-    actions = ["check_in_selected", "no_show_selected", "cancel_selected"]
+    actions = [
+        "confirm_selected",
+        "reschedule_selected",
+        "check_in_selected",
+        "no_show_selected",
+        "cancel_selected",
+    ]
+
+    class Media:
+        js = ["appointments/admin/slot_picker.js"]
 
     def get_form(self, request, obj=None, **kwargs):
         if obj is None:
@@ -51,6 +100,32 @@ class AppointmentAdmin(admin.ModelAdmin):
         form = super().get_form(request, obj, **kwargs)
         form.request = request
         return form
+
+    def get_queryset(self, request):
+        now = timezone.now()
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(
+                upcoming_start=Case(When(start__gte=now, then=F("start"))),
+                past_start=Case(When(start__lt=now, then=F("start"))),
+            )
+        )
+
+    def get_ordering(self, request):
+        # The front desk's day: what comes next first, soonest first; then the past, latest first.
+        return [F("upcoming_start").asc(nulls_last=True), F("past_start").desc(nulls_last=True)]
+
+    def get_search_results(self, request, queryset, search_term):
+        if not search_term.strip():
+            return queryset, False
+        found = accent_insensitive_search(
+            queryset,
+            search_term,
+            ["patient__user__full_name", "doctor__user__full_name"],
+            text_fields=["reason"],
+        )
+        return found, False
 
     def get_readonly_fields(self, request, obj=None):
         if obj is None:
@@ -66,6 +141,69 @@ class AppointmentAdmin(admin.ModelAdmin):
             return
         obj.pk, obj._state.adding = form.booked.pk, False  # booked by BookingForm.clean
 
+    def get_urls(self):
+        own = [
+            path(
+                "slots/",
+                self.admin_site.admin_view(self.slots_view),
+                name="appointments_appointment_slots",
+            ),
+            path(
+                "<uuid:object_id>/reschedule/",
+                self.admin_site.admin_view(self.reschedule_view),
+                name="appointments_appointment_reschedule",
+            ),
+        ]
+        return own + super().get_urls()
+
+    def slots_view(self, request):
+        """The doctor's free slots on one of the doctor's days, for the booking and reschedule
+        forms' slot picker; times on the signed-in user's clock."""
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        try:
+            doctor = Doctor.objects.select_related("user").get(pk=request.GET.get("doctor", ""))
+        except (Doctor.DoesNotExist, ValueError, DjangoValidationError):
+            return JsonResponse(error_body("not_found", "Choose a doctor first."), status=404)
+        try:
+            day = date.fromisoformat(request.GET.get("day", ""))
+            slot_range_check(day, day, start_field="day", end_field="day")
+        except ValueError:
+            message = "Give the day as YYYY-MM-DD."
+            return JsonResponse(error_body("invalid", message, {"day": [message]}), status=400)
+        except ServiceError as exc:
+            body = error_body(exc.code, exc.message, exc.fields)
+            return JsonResponse(body, status=exc.status_code)
+        slots = doctor_free_slots(doctor=doctor, first_day=day, last_day=day, now=timezone.now())
+        shown = []
+        for slot in slots:
+            local = timezone.localtime(slot.start)
+            shown.append(
+                {"date": local.date().isoformat(), "time": local.strftime("%H:%M"),
+                 "start": slot.start.isoformat()}
+            )  # fmt: skip
+        return JsonResponse({"doctor": str(doctor), "day": day.isoformat(), "slots": shown})
+
+    def reschedule_view(self, request, object_id):
+        appointment = self.get_object(request, str(object_id))
+        if appointment is None or not self.has_change_permission(request, appointment):
+            raise PermissionDenied
+        form = RescheduleForm(request.POST or None, appointment=appointment, request=request)
+        if request.method == "POST" and form.is_valid():
+            self.message_user(
+                request, f"Moved to {timezone.localtime(form.moved.start):%Y-%m-%d %H:%M}."
+            )
+            return redirect("admin:appointments_appointment_change", form.moved.pk)
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "title": f"Reschedule {appointment}",
+            "appointment": appointment,
+            "form": form,
+            "media": self.media + form.media,
+        }
+        return TemplateResponse(request, "admin/appointments/appointment/reschedule.html", context)
+
     def _each(self, request, queryset, action, **kwargs) -> None:
         done = 0
         for appointment in queryset.select_related("doctor__user", "patient__user"):
@@ -76,6 +214,18 @@ class AppointmentAdmin(admin.ModelAdmin):
                 self.message_user(request, f"{appointment}: {exc.message}", level=messages.ERROR)
         if done:
             self.message_user(request, f"{done} appointment(s) updated.")
+
+    @admin.action(description="Confirm the selected requests")
+    def confirm_selected(self, request, queryset):
+        self._each(request, queryset, services.appointment_confirm)
+
+    @admin.action(description="Reschedule the selected appointment")
+    def reschedule_selected(self, request, queryset):
+        chosen = list(queryset.values_list("pk", flat=True)[:2])
+        if len(chosen) != 1:
+            self.message_user(request, "Choose one appointment to reschedule.", messages.WARNING)
+            return None
+        return redirect("admin:appointments_appointment_reschedule", chosen[0])
 
     @admin.action(description="Check in the selected appointments")
     def check_in_selected(self, request, queryset):

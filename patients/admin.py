@@ -1,10 +1,47 @@
 from django import forms
 from django.contrib import admin, messages
 
-from core.admin_tools import add_service_errors
+from core.admin_tools import accent_insensitive_search, add_service_errors
 from core.exceptions import ServiceError
 from patients import services
 from patients.models import CareAssignment, Patient
+
+
+class PatientRegistrationForm(forms.ModelForm):
+    """The desk registers a patient: the account and its record, made by the patients service
+    while the form is validated (so every rule is a form error). The patient is e-mailed a
+    link to choose a password."""
+
+    email = forms.EmailField(max_length=254)
+    full_name = forms.CharField(max_length=150)
+    phone = forms.CharField(max_length=20, required=False, help_text="E.164, e.g. +4915123456789")
+    timezone = forms.CharField(
+        max_length=64,
+        required=False,
+        help_text="IANA zone, e.g. Europe/Berlin; the clinic's if empty.",
+    )
+
+    class Meta:
+        model = Patient
+        fields = ["date_of_birth", "sex"]
+
+    def _post_clean(self) -> None:
+        # The service checks the record; the model form's own check would run it twice.
+        if self.errors:
+            return
+        data = self.cleaned_data
+        try:
+            self.registered = services.patient_register(
+                actor=self.request.user,
+                email=data["email"],
+                full_name=data["full_name"],
+                phone=data.get("phone", ""),
+                timezone=data.get("timezone", ""),
+                profile={"date_of_birth": data.get("date_of_birth"), "sex": data["sex"]},
+                request=self.request,
+            )
+        except ServiceError as exc:
+            add_service_errors(self, exc)
 
 
 @admin.register(Patient)
@@ -12,16 +49,42 @@ class PatientAdmin(admin.ModelAdmin):
     list_display = ["__str__", "date_of_birth", "sex", "blood_group"]
     list_filter = ["sex", "blood_group"]
     search_fields = ["user__full_name", "user__email"]
+    search_help_text = "Name (accents optional) or e-mail."
     list_select_related = ["user"]
     readonly_fields = ["user"]
 
-    def has_add_permission(self, request) -> bool:
-        return False  # patients register themselves or at the desk (API), which opens the record
+    def get_form(self, request, obj=None, **kwargs):
+        if obj is None:
+            kwargs["form"] = PatientRegistrationForm
+            kwargs["fields"] = None
+        form = super().get_form(request, obj, **kwargs)
+        form.request = request
+        return form
+
+    def get_fields(self, request, obj=None):
+        if obj is None:
+            return ["email", "full_name", "phone", "timezone", "date_of_birth", "sex"]
+        return super().get_fields(request, obj)
+
+    def get_readonly_fields(self, request, obj=None):
+        return [] if obj is None else self.readonly_fields
+
+    def get_search_results(self, request, queryset, search_term):
+        if not search_term.strip():
+            return queryset, False
+        found = accent_insensitive_search(
+            queryset, search_term, ["user__full_name"], text_fields=["user__email"]
+        )
+        return found, False
 
     def has_delete_permission(self, request, obj=None) -> bool:
         return False
 
     def save_model(self, request, obj, form, change):
+        if not change:
+            obj.pk, obj.user = form.registered.pk, form.registered.user  # made by the form
+            obj._state.adding = False
+            return
         data = {name: form.cleaned_data[name] for name in form.changed_data}
         fresh = Patient.objects.select_related("user").get(pk=obj.pk)
         services.patient_update(actor=request.user, patient=fresh, data=data, request=request)

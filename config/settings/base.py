@@ -213,6 +213,7 @@ ROLE_GROUP_PERMISSIONS: dict[str, list[str]] = {
         "doctors.change_timeoff",
         "doctors.delete_timeoff",
         "patients.view_patient",
+        "patients.add_patient",
         "patients.change_patient",
         "patients.view_careassignment",
         "patients.add_careassignment",

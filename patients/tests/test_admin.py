@@ -2,10 +2,12 @@ from datetime import UTC, datetime
 
 import pytest
 import time_machine
+from django.core import mail
 
 from doctors.tests.factories import make_doctor
-from patients.models import CareAssignment
+from patients.models import CareAssignment, Patient
 from patients.tests.factories import make_patient
+from users.models import Role, User
 
 pytestmark = pytest.mark.django_db
 
@@ -131,3 +133,47 @@ def test_patient_admin_changes_go_through_the_service(staff_client):
     assert response.status_code == 302
     patient.refresh_from_db()
     assert patient.blood_group == "O+"
+
+
+ADD_PATIENT = "/admin/patients/patient/add/"
+
+
+def test_staff_register_a_patient_in_the_admin_through_the_service(
+    staff_client, django_capture_on_commit_callbacks
+):
+    assert staff_client.get(ADD_PATIENT).status_code == 200
+    form = {
+        "email": "Ines.Garcia@Example.com",
+        "full_name": "Inés García",
+        "phone": "",
+        "timezone": "Europe/Madrid",
+        "date_of_birth": "1958-11-30",
+        "sex": "female",
+    }
+    with django_capture_on_commit_callbacks(execute=True):
+        added = staff_client.post(ADD_PATIENT, form)
+    assert added.status_code == 302, added.content[:2000]
+    patient = Patient.objects.select_related("user").get(user__email="ines.garcia@example.com")
+    assert patient.user.role == Role.PATIENT and patient.user.timezone == "Europe/Madrid"
+    assert str(patient.date_of_birth) == "1958-11-30"
+    assert patient.user.has_perm("patients.view_patient", patient)  # the service's grants
+    assert [message.to for message in mail.outbox] == [["ines.garcia@example.com"]]
+    assert "/accounts/reset/" in mail.outbox[0].body  # a link to choose a password
+
+    again = staff_client.post(ADD_PATIENT, {**form, "full_name": "Someone Else"})
+    assert again.status_code == 200 and b"errornote" in again.content
+    for bad in [
+        {"date_of_birth": "9999-12-31"},
+        {"timezone": "Mars/Olympus"},
+        {"phone": "call me"},
+    ]:
+        refused = staff_client.post(ADD_PATIENT, {**form, "email": "new@example.com", **bad})
+        assert refused.status_code == 200 and b"errorlist" in refused.content, bad
+    assert not User.objects.filter(email="new@example.com").exists()
+
+
+def test_patient_search_in_the_admin_ignores_accents(staff_client):
+    make_patient(full_name="Zoë Ångström")
+    make_patient(full_name="Zoe Smith")
+    rows = staff_client.get("/admin/patients/patient/", {"q": "angstrom"}).context["cl"].result_list
+    assert [row.user.full_name for row in rows] == ["Zoë Ångström"]
