@@ -46,13 +46,9 @@ def test_staff_link_a_doctor_in_the_admin_and_access_follows(staff_client, admin
     assert not fresh.has_perm("patients.view_patient", patient)
 
 
-def test_doctor_admin_shows_inline_schedule_and_refuses_overlaps(staff_client):
-    doctor = make_doctor()
-    url = f"/admin/doctors/doctor/{doctor.pk}/change/"
-    page = staff_client.get(url)
-    assert page.status_code == 200
-    assert b"availability-TOTAL_FORMS" in page.content
-    form = {
+def doctor_profile_form(doctor) -> dict:
+    """The doctor admin's own fields as they are; tests add the inline rows."""
+    return {
         "user": str(doctor.user.pk),
         "license_number": doctor.license_number,
         "timezone": doctor.timezone,
@@ -64,6 +60,17 @@ def test_doctor_admin_shows_inline_schedule_and_refuses_overlaps(staff_client):
         "booking_horizon_days": 90,
         "years_of_experience": 3,
         "specializations": [str(s.pk) for s in doctor.specializations.all()],
+    }
+
+
+def test_doctor_admin_shows_inline_schedule_and_refuses_overlaps(staff_client):
+    doctor = make_doctor()
+    url = f"/admin/doctors/doctor/{doctor.pk}/change/"
+    page = staff_client.get(url)
+    assert page.status_code == 200
+    assert b"availability-TOTAL_FORMS" in page.content
+    form = {
+        **doctor_profile_form(doctor),
         "availability-TOTAL_FORMS": 1,
         "availability-INITIAL_FORMS": 0,
         "availability-0-weekday": 0,
@@ -86,17 +93,7 @@ def test_doctor_admin_time_off_follows_the_api_rules(staff_client):
     doctor = make_doctor()
     url = f"/admin/doctors/doctor/{doctor.pk}/change/"
     form = {
-        "user": str(doctor.user.pk),
-        "license_number": doctor.license_number,
-        "timezone": doctor.timezone,
-        "accepting_new_patients": "on",
-        "default_visit_minutes": 30,
-        "buffer_before_minutes": 0,
-        "buffer_after_minutes": 0,
-        "min_booking_notice_minutes": 0,
-        "booking_horizon_days": 90,
-        "years_of_experience": 3,
-        "specializations": [str(s.pk) for s in doctor.specializations.all()],
+        **doctor_profile_form(doctor),
         "availability-TOTAL_FORMS": 0,
         "availability-INITIAL_FORMS": 0,
         "time_off-TOTAL_FORMS": 1,
