@@ -1,6 +1,6 @@
 from collections import defaultdict
 from collections.abc import Collection
-from datetime import datetime
+from datetime import UTC, datetime
 from uuid import UUID
 
 from django.db.models import QuerySet
@@ -66,3 +66,14 @@ def appointment_get(*, actor: User, appointment_id) -> Appointment:
     return get_visible_or_404(
         appointment_list(actor=actor), "No such appointment.", pk=appointment_id
     )
+
+
+def message_state(appointment: Appointment) -> str:
+    """The facts a message about this appointment states: its status and its time."""
+    return f"{appointment.status}|{appointment.start.astimezone(UTC).isoformat()}"
+
+
+def message_state_of(appointment_id: str) -> str:
+    """The same facts as they are now; empty if the appointment is gone."""
+    found = Appointment.objects.filter(pk=appointment_id).values("status", "start").first()
+    return f"{found['status']}|{found['start'].astimezone(UTC).isoformat()}" if found else ""

@@ -14,6 +14,7 @@ from django.http import HttpRequest
 from django.utils import timezone
 
 from appointments.models import HOLDING, Appointment, AppointmentSeries, Status
+from appointments.selectors import message_state
 from appointments.status import check_transition
 from core.audit import audit_record, audit_records_bulk
 from core.exceptions import Conflict, NotAllowed, NotFound, ValidationFailed
@@ -59,6 +60,8 @@ def _tell_parties(actor: User | None, kind: str, appointment: Appointment, **con
                 kind=kind,
                 context={"appointment": appointment, **context},
                 link=f"/api/v1/appointments/{appointment.pk}/",
+                subject_id=str(appointment.pk),
+                subject_state=message_state(appointment),
             )
 
 
@@ -398,6 +401,8 @@ def reminders_send(*, now: datetime | None = None) -> int:
                 kind=NotificationKind.APPOINTMENT_REMINDER,
                 context={"appointment": appointment},
                 link=f"/api/v1/appointments/{appointment.pk}/",
+                subject_id=str(appointment.pk),
+                subject_state=message_state(appointment),
             )
             sent += 1
     return sent

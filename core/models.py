@@ -122,6 +122,10 @@ class Notification(BaseModel):
     link = models.CharField(max_length=300, blank=True)
     is_read = models.BooleanField(default=False)
     read_at = models.DateTimeField(null=True, blank=True)
+    # What the message is about (an appointment's id) and the facts it states about it (e.g.
+    # "booked|2026-06-02T07:00:00+00:00"); a delivery is dropped if they no longer hold.
+    subject_id = models.CharField(max_length=64, blank=True)
+    subject_state = models.CharField(max_length=100, blank=True)
 
     class Meta:
         ordering = ["-created_at"]
@@ -136,6 +140,7 @@ class DeliveryStatus(models.TextChoices):
     SENDING = "sending", "Sending"
     SENT = "sent", "Sent"
     FAILED = "failed", "Failed"
+    SUPERSEDED = "superseded", "Superseded"  # what it said stopped being true before it went
 
 
 class Delivery(BaseModel):
@@ -150,7 +155,7 @@ class Delivery(BaseModel):
     subject = models.CharField(max_length=200, blank=True)
     body = models.TextField()
     status = models.CharField(
-        max_length=8, choices=DeliveryStatus.choices, default=DeliveryStatus.PENDING
+        max_length=12, choices=DeliveryStatus.choices, default=DeliveryStatus.PENDING
     )
     attempts = models.PositiveSmallIntegerField(default=0)
     last_error = models.CharField(max_length=500, blank=True)

@@ -38,15 +38,31 @@ def _render(kind: str, name: str, context: dict[str, Any]) -> str:
     return render_to_string(f"notifications/{kind}/{name}", context, using="text").strip()
 
 
-def notify(*, user, kind: str, context: dict[str, Any], link: str = "") -> Notification:
-    """Tell `user` about an event, in their time zone, on the channels they chose."""
+def notify(
+    *,
+    user,
+    kind: str,
+    context: dict[str, Any],
+    link: str = "",
+    subject_id: str = "",
+    subject_state: str = "",
+) -> Notification:
+    """Tell `user` about an event, in their time zone, on the channels they chose.
+    `subject_id` and `subject_state` say what the message states, so that a delivery that
+    waits (a retry, a broker outage) is dropped if it stops being true (core.subjects)."""
     with timezone.override(user.timezone):
         context = {**context, "user": user}
         title = _render(kind, "title.txt", context)
         body = _render(kind, "body.txt", context)
         sms = _render(kind, "sms.txt", context)
     notification = Notification.objects.create(
-        user=user, kind=kind, title=title[:200], body=body, link=link
+        user=user,
+        kind=kind,
+        title=title[:200],
+        body=body,
+        link=link,
+        subject_id=subject_id,
+        subject_state=subject_state,
     )
     deliveries = []
     wanted = channels_wanted(user, kind)

@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from core.models import Channel, Delivery, DeliveryStatus
 from core.sms import sms_backend
+from core.subjects import still_true
 
 logger = logging.getLogger(__name__)
 
@@ -26,10 +27,21 @@ def delivery_send(delivery_id) -> str:
     ).update(status=DeliveryStatus.SENDING, attempts=F("attempts") + 1, updated_at=now)
     if not claimed:
         return Delivery.objects.filter(pk=delivery_id).values_list("status", flat=True).first()
-    delivery = Delivery.objects.get(pk=delivery_id)
+    delivery = Delivery.objects.select_related("notification").get(pk=delivery_id)
     if delivery.expires_at is not None and delivery.expires_at <= now:
         _expire(Delivery.objects.filter(pk=delivery.pk))
         return DeliveryStatus.FAILED
+    notification = delivery.notification
+    if notification is not None and not still_true(
+        kind=notification.kind,
+        subject_id=notification.subject_id,
+        subject_state=notification.subject_state,
+    ):
+        delivery.status = DeliveryStatus.SUPERSEDED
+        delivery.last_error = "not sent: what it says no longer holds"
+        delivery.save(update_fields=["status", "last_error", "updated_at"])
+        logger.info("delivery superseded", extra={"delivery": str(delivery.pk)})
+        return delivery.status
     try:
         if delivery.channel == Channel.EMAIL:
             send_mail(delivery.subject, delivery.body, None, [delivery.to])

@@ -376,3 +376,64 @@ def test_putting_the_preferences_back_is_one_write(patient, django_assert_max_nu
 
 def test_is_read_filter_refuses_junk(patient):
     assert_error(client_for(patient).get(NOTIFICATIONS, {"is_read": "perhaps"}), 400)
+
+
+@pytest.fixture
+def failing_gateway(settings):
+    """A local SMS gateway that answers 500 until told to recover."""
+    state = {"failing": True, "received": []}
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_POST(self):
+            body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
+            if state["failing"]:
+                self.send_response(500)
+            else:
+                state["received"].append(body)
+                self.send_response(202)
+            self.end_headers()
+
+        def log_message(self, *args):
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    settings.SMS_BACKEND = "core.sms.HttpSmsBackend"
+    settings.SMS_GATEWAY_URL = f"http://127.0.0.1:{server.server_address[1]}/messages"
+    yield state
+    server.shutdown()
+
+
+def test_a_reminder_waiting_for_its_retry_is_dropped_once_the_visit_is_cancelled(
+    clinic_doctor, frozen, failing_gateway, settings, django_capture_on_commit_callbacks
+):
+    texter = make_patient().user
+    texter.phone = "+4915123456789"
+    texter.save()
+    preferences_set(
+        user=texter, choices=[{"kind": "appointment_reminder", "channel": "sms", "enabled": True}]
+    )
+    appointment = book(texter, clinic_doctor, texter)
+    frozen.move_to(TUESDAY_9 - timedelta(hours=23))
+    settings.EMAIL_BACKEND = "appointments.tests.test_notifications.BrokenMail"
+    with django_capture_on_commit_callbacks(execute=True):
+        assert services.reminders_send() == 1  # e-mail and SMS both fail and wait for a retry
+    reminders = Delivery.objects.filter(notification__kind=NotificationKind.APPOINTMENT_REMINDER)
+    assert {d.status for d in reminders} == {DeliveryStatus.PENDING} and reminders.count() == 2
+
+    with django_capture_on_commit_callbacks(execute=True):
+        cancelled = client_for(clinic_doctor.user).post(
+            f"/api/v1/appointments/{appointment.pk}/cancel/",
+            {"reason": "Doctor ill"},
+            format="json",
+        )
+    assert cancelled.status_code == 200, cancelled.content
+
+    failing_gateway["failing"] = False
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    frozen.move_to(TUESDAY_9 - timedelta(hours=22))  # every retry is due
+    deliveries_sweep()
+    assert failing_gateway["received"] == []  # no "Clinic reminder" for a cancelled visit
+    assert [m.subject for m in mail.outbox if "reminder" in m.subject.lower()] == []
+    assert any("cancel" in m.subject.lower() for m in mail.outbox)  # what holds now is said
+    assert {d.status for d in reminders.all()} == {DeliveryStatus.SUPERSEDED}
