@@ -315,12 +315,21 @@ def appointment_confirm(*, actor: User, appointment: Appointment, request=None) 
 
 
 def appointment_check_in(*, actor: User, appointment: Appointment, request=None) -> Appointment:
-    """A patient checks in on the day: from CHECK_IN_EARLIEST before the start."""
+    """A patient checks in on the day: from CHECK_IN_EARLIEST before the start until the
+    visit's end (plus CHECK_IN_CLOSES_AFTER_END); after that it is a no-show or a new booking."""
     staff = role_of(actor) in STAFF_ROLES
     _require(staff or _is_own_doctor(actor, appointment), "The doctor or staff check in.")
     opens = appointment.start - timedelta(minutes=settings.APPOINTMENT_CHECK_IN_EARLIEST_MINUTES)
-    if appointment.status == Status.BOOKED and timezone.now() < opens:
+    closes = appointment.end + timedelta(
+        minutes=settings.APPOINTMENT_CHECK_IN_CLOSES_AFTER_END_MINUTES
+    )
+    now = timezone.now()
+    if appointment.status == Status.BOOKED and now < opens:
         raise Conflict(f"Check-in opens at {opens:%Y-%m-%d %H:%M} UTC.", code="too_early")
+    if appointment.status == Status.BOOKED and now > closes:
+        raise Conflict(
+            "This visit has ended: record a no-show, or book a new time.", code="too_late"
+        )
     return _move(appointment, Status.ARRIVED, actor=actor, request=request)
 
 

@@ -209,6 +209,20 @@ def test_check_in_opens_two_hours_before_the_start(appointment, frozen):
     assert post(appointment.doctor.user, appointment, "check-in").json()["status"] == "arrived"
 
 
+def test_check_in_closes_at_the_end_of_the_visit(appointment, frozen, staff, settings):
+    frozen.move_to(appointment.end + timedelta(minutes=3))
+    assert_error(post(staff, appointment, "check-in"), 409, "too_late")
+    appointment.refresh_from_db()
+    assert appointment.status == Status.BOOKED
+    assert post(staff, appointment, "no-show").json()["status"] == "noshow"
+
+
+def test_check_in_stays_open_for_the_configured_grace(appointment, frozen, staff, settings):
+    settings.APPOINTMENT_CHECK_IN_CLOSES_AFTER_END_MINUTES = 10
+    frozen.move_to(appointment.end + timedelta(minutes=9))
+    assert post(staff, appointment, "check-in").json()["status"] == "arrived"
+
+
 def test_a_request_whose_time_has_passed_cannot_be_confirmed(appointment, frozen):
     force(appointment, Status.PENDING)
     frozen.move_to(appointment.start + timedelta(minutes=1))

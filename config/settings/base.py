@@ -343,6 +343,10 @@ APPOINTMENT_REMINDER_LEAD_HOURS = env.int("APPOINTMENT_REMINDER_LEAD_HOURS", def
 APPOINTMENT_CHECK_IN_EARLIEST_MINUTES = env.int(
     "APPOINTMENT_CHECK_IN_EARLIEST_MINUTES", default=120
 )
+# Check-in closes this long after the visit's end; then it is a no-show or a new booking.
+APPOINTMENT_CHECK_IN_CLOSES_AFTER_END_MINUTES = env.int(
+    "APPOINTMENT_CHECK_IN_CLOSES_AFTER_END_MINUTES", default=0
+)
 
 # --- Mail -----------------------------------------------------------------------------------
 EMAIL_BACKEND = env("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
