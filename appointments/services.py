@@ -387,7 +387,10 @@ def reminders_send(*, now: datetime | None = None) -> int:
     Each appointment is claimed by a conditional update; of two workers running at the same
     moment only one wins it, so a reminder is never sent twice."""
     now = now or timezone.now()
-    lead = timedelta(hours=settings.APPOINTMENT_REMINDER_LEAD_HOURS)
+    lead = timedelta(
+        hours=settings.APPOINTMENT_CANCELLATION_NOTICE_HOURS
+        + settings.APPOINTMENT_REMINDER_MARGIN_HOURS
+    )
     due = Appointment.objects.filter(
         status=Status.BOOKED, reminder_sent_at__isnull=True, start__gt=now, start__lte=now + lead
     ).values_list("pk", flat=True)
@@ -405,10 +408,16 @@ def reminders_send(*, now: datetime | None = None) -> int:
             appointment = Appointment.objects.select_related("doctor__user", "patient__user").get(
                 pk=appointment_id
             )
+            cancel_deadline = appointment.start - cancellation_notice()
             notify(
                 user=appointment.patient.user,
                 kind=NotificationKind.APPOINTMENT_REMINDER,
-                context={"appointment": appointment},
+                context={  # worded by what the patient can still do when it is sent
+                    "appointment": appointment,
+                    "can_cancel_online": now < cancel_deadline,
+                    "cancel_deadline": cancel_deadline,
+                    "clinic_phone": settings.CLINIC_PHONE,
+                },
                 link=f"/api/v1/appointments/{appointment.pk}/",
                 subject_id=str(appointment.pk),
                 subject_state=message_state(appointment),

@@ -1,6 +1,9 @@
 """Notifications for appointment events, the outbox, SMS and reminders."""
 
 import json
+import os
+import subprocess
+import sys
 import threading
 from datetime import UTC, datetime, time, timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -309,8 +312,8 @@ def test_a_gateway_that_refuses_keeps_the_sms_pending(clinic_doctor, frozen, set
 
 def test_reminders_are_not_sent_early_late_or_for_cancelled_visits(clinic_doctor, patient, frozen):
     appointment = book(patient, clinic_doctor, patient)
-    frozen.move_to(TUESDAY_9 - timedelta(hours=30))
-    assert services.reminders_send() == 0  # more than 24 h ahead
+    frozen.move_to(TUESDAY_9 - timedelta(hours=50))
+    assert services.reminders_send() == 0  # more than 48 h ahead (notice 24 h + margin 24 h)
     services.appointment_cancel(actor=clinic_doctor.user, appointment=appointment, reason="Away")
     frozen.move_to(TUESDAY_9 - timedelta(hours=2))
     assert services.reminders_send() == 0
@@ -437,3 +440,56 @@ def test_a_reminder_waiting_for_its_retry_is_dropped_once_the_visit_is_cancelled
     assert [m.subject for m in mail.outbox if "reminder" in m.subject.lower()] == []
     assert any("cancel" in m.subject.lower() for m in mail.outbox)  # what holds now is said
     assert {d.status for d in reminders.all()} == {DeliveryStatus.SUPERSEDED}
+
+
+def test_a_reminder_comes_while_the_patient_can_still_cancel_online(
+    clinic_doctor, frozen, sms_gateway, django_capture_on_commit_callbacks
+):
+    texter = make_patient().user
+    texter.phone = "+4915123456789"
+    texter.save()
+    preferences_set(
+        user=texter, choices=[{"kind": "appointment_reminder", "channel": "sms", "enabled": True}]
+    )
+    appointment = book(texter, clinic_doctor, texter, TUESDAY_9 + timedelta(days=3))
+    frozen.move_to(appointment.start - timedelta(hours=47))
+    with django_capture_on_commit_callbacks(execute=True):
+        assert services.reminders_send() == 1
+    [sms] = sms_gateway
+    assert "Cancel in the portal by Thu 4 Jun 09:00" in sms["body"]  # Berlin, 24 h ahead
+    [email] = [m for m in mail.outbox if m.subject.startswith("Reminder")]
+    assert "cancel it in the clinic portal before Thursday 4 June, 09:00" in email.body
+    # ...and the portal agrees: the patient can act on it.
+    cancelled = client_for(texter).post(
+        f"/api/v1/appointments/{appointment.pk}/cancel/", {"reason": "Away"}, format="json"
+    )
+    assert cancelled.status_code == 200, cancelled.content
+
+
+def test_a_reminder_inside_the_notice_says_to_call_the_clinic(
+    clinic_doctor, frozen, settings, django_capture_on_commit_callbacks
+):
+    settings.CLINIC_PHONE = "+49 30 1234567"
+    frozen.move_to(TUESDAY_9 - timedelta(hours=5))
+    patient = make_patient().user
+    with django_capture_on_commit_callbacks(execute=True):
+        book(patient, clinic_doctor, patient)  # booked 5 h ahead, inside the 24 h notice
+        assert services.reminders_send() == 1
+    [email] = [m for m in mail.outbox if m.subject.startswith("Reminder")]
+    assert "call the clinic on +49 30 1234567" in email.body
+    assert "cancel it in the clinic portal" not in email.body
+
+
+def test_reminders_that_would_come_after_the_notice_refuse_to_start(tmp_path):
+    """A margin under an hour would send reminders when online cancelling has closed."""
+    environment = {
+        key: value for key, value in os.environ.items() if not key.startswith("APPOINTMENT_")
+    }
+    result = subprocess.run(
+        [sys.executable, "-c", "import django; django.setup()"],
+        env={**environment, "DJANGO_SETTINGS_MODULE": "config.settings.local",
+             "APPOINTMENT_REMINDER_MARGIN_HOURS": "0"},
+        cwd=django_settings.BASE_DIR, capture_output=True, text=True, timeout=60,
+    )  # fmt: skip
+    assert result.returncode != 0
+    assert "APPOINTMENT_REMINDER_MARGIN_HOURS" in result.stderr

@@ -339,7 +339,19 @@ HEALTH_CHECKS["inference"] = ("ai_client.client.check_inference", False)
 
 # --- Appointments ---------------------------------------------------------------------------
 APPOINTMENT_CANCELLATION_NOTICE_HOURS = env.int("APPOINTMENT_CANCELLATION_NOTICE_HOURS", default=24)
-APPOINTMENT_REMINDER_LEAD_HOURS = env.int("APPOINTMENT_REMINDER_LEAD_HOURS", default=24)
+# Reminders go out this long before online cancelling closes, so that the patient can still
+# act on them: the lead time is the notice plus the margin.
+APPOINTMENT_REMINDER_MARGIN_HOURS = env.int("APPOINTMENT_REMINDER_MARGIN_HOURS", default=24)
+if APPOINTMENT_CANCELLATION_NOTICE_HOURS < 0 or APPOINTMENT_REMINDER_MARGIN_HOURS < 1:
+    raise ImproperlyConfigured(
+        "APPOINTMENT_CANCELLATION_NOTICE_HOURS must be 0 or more and "
+        "APPOINTMENT_REMINDER_MARGIN_HOURS at least 1, so that reminders come before the notice."
+    )
+APPOINTMENT_REMINDER_LEAD_HOURS = (
+    APPOINTMENT_CANCELLATION_NOTICE_HOURS + APPOINTMENT_REMINDER_MARGIN_HOURS
+)
+# Told to patients who can no longer cancel online.
+CLINIC_PHONE = env("CLINIC_PHONE", default="")
 APPOINTMENT_CHECK_IN_EARLIEST_MINUTES = env.int(
     "APPOINTMENT_CHECK_IN_EARLIEST_MINUTES", default=120
 )
