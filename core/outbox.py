@@ -6,7 +6,8 @@ the sweep never send the same message twice."""
 import logging
 from datetime import timedelta
 
-from django.core.mail import send_mail
+from django.conf import settings
+from django.core.mail import EmailMessage
 from django.db.models import F
 from django.utils import timezone
 
@@ -44,9 +45,9 @@ def delivery_send(delivery_id) -> str:
         return delivery.status
     try:
         if delivery.channel == Channel.EMAIL:
-            send_mail(delivery.subject, delivery.body, None, [delivery.to])
+            _email(delivery).send()
         else:
-            sms_backend().send(to=delivery.to, body=delivery.body)
+            sms_backend().send(to=delivery.to, body=delivery.body, key=str(delivery.pk))
     except Exception as exc:  # any sender failure is recorded and retried later
         failed = delivery.attempts >= MAX_ATTEMPTS
         delivery.status = DeliveryStatus.FAILED if failed else DeliveryStatus.PENDING
@@ -70,6 +71,18 @@ def _expire(deliveries) -> int:
         body="",
         last_error="expired before it could be sent",
         updated_at=timezone.now(),
+    )
+
+
+def _email(delivery: Delivery) -> EmailMessage:
+    """One Message-ID per delivery, the same on every attempt, so that a mail server or a
+    reader's client can drop a repeat."""
+    domain = settings.DEFAULT_FROM_EMAIL.rpartition("@")[2].strip(">") or "clinic.invalid"
+    return EmailMessage(
+        subject=delivery.subject,
+        body=delivery.body,
+        to=[delivery.to],
+        headers={"Message-ID": f"<{delivery.pk}@{domain}>"},
     )
 
 

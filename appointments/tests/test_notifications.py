@@ -493,3 +493,70 @@ def test_reminders_that_would_come_after_the_notice_refuse_to_start(tmp_path):
     )  # fmt: skip
     assert result.returncode != 0
     assert "APPOINTMENT_REMINDER_MARGIN_HOURS" in result.stderr
+
+
+@pytest.fixture
+def slow_gateway(settings):
+    """A gateway that takes the first message but answers too late, and drops repeats of a
+    key it has seen (as gateways with idempotency keys do)."""
+    state = {"posts": [], "delivered": {}, "slow": True}
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_POST(self):
+            key = self.headers.get("Idempotency-Key", "")
+            body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
+            state["posts"].append(key)
+            state["delivered"].setdefault(key, body)  # a repeated key is not sent again
+            if state["slow"]:
+                state["slow"] = False
+                threading.Event().wait(1.5)  # longer than the portal waits
+            self.send_response(202)
+            self.end_headers()
+
+        def log_message(self, *args):
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    settings.SMS_BACKEND = "core.sms.HttpSmsBackend"
+    settings.SMS_GATEWAY_URL = f"http://127.0.0.1:{server.server_address[1]}/messages"
+    settings.SMS_GATEWAY_READ_TIMEOUT = 0.5
+    yield state
+    server.shutdown()
+
+
+def test_a_timed_out_sms_is_retried_under_the_same_key_and_reaches_the_phone_once(
+    clinic_doctor, frozen, slow_gateway, django_capture_on_commit_callbacks
+):
+    texter = make_patient().user
+    texter.phone = "+4915123456789"
+    texter.save()
+    preferences_set(
+        user=texter, choices=[{"kind": "appointment_reminder", "channel": "sms", "enabled": True}]
+    )
+    book(texter, clinic_doctor, texter)
+    frozen.move_to(TUESDAY_9 - timedelta(hours=23))
+    with django_capture_on_commit_callbacks(execute=True):
+        services.reminders_send()
+    sms = Delivery.objects.get(channel=Channel.SMS)
+    assert sms.status == DeliveryStatus.PENDING and "unknown" in sms.last_error
+    frozen.move_to(TUESDAY_9 - timedelta(hours=22))
+    deliveries_sweep()
+    sms.refresh_from_db()
+    assert sms.status == DeliveryStatus.SENT
+    assert slow_gateway["posts"] == [str(sms.pk), str(sms.pk)]  # one key for both attempts
+    assert list(slow_gateway["delivered"]) == [str(sms.pk)]  # and so one message
+
+
+def test_every_attempt_at_an_email_has_one_message_id(
+    clinic_doctor, patient, frozen, settings, django_capture_on_commit_callbacks
+):
+    settings.EMAIL_BACKEND = "appointments.tests.test_notifications.BrokenMail"
+    with django_capture_on_commit_callbacks(execute=True):
+        book(UserFactory(role=Role.STAFF), clinic_doctor, patient)
+    [delivery] = Delivery.objects.filter(to=patient.email)
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    frozen.move_to(delivery.next_attempt_at + timedelta(seconds=1))
+    deliveries_sweep()
+    [sent] = [message for message in mail.outbox if message.to == [patient.email]]
+    assert sent.extra_headers["Message-ID"] == f"<{delivery.pk}@clinic.example>"
