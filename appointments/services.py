@@ -52,17 +52,18 @@ def _fail(code: str, message: str, field: str = "start") -> ValidationFailed:
 
 
 def _tell_parties(actor: User | None, kind: str, appointment: Appointment, **context) -> None:
-    """Tell the patient and the doctor, but not whoever did it, in the same transaction."""
+    """Tell the patient and the doctor, in the same transaction. A party who did it gets a
+    receipt of their own (a separate kind, so that it can be turned off on its own)."""
     for user in (appointment.patient.user, appointment.doctor.user):
-        if actor is None or user.pk != actor.pk:
-            notify(
-                user=user,
-                kind=kind,
-                context={"appointment": appointment, **context},
-                link=f"/api/v1/appointments/{appointment.pk}/",
-                subject_id=str(appointment.pk),
-                subject_state=message_state(appointment),
-            )
+        acted = actor is not None and user.pk == actor.pk
+        notify(
+            user=user,
+            kind=NotificationKind.APPOINTMENT_OWN_ACTION if acted else kind,
+            context={"appointment": appointment, "action": kind, **context},
+            link=f"/api/v1/appointments/{appointment.pk}/",
+            subject_id=str(appointment.pk),
+            subject_state=message_state(appointment),
+        )
 
 
 def _audit(actor: User, action: str, appointment: Appointment, request=None, **detail) -> None:

@@ -103,6 +103,8 @@ class NotificationKind(models.TextChoices):
     APPOINTMENT_CANCELLED = "appointment_cancelled", "Appointment cancelled"
     APPOINTMENT_RESCHEDULED = "appointment_rescheduled", "Appointment rescheduled"
     APPOINTMENT_REMINDER = "appointment_reminder", "Appointment reminder"
+    # What the person did themselves (booked, moved, cancelled, confirmed), as a receipt.
+    APPOINTMENT_OWN_ACTION = "appointment_own_action", "Confirmation of what you did"
 
 
 class Channel(models.TextChoices):

@@ -61,12 +61,11 @@ def test_the_other_party_is_told_in_their_own_time_zone(
     clinic_doctor.user.save()
     with django_capture_on_commit_callbacks(execute=True):
         book(patient, clinic_doctor, patient)
-    [notice] = Notification.objects.all()
-    assert notice.user == clinic_doctor.user and notice.kind == NotificationKind.APPOINTMENT_BOOKED
+    [notice] = Notification.objects.filter(user=clinic_doctor.user)
+    assert notice.kind == NotificationKind.APPOINTMENT_BOOKED
     assert "03:00" in notice.title  # 07:00 UTC is 03:00 in New York
     assert patient.full_name in notice.body
-    [message] = mail.outbox
-    assert message.to == [clinic_doctor.user.email]
+    [message] = [message for message in mail.outbox if message.to == [clinic_doctor.user.email]]
     assert "Tuesday 2 June 2026, 03:00" in message.body
     assert "&#x27;" not in message.body and "&amp;" not in message.body
 
@@ -87,13 +86,17 @@ def test_cancel_confirm_and_reschedule_tell_the_other_party(frozen, patient):
         actor=doctor.user, appointment=appointment, start=TUESDAY_9 + timedelta(hours=1)
     )
     services.appointment_cancel(actor=patient, appointment=moved, reason="Better now")
-    told = list(Notification.objects.order_by("created_at").values_list("user", "kind"))
-    assert told == [
-        (doctor.user.pk, "appointment_booked"),
-        (patient.pk, "appointment_confirmed"),
-        (patient.pk, "appointment_rescheduled"),
-        (doctor.user.pk, "appointment_cancelled"),
-    ]
+    told = sorted(Notification.objects.values_list("user", "kind"), key=str)
+    own = "appointment_own_action"  # each one who acted gets a receipt of their own
+    assert told == sorted(
+        [
+            (doctor.user.pk, "appointment_booked"), (patient.pk, own),
+            (patient.pk, "appointment_confirmed"), (doctor.user.pk, own),
+            (patient.pk, "appointment_rescheduled"), (doctor.user.pk, own),
+            (doctor.user.pk, "appointment_cancelled"), (patient.pk, own),
+        ],
+        key=str,
+    )  # fmt: skip
     cancelled = Notification.objects.get(kind="appointment_cancelled")
     assert "Better now" in cancelled.body
 
@@ -104,7 +107,7 @@ def test_the_notification_is_written_with_the_event_or_not_at_all(
     book(patient, clinic_doctor, patient)
     with pytest.raises(Exception, match="no longer free"):
         book(other_patient, clinic_doctor, other_patient)
-    assert Notification.objects.count() == 1
+    assert Notification.objects.count() == 2  # the doctor's, and the patient's receipt
 
 
 # --- API ----------------------------------------------------------------------------------------
@@ -190,15 +193,15 @@ def test_with_the_broker_down_booking_works_and_the_sweep_sends_exactly_once(
     assert response.status_code == 201
     # Celery's own connection retries held this for about 6 s; the request path tries once.
     assert answered_in < 1.0, f"booking took {answered_in:.1f} s with the broker away"
-    [delivery] = Delivery.objects.all()
-    assert delivery.status == DeliveryStatus.PENDING
+    deliveries = Delivery.objects.all()  # to the doctor, and the patient's receipt
+    assert [d.status for d in deliveries] == [DeliveryStatus.PENDING] * 2
     assert mail.outbox == []
 
-    assert deliveries_sweep() == 1
+    assert deliveries_sweep() == 2
     assert deliveries_sweep() == 0
-    assert len(mail.outbox) == 1
-    delivery.refresh_from_db()
-    assert delivery.status == DeliveryStatus.SENT and delivery.attempts == 1
+    assert len(mail.outbox) == 2
+    for delivery in deliveries.all():
+        assert delivery.status == DeliveryStatus.SENT and delivery.attempts == 1
 
 
 @pytest.mark.redis
@@ -222,7 +225,7 @@ def test_deliveries_are_queued_on_the_real_broker(
 def test_a_failing_sender_is_retried_then_given_up(clinic_doctor, patient, settings, frozen):
     settings.EMAIL_BACKEND = "appointments.tests.test_notifications.BrokenMail"
     book(patient, clinic_doctor, patient)
-    [delivery] = Delivery.objects.all()
+    delivery = Delivery.objects.get(to=clinic_doctor.user.email)
     for _ in range(MAX_ATTEMPTS):
         frozen.shift(timedelta(hours=2))
         deliveries_sweep()
@@ -361,7 +364,7 @@ def test_run_periodic_sends_due_reminders_and_pending_deliveries(
     frozen.move_to(TUESDAY_9 - timedelta(hours=2))
     out = StringIO()
     call_command("run_periodic", "--once", stdout=out)
-    assert "reminders queued: 1, deliveries sent: 2" in out.getvalue()
+    assert "reminders queued: 1, deliveries sent: 3" in out.getvalue()  # booked, receipt, reminder
     assert {m.to[0] for m in mail.outbox} == {patient.email, clinic_doctor.user.email}
 
 
@@ -560,3 +563,53 @@ def test_every_attempt_at_an_email_has_one_message_id(
     deliveries_sweep()
     [sent] = [message for message in mail.outbox if message.to == [patient.email]]
     assert sent.extra_headers["Message-ID"] == f"<{delivery.pk}@clinic.example>"
+
+
+def test_whoever_acts_gets_a_receipt_they_can_turn_off(
+    clinic_doctor, patient, frozen, django_capture_on_commit_callbacks
+):
+    client = client_for(patient)
+    with django_capture_on_commit_callbacks(execute=True):
+        booked = client.post(
+            "/api/v1/appointments/",
+            {"doctor": str(clinic_doctor.pk), "start": TUESDAY_9.isoformat()},
+            format="json",
+        )
+    assert booked.status_code == 201, booked.content
+    [receipt] = [m for m in mail.outbox if m.to == [patient.email]]
+    assert receipt.subject == "You booked: Tue 2 Jun, 09:00"  # Berlin
+    assert "confirms what you did" in receipt.body
+
+    with django_capture_on_commit_callbacks(execute=True):
+        moved = client.post(
+            f"/api/v1/appointments/{booked.json()['id']}/reschedule/",
+            {"start": (TUESDAY_9 + timedelta(hours=1)).isoformat()},
+            format="json",
+        )
+    assert moved.status_code in (200, 201), moved.content
+    assert "You moved an appointment: Tue 2 Jun, 10:00" in [m.subject for m in mail.outbox]
+
+    mail.outbox.clear()
+    turned_off = client.put(
+        f"{NOTIFICATIONS}preferences/",
+        [{"kind": "appointment_own_action", "channel": "email", "enabled": False}],
+        format="json",
+    )
+    assert turned_off.status_code == 200, turned_off.content
+    with django_capture_on_commit_callbacks(execute=True):
+        cancelled = client.post(
+            f"/api/v1/appointments/{moved.json()['id']}/cancel/",
+            {"reason": "Better"},
+            format="json",
+        )
+    assert cancelled.status_code == 200, cancelled.content
+    assert [m.to for m in mail.outbox] == [[clinic_doctor.user.email]]  # no receipt now
+
+
+def test_a_pending_request_is_acknowledged(patient, frozen, django_capture_on_commit_callbacks):
+    doctor = make_doctor(weekly={1: (time(9), time(12))}, requires_confirmation=True)
+    with django_capture_on_commit_callbacks(execute=True):
+        book(patient, doctor, patient)
+    [receipt] = [m for m in mail.outbox if m.to == [patient.email]]
+    assert receipt.subject.startswith("Your request is received")
+    assert "waits for the clinic's confirmation" in receipt.body
