@@ -566,11 +566,32 @@ def series_book(
                 code="series_conflicts",
                 fields={"conflicts": conflicts},
             )
+        series.occurrences = len(booked)  # the visits it holds, not the ones refused
+        series.save(update_fields=["occurrences", "updated_at"])
         doctor_access_sync(doctor=doctor, patient=patient)
         for appointment in booked:
             _audit(actor, AuditAction.CREATE, appointment, request, series=str(series.pk))
-        _tell_parties(actor, NotificationKind.APPOINTMENT_BOOKED, booked[0])  # one for the series
+        # One message for the whole series: every booked date, and every refused one with why.
+        refused = [
+            {"start": _parsed(conflict["start"]), "message": conflict["message"]}
+            for conflict in conflicts
+        ]
+        _tell_parties(
+            actor,
+            NotificationKind.APPOINTMENT_BOOKED,
+            booked[0],
+            series_booked=booked,
+            series_refused=refused,
+        )
     return SeriesResult(series=series, booked=booked, conflicts=conflicts)
+
+
+def _parsed(moment: str) -> datetime | date:
+    """A refused visit's time as the message shows it (a date where the time did not exist)."""
+    try:
+        return datetime.fromisoformat(moment)
+    except ValueError:
+        return date.fromisoformat(moment[:10])
 
 
 def series_cancel(

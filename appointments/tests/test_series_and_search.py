@@ -1,6 +1,7 @@
 from datetime import UTC, datetime, time, timedelta
 
 import pytest
+from django.core import mail
 
 from appointments import services
 from appointments.models import Appointment, AppointmentSeries, Status
@@ -70,6 +71,31 @@ def test_allow_partial_books_the_free_visits_and_reports_the_rest(
     body = response.json()
     assert len(body["booked"]) == 4  # 2, 16, 23 and 30 June
     assert [c["start"][:10] for c in body["conflicts"]] == ["2026-06-09"]
+
+
+def test_a_partial_series_is_announced_once_with_every_date_and_every_refusal(
+    clinic_doctor, patient, other_patient, django_capture_on_commit_callbacks
+):
+    services.appointment_book(
+        actor=other_patient, doctor=clinic_doctor, patient=other_patient.patient_profile,
+        start=TUESDAY_9 + timedelta(weeks=1),
+    )  # fmt: skip
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        response = series(client_for(patient), clinic_doctor, count=4, allow_partial=True)
+    assert response.status_code == 201, response.content
+    doctor_mail = [m for m in mail.outbox if m.to == [clinic_doctor.user.email]]
+    receipt = [m for m in mail.outbox if m.to == [patient.email]]
+    assert len(doctor_mail) == 1 and len(receipt) == 1  # one message each for the series
+    for message in (doctor_mail[0], receipt[0]):
+        assert "series of 3 visits" in message.body
+        for day in ("Tuesday 2 June 2026, 09:00", "Tuesday 16 June 2026, 09:00",
+                    "Tuesday 23 June 2026, 09:00"):  # fmt: skip
+            assert day in message.body
+        assert "Not booked (1):" in message.body
+        assert "Tuesday 9 June 2026, 09:00: This time is no longer free" in message.body
+    record = AppointmentSeries.objects.get(pk=response.json()["series"])
+    assert record.occurrences == 3  # the visits it holds
 
 
 def test_visits_beyond_the_horizon_are_conflicts(clinic_doctor, patient):
