@@ -6,9 +6,11 @@ happens after commit (core.outbox, through a Celery task); if the broker is down
 pending and the periodic sweep sends them later."""
 
 import logging
+import threading
 from typing import Any
 
-from django.db import transaction
+from django.conf import settings
+from django.db import connections, transaction
 from django.template.loader import get_template, render_to_string
 from django.utils import timezone
 
@@ -20,6 +22,7 @@ from core.models import (
     NotificationKind,
     NotificationPreference,
 )
+from core.outbox import delivery_send
 from core.tasks import deliver
 
 logger = logging.getLogger(__name__)
@@ -76,9 +79,9 @@ def notify(
             Delivery(notification=notification, channel=Channel.SMS, to=user.phone, body=sms)
         )
     Delivery.objects.bulk_create(deliveries)
-    ids = [delivery.pk for delivery in deliveries]
-    if ids:
-        transaction.on_commit(lambda: queue_deliveries(ids))
+    queued = [(delivery.pk, delivery.channel) for delivery in deliveries]
+    if queued:
+        transaction.on_commit(lambda: queue_deliveries(queued))
     return notification
 
 
@@ -99,23 +102,53 @@ def secret_email(*, to: str, subject: str, body: str, expires_at) -> Delivery:
         secret=True,
         expires_at=expires_at,
     )
-    transaction.on_commit(lambda: queue_deliveries([delivery.pk]))
+    transaction.on_commit(lambda: queue_deliveries([(delivery.pk, Channel.EMAIL)]))
     return delivery
 
 
-def queue_deliveries(delivery_ids: list) -> None:
-    """Hand the deliveries to Celery. A broker that cannot be reached leaves them pending for
-    the sweep; it never fails, nor holds up, the request that caused them."""
+# One queue per channel, so that a slow SMS gateway never holds up e-mail (and back).
+QUEUE_OF_CHANNEL = {Channel.EMAIL: "email", Channel.SMS: "sms"}
+
+
+def queue_deliveries(deliveries: list[tuple[Any, str]]) -> None:
+    """Send (delivery id, channel) pairs outside the request. With a broker they go to the
+    channel's Celery queue; a broker that cannot be reached leaves them pending for the sweep.
+    Without one (the embedded mode) a background thread sends them. Either way the request
+    that caused them is never failed, nor held up, by a slow gateway."""
+    if deliver.app.conf.task_always_eager:
+        if settings.DELIVERIES_IN_BACKGROUND:
+            threading.Thread(target=_send_in_background, args=(deliveries,), daemon=True).start()
+        else:  # tests that want the sending done by the time the request returns
+            for delivery_id, _channel in deliveries:
+                deliver.apply(args=[str(delivery_id)])
+        return
     try:
         with deliver.app.connection_for_write(
             connect_timeout=0.5, transport_options=REQUEST_PATH_BROKER_OPTIONS
         ) as connection:
-            for delivery_id in delivery_ids:
-                deliver.apply_async(args=[str(delivery_id)], retry=False, connection=connection)
+            for delivery_id, channel in deliveries:
+                deliver.apply_async(
+                    args=[str(delivery_id)],
+                    queue=QUEUE_OF_CHANNEL[channel],
+                    retry=False,
+                    connection=connection,
+                )
     except Exception as exc:  # kombu raises several kinds when the broker is away
         logger.warning(
             "broker unreachable; delivery left for the sweep", extra={"error": repr(exc)}
         )
+
+
+def _send_in_background(deliveries: list[tuple[Any, str]]) -> None:
+    """The embedded mode's sender: a failure leaves the row pending for `run_periodic`."""
+    try:
+        for delivery_id, _channel in deliveries:
+            try:
+                delivery_send(delivery_id)
+            except Exception:  # the row stays as it was; the sweep tries again
+                logger.exception("background delivery failed", extra={"delivery": str(delivery_id)})
+    finally:
+        connections.close_all()
 
 
 def notification_read(*, user, notification: Notification) -> Notification:

@@ -209,17 +209,24 @@ def test_deliveries_are_queued_on_the_real_broker(
     broker, clinic_doctor, patient, django_capture_on_commit_callbacks
 ):
     queue = redis.Redis.from_url(django_settings.REDIS_URL)
-    queue.delete("celery")
+    queue.delete("celery", "email", "sms")
+    patient.phone = "+4915123456789"
+    patient.save()
+    preferences_set(
+        user=patient,
+        choices=[{"kind": "appointment_own_action", "channel": "sms", "enabled": True}],
+    )
     broker(django_settings.REDIS_URL)
     with django_capture_on_commit_callbacks(execute=True):
         book(patient, clinic_doctor, patient)
     try:
-        assert queue.llen("celery") == 1
-        message = json.loads(queue.lpop("celery"))
+        # E-mail and SMS wait on queues of their own: a slow gateway cannot starve the other.
+        assert (queue.llen("email"), queue.llen("sms"), queue.llen("celery")) == (2, 1, 0)
+        message = json.loads(queue.lpop("sms"))
         assert message["headers"]["task"] == "core.tasks.deliver"
     finally:
-        queue.delete("celery")
-    assert deliveries_sweep() == 1  # what the worker's task does, run here
+        queue.delete("celery", "email", "sms")
+    assert deliveries_sweep() == 3  # what the workers' tasks do, run here
 
 
 def test_a_failing_sender_is_retried_then_given_up(clinic_doctor, patient, settings, frozen):
@@ -613,3 +620,63 @@ def test_a_pending_request_is_acknowledged(patient, frozen, django_capture_on_co
     [receipt] = [m for m in mail.outbox if m.to == [patient.email]]
     assert receipt.subject.startswith("Your request is received")
     assert "waits for the clinic's confirmation" in receipt.body
+
+
+@pytest.mark.django_db(transaction=True)
+def test_without_a_broker_a_hanging_gateway_never_holds_up_a_booking(settings):
+    """The embedded mode: a background thread sends, the request does not wait for it."""
+    release = threading.Event()
+    received: list[dict] = []
+
+    class Hanging(BaseHTTPRequestHandler):
+        def do_POST(self):
+            received.append(json.loads(self.rfile.read(int(self.headers["Content-Length"]))))
+            release.wait(10)  # hangs until the test has its answer
+            self.send_response(202)
+            self.end_headers()
+
+        def log_message(self, *args):
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Hanging)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    settings.SMS_BACKEND = "core.sms.HttpSmsBackend"
+    settings.SMS_GATEWAY_URL = f"http://127.0.0.1:{server.server_address[1]}/messages"
+    settings.SMS_GATEWAY_READ_TIMEOUT = 10
+    settings.DELIVERIES_IN_BACKGROUND = True
+    try:
+        with time_machine.travel(datetime(2026, 6, 1, 6, 0, tzinfo=UTC), tick=True):
+            doctor = make_doctor(weekly={1: (time(9), time(17))})
+            texter = make_patient().user
+            texter.phone = "+4915123456789"
+            texter.save()
+            preferences_set(
+                user=texter,
+                choices=[{"kind": "appointment_own_action", "channel": "sms", "enabled": True}],
+            )
+            started = monotonic()
+            response = client_for(texter).post(
+                "/api/v1/appointments/",
+                {"doctor": str(doctor.pk), "start": TUESDAY_9.isoformat()},
+                format="json",
+            )
+            answered_in = monotonic() - started
+            assert response.status_code == 201, response.content
+            # The gateway hangs for 10 s; a booking that waited for it would take that long.
+            assert answered_in < 5.0, f"booking took {answered_in:.1f} s with the gateway hanging"
+            for _ in range(100):  # the thread reaches the gateway meanwhile
+                if received:
+                    break
+                threading.Event().wait(0.05)
+            assert [message["to"] for message in received] == ["+4915123456789"]
+            release.set()
+            sms = Delivery.objects.get(channel=Channel.SMS)
+            for _ in range(100):
+                sms.refresh_from_db()
+                if sms.status == DeliveryStatus.SENT:
+                    break
+                threading.Event().wait(0.05)
+            assert sms.status == DeliveryStatus.SENT
+    finally:
+        release.set()
+        server.shutdown()

@@ -138,6 +138,9 @@ else:
     }
     CELERY_BROKER_URL = "memory://"
     CELERY_TASK_ALWAYS_EAGER = True
+# Without a broker, e-mail and SMS are sent by a background thread, never in the request;
+# `run_periodic` sweeps what it could not send.
+DELIVERIES_IN_BACKGROUND = env.bool("DELIVERIES_IN_BACKGROUND", default=True)
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_ACKS_LATE = True
 CELERY_BROKER_CONNECTION_TIMEOUT = 3

@@ -9,6 +9,9 @@ EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 SMS_BACKEND = "core.sms.LocmemSmsBackend"
 # Tasks run in the test process; the broker tests switch this off to use a real broker.
 CELERY_TASK_ALWAYS_EAGER = True
+# Sent before the request returns, so that tests read the outbox at once; the embedded mode's
+# background thread has its own tests.
+DELIVERIES_IN_BACKGROUND = False
 
 INSTALLED_APPS = [*INSTALLED_APPS, "zeal"]
 MIDDLEWARE = [*MIDDLEWARE, "zeal.middleware.zeal_middleware"]
