@@ -303,7 +303,8 @@ def _move(
         if target in (Status.CANCELLED, Status.NOSHOW):
             doctor_access_sync(doctor=appointment.doctor, patient=appointment.patient)
         if target in MOVE_NOTICES:
-            _tell_parties(actor, MOVE_NOTICES[target], appointment)
+            by_the_doctor = actor.pk == appointment.doctor.user_id
+            _tell_parties(actor, MOVE_NOTICES[target], appointment, by_the_doctor=by_the_doctor)
     return appointment
 
 
@@ -434,6 +435,8 @@ def appointment_reschedule(
     The old time is released first, so a move into it works; if the new time is taken, nothing
     changes."""
     _check_patient_notice(actor, appointment, "moved")
+    if start == appointment.start:
+        raise _fail("same_time", "The appointment is already at this time: choose another.")
     with transaction.atomic():
         _lock_parties(appointment.doctor, appointment.patient)
         old = Appointment.objects.select_for_update().get(pk=appointment.pk)

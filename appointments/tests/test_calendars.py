@@ -72,6 +72,16 @@ def test_the_secret_feed_lists_my_appointments_and_rotates(
     assert_error(api_client.get("/api/v1/calendar/feed/"), 401)
 
 
+def test_calendar_clients_may_ask_with_head(appointment, patient, client):
+    url = client_for(patient).get("/api/v1/calendar/feed/").json()["url"]
+    path = url[url.index("/calendar/") :]
+    answer = client.head(path)
+    assert answer.status_code == 200
+    assert answer["Content-Type"].startswith("text/calendar") and answer.content == b""
+    assert client.head("/calendar/not-a-valid-token-at-all.ics").status_code == 404
+    assert client.post(path).status_code == 405
+
+
 def test_the_doctor_s_feed_shows_their_appointments(appointment, clinic_doctor, client):
     url = client_for(clinic_doctor.user).get("/api/v1/calendar/feed/").json()["url"]
     assert len(events(client.get(url[url.index("/calendar/") :]).content)) == 1

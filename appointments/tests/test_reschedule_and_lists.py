@@ -1,11 +1,11 @@
-from datetime import timedelta
+from datetime import time, timedelta
 
 import pytest
 
 from appointments import services
 from appointments.models import Appointment, Status
 from appointments.tests.conftest import TUESDAY_9
-from core.models import AuditAction, AuditEvent
+from core.models import AuditAction, AuditEvent, Notification
 from core.testing import assert_error
 from doctors.tests.factories import make_doctor
 from patients.tests.factories import make_patient
@@ -156,3 +156,27 @@ def test_list_queries_do_not_grow_with_page_size(
 
 def test_anonymous_gets_401(api_client):
     assert_error(api_client.get(APPOINTMENTS), 401)
+
+
+def test_rescheduling_to_the_same_time_is_refused(clinic_doctor, patient, frozen):
+    appointment = services.appointment_book(
+        actor=patient, doctor=clinic_doctor, patient=patient.patient_profile, start=TUESDAY_9
+    )
+    response = client_for(patient).post(
+        f"/api/v1/appointments/{appointment.pk}/reschedule/",
+        {"start": TUESDAY_9.isoformat()},
+        format="json",
+    )
+    assert "start" in assert_error(response, 400, "same_time")["fields"]
+    assert Appointment.objects.count() == 1
+    assert not Notification.objects.filter(kind="appointment_rescheduled").exists()
+
+
+def test_a_confirmation_by_staff_says_the_clinic_confirmed(staff, patient, frozen):
+    doctor = make_doctor(weekly={1: (time(9), time(12))}, requires_confirmation=True)
+    appointment = services.appointment_book(
+        actor=patient, doctor=doctor, patient=patient.patient_profile, start=TUESDAY_9
+    )
+    services.appointment_confirm(actor=staff, appointment=appointment)
+    told = Notification.objects.get(user=patient, kind="appointment_confirmed")
+    assert told.body.splitlines()[2].startswith("The clinic confirmed the appointment with")
