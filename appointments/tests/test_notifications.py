@@ -680,3 +680,102 @@ def test_without_a_broker_a_hanging_gateway_never_holds_up_a_booking(settings):
     finally:
         release.set()
         server.shutdown()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_workers_and_a_failing_slow_hanging_gateway_send_each_sms_once_and_none_stale(settings):
+    """Two sweeps race through rounds of retries against a gateway that fails, answers too late
+    and hangs in turn, and that drops a key it has accepted. Each message must reach it under
+    its own single key, and the one whose visit is cancelled meanwhile never."""
+    modes = iter(["fail", "slow", "hang", "fail", "slow"])
+    accepted: dict[str, str] = {}  # key -> phone number
+    accepted_order: list[str] = []  # phone numbers, in the order the gateway took them
+    posts: list[tuple[str, str]] = []
+    lock = threading.Lock()
+
+    class Gateway(BaseHTTPRequestHandler):
+        def do_POST(self):
+            key = self.headers.get("Idempotency-Key", "")
+            body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
+            with lock:
+                mode = next(modes, "ok")
+                posts.append((key, body["to"]))
+                if mode in ("slow", "ok") and key not in accepted:  # a repeated key is dropped
+                    accepted[key] = body["to"]
+                    accepted_order.append(body["to"])
+            if mode == "fail":
+                self.send_response(500)
+                self.end_headers()
+                return
+            if mode in ("slow", "hang"):
+                threading.Event().wait(0.6 if mode == "slow" else 1.2)  # past the read timeout
+            self.send_response(202)
+            self.end_headers()
+
+        def log_message(self, *args):
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Gateway)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    settings.SMS_BACKEND = "core.sms.HttpSmsBackend"
+    settings.SMS_GATEWAY_URL = f"http://127.0.0.1:{server.server_address[1]}/messages"
+    settings.SMS_GATEWAY_READ_TIMEOUT = 0.3
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    try:
+        with time_machine.travel(datetime(2026, 6, 1, 6, 0, tzinfo=UTC), tick=False) as clock:
+            doctor = make_doctor(weekly={1: (time(9), time(17))}, min_booking_notice_minutes=0)
+            visits = []
+            for hour in range(5):
+                texter = make_patient().user
+                texter.phone = f"+49151000000{hour:02d}"
+                texter.save()
+                preferences_set(
+                    user=texter,
+                    choices=[{"kind": "appointment_reminder", "channel": "sms", "enabled": True}],
+                )
+                visits.append(book(texter, doctor, texter, TUESDAY_9 + timedelta(hours=hour)))
+            clock.move_to(TUESDAY_9 - timedelta(hours=20))
+            services.reminders_send()  # the outbox rows; sending is the workers' job below
+            Delivery.objects.filter(channel=Channel.EMAIL).delete()
+            cancelled_visit = visits[-1]
+            cancelled_sms = Delivery.objects.get(to="+4915100000004")
+
+            def worker(errors: list) -> None:
+                try:
+                    deliveries_sweep()
+                except Exception as exc:  # reported below, not lost in the thread
+                    errors.append(repr(exc))
+                finally:
+                    connections.close_all()
+
+            for round_number in range(8):
+                if round_number == 1:  # the last visit is cancelled while its SMS waits
+                    services.appointment_cancel(
+                        actor=doctor.user, appointment=cancelled_visit, reason="Doctor ill"
+                    )
+                    taken_before_cancel = len(accepted_order)
+                errors: list[str] = []
+                workers = [threading.Thread(target=worker, args=(errors,)) for _ in range(2)]
+                for thread in workers:
+                    thread.start()
+                for thread in workers:
+                    thread.join(timeout=30)
+                assert errors == []
+                clock.shift(timedelta(minutes=40))  # every retry is due again
+    finally:
+        server.shutdown()
+
+    sms = {d.to: d for d in Delivery.objects.filter(channel=Channel.SMS)}
+    cancelled_sms.refresh_from_db()
+    # Nothing about the cancelled visit reaches the gateway after the cancel. (A gateway that
+    # took it before, and answered too late, is an outcome the portal could not know.)
+    assert "+4915100000004" not in accepted_order[taken_before_cancel:]
+    if cancelled_sms.status != DeliveryStatus.SENT:
+        assert cancelled_sms.status == DeliveryStatus.SUPERSEDED
+    for phone, delivery in sms.items():
+        keys = {key for key, to in posts if to == phone}
+        assert keys <= {str(delivery.pk)}, phone  # one key for every attempt at it
+        if delivery.status == DeliveryStatus.SENT:
+            assert list(accepted.values()).count(phone) == 1, phone
+    assert {d.status for d in sms.values()} <= {DeliveryStatus.SENT, DeliveryStatus.SUPERSEDED}
+    assert sum(d.status == DeliveryStatus.SENT for d in sms.values()) >= 4
