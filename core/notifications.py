@@ -170,11 +170,15 @@ def preferences_for(user) -> list[dict[str, Any]]:
         (row.kind, row.channel): row.enabled
         for row in NotificationPreference.objects.filter(user=user)
     }
+    # SMS need a phone number: without one the choice is kept but shown as unavailable, so
+    # that nobody believes texts are coming.
+    reachable = {Channel.EMAIL: bool(user.email), Channel.SMS: bool(user.phone)}
     return [
         {
             "kind": kind,
             "channel": channel,
             "enabled": chosen.get((kind, channel), DEFAULT_CHANNELS[channel]),
+            "available": reachable[channel],
         }
         for kind in NotificationKind.values
         for channel in Channel.values

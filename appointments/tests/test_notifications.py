@@ -147,7 +147,9 @@ def test_preferences_default_to_email_and_sms_needs_a_phone(patient):
     patient.phone = "+4915123456789"
     patient.save()
     chosen = client.put(f"{NOTIFICATIONS}preferences/", want_sms, format="json").json()
-    assert {"kind": "appointment_reminder", "channel": "sms", "enabled": True} in chosen
+    assert {
+        "kind": "appointment_reminder", "channel": "sms", "enabled": True, "available": True
+    } in chosen  # fmt: skip
     bad = [{"kind": "birthday", "channel": "pigeon", "enabled": "maybe"}]
     error = assert_error(client.put(f"{NOTIFICATIONS}preferences/", bad, format="json"), 400)
     assert error["fields"]
@@ -373,6 +375,24 @@ def test_run_periodic_sends_due_reminders_and_pending_deliveries(
     call_command("run_periodic", "--once", stdout=out)
     assert "reminders queued: 1, deliveries sent: 3" in out.getvalue()  # booked, receipt, reminder
     assert {m.to[0] for m in mail.outbox} == {patient.email, clinic_doctor.user.email}
+
+
+def test_sms_choices_show_as_unavailable_once_the_phone_is_removed(patient):
+    patient.phone = "+4915123456789"
+    patient.save()
+    client = client_for(patient)
+    want_sms = [{"kind": "appointment_reminder", "channel": "sms", "enabled": True}]
+    assert client.put(f"{NOTIFICATIONS}preferences/", want_sms, format="json").status_code == 200
+    removed = client.patch("/api/v1/users/me/", {"phone": ""}, format="json")
+    assert removed.status_code == 200, removed.content
+    shown = client.get(f"{NOTIFICATIONS}preferences/").json()
+    [reminder_sms] = [
+        p for p in shown if (p["kind"], p["channel"]) == ("appointment_reminder", "sms")
+    ]
+    assert reminder_sms == {
+        "kind": "appointment_reminder", "channel": "sms", "enabled": True, "available": False
+    }  # the choice is kept for when a number is added again, but no text will come  # fmt: skip
+    assert all(p["available"] for p in shown if p["channel"] == "email")
 
 
 def test_putting_the_preferences_back_is_one_write(patient, django_assert_max_num_queries):
