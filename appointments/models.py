@@ -1,5 +1,6 @@
 from django.db import models
 from django.db.models import F, Q
+from django.utils import timezone
 
 from core.models import BaseModel
 from doctors.models import Doctor
@@ -90,7 +91,10 @@ class Appointment(BaseModel):
         ]
 
     def __str__(self) -> str:
-        return f"{self.patient} with {self.doctor} at {self.start:%Y-%m-%d %H:%M}"
+        # On the reader's clock: the admin activates the signed-in user's zone.
+        return (
+            f"{self.patient} with {self.doctor} at {timezone.localtime(self.start):%Y-%m-%d %H:%M}"
+        )
 
     @property
     def holds_time(self) -> bool:

@@ -33,6 +33,9 @@ def test_admin_booking_goes_through_the_service_and_shows_a_clash(
     assert appointment.end == TUESDAY_9 + timedelta(minutes=30)
     listed = staff_client.get("/admin/appointments/appointment/")
     assert b"9 a.m." in listed.content and b"7 a.m." not in listed.content
+    change = staff_client.get(f"/admin/appointments/appointment/{appointment.pk}/change/")
+    assert b"at 2026-06-02 09:00" in change.content  # its title, on the same clock
+    assert b"at 2026-06-02 07:00" not in change.content
 
     clash = staff_client.post(
         "/admin/appointments/appointment/add/",
