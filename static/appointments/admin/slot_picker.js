@@ -21,8 +21,13 @@
     box.appendChild(note);
   }
 
+  let lastAsked = "";
+
   function load(box, dateInput, timeInput) {
     const doctor = doctorId();
+    const asking = doctor + "|" + dateInput.value;
+    if (asking === lastAsked && box.querySelector(".slot-choice")) return;
+    lastAsked = asking;
     if (!doctor) return show(box, "Choose a doctor to see free times.");
     if (!dateInput.value) return show(box, "Choose a day to see free times.");
     const query = new URLSearchParams({ doctor: doctor, day: dateInput.value });
@@ -37,6 +42,7 @@
           const button = document.createElement("button");
           button.type = "button";
           button.className = "button slot-choice";
+          button.style.margin = "0 6px 6px 0";
           button.textContent = slot.time;
           button.dataset.start = slot.start;
           button.addEventListener("click", () => {
