@@ -32,13 +32,22 @@ PROFILE_FIELDS = (
 STAFF_ROLES = (Role.STAFF, Role.ADMIN)
 
 
+INSURANCE_NOT_NULL = "Give an object (or {} for none), not null."
+
+
 def _clean(patient: Patient) -> None:
+    fields: dict[str, list[str]] = {}
     try:
         patient.full_clean(exclude=["user"], validate_unique=False, validate_constraints=False)
     except DjangoValidationError as exc:
         fields = exc.message_dict
+    if patient.insurance is None:
+        # full_clean passes None as "blank" (the field may be {}), but the column is NOT NULL;
+        # a form's "null" arrives here as None.
+        fields.setdefault("insurance", []).append(INSURANCE_NOT_NULL)
+    if fields:
         first_field, messages = next(iter(fields.items()))
-        raise ValidationFailed(f"{first_field}: {messages[0]}", fields=fields) from exc
+        raise ValidationFailed(f"{first_field}: {messages[0]}", fields=fields)
 
 
 def _profile_fields(data: dict[str, Any]) -> dict[str, Any]:

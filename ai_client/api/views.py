@@ -16,6 +16,7 @@ from ai_client.api.serializers import (
     SymptomSerializer,
 )
 from ai_client.filters import RiskAssessmentFilter, SymptomCheckFilter
+from core.api.schema import error_responses
 from core.api.throttles import FailOpenScopedRateThrottle
 from core.audit import audit_records_bulk
 from core.lookups import get_visible_or_404
@@ -66,7 +67,10 @@ class SymptomListView(APIView):
 
     permission_classes = [IsPatientOrDoctor]
 
-    @extend_schema(responses={200: SymptomSerializer(many=True)}, summary="Symptom codes")
+    @extend_schema(
+        responses={200: SymptomSerializer(many=True), **error_responses(503)},
+        summary="Symptom codes",
+    )
     def get(self, request):
         return Response(client.request("GET", "/v1/symptoms"))
 
@@ -76,7 +80,7 @@ class SymptomCheckRunView(AiThrottleMixin, APIView):
 
     @extend_schema(
         request=SymptomCheckInputSerializer,
-        responses={201: SymptomCheckResultSerializer},
+        responses={201: SymptomCheckResultSerializer, **error_responses(503)},
         summary="Check my symptoms (not a diagnosis)",
     )
     def post(self, request):
@@ -98,7 +102,7 @@ class RiskAssessmentRunView(AiThrottleMixin, APIView):
 
     @extend_schema(
         request=RiskAssessmentInputSerializer,
-        responses={201: RiskAssessmentSerializer},
+        responses={201: RiskAssessmentSerializer, **error_responses(404, 503)},
         summary="Compute a published risk score for a patient",
     )
     def post(self, request):

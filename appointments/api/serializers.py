@@ -7,7 +7,12 @@ from core.api.fields import AwareDateTimeField
 class AppointmentSerializer(serializers.ModelSerializer):
     doctor_name = serializers.CharField(source="doctor.user.full_name", read_only=True)
     patient_name = serializers.CharField(source="patient.user.full_name", read_only=True)
-    rescheduled_from = serializers.UUIDField(source="rescheduled_from_id", read_only=True)
+    rescheduled_from = serializers.UUIDField(
+        source="rescheduled_from_id",
+        read_only=True,
+        allow_null=True,
+        help_text="The appointment this one replaced; null unless it was rescheduled.",
+    )
 
     class Meta:
         model = Appointment

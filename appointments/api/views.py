@@ -5,6 +5,7 @@ from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
+from rest_framework.views import APIView
 
 from appointments import calendars, selectors, services
 from appointments.api.serializers import (
@@ -18,6 +19,7 @@ from appointments.api.serializers import (
 )
 from appointments.filters import AppointmentFilter
 from appointments.models import Appointment, AppointmentSeries
+from core.api.schema import error_responses
 from core.audit import audit_records_bulk
 from core.exceptions import NotFound
 from core.lookups import get_visible_or_404
@@ -81,7 +83,10 @@ class AppointmentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, views
         audit_viewed(request, [appointment])
         return Response(AppointmentSerializer(appointment).data)
 
-    @extend_schema(request=BookingSerializer, responses={201: AppointmentSerializer})
+    @extend_schema(
+        request=BookingSerializer,
+        responses={201: AppointmentSerializer, **error_responses(404, 409)},
+    )
     def create(self, request, *args, **kwargs):
         data = BookingSerializer(data=request.data)
         data.is_valid(raise_exception=True)
@@ -119,36 +124,52 @@ class AppointmentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, views
         response["Content-Disposition"] = f'attachment; filename="appointment-{appointment.pk}.ics"'
         return response
 
-    @extend_schema(request=None, responses={200: AppointmentSerializer}, summary="pending → booked")
+    @extend_schema(
+        request=None,
+        responses={200: AppointmentSerializer, **error_responses(409)},
+        summary="pending → booked",
+    )
     @action(detail=True, methods=["post"])
     def confirm(self, request, pk=None):
         return self._act(services.appointment_confirm, request)
 
-    @extend_schema(request=None, responses={200: AppointmentSerializer}, summary="booked → arrived")
+    @extend_schema(
+        request=None,
+        responses={200: AppointmentSerializer, **error_responses(409)},
+        summary="booked → arrived",
+    )
     @action(detail=True, methods=["post"], url_path="check-in")
     def check_in(self, request, pk=None):
         return self._act(services.appointment_check_in, request)
 
     @extend_schema(
-        request=None, responses={200: AppointmentSerializer}, summary="arrived → fulfilled"
+        request=None,
+        responses={200: AppointmentSerializer, **error_responses(409)},
+        summary="arrived → fulfilled",
     )
     @action(detail=True, methods=["post"])
     def complete(self, request, pk=None):
         return self._act(services.appointment_complete, request)
 
-    @extend_schema(request=None, responses={200: AppointmentSerializer}, summary="booked → noshow")
+    @extend_schema(
+        request=None,
+        responses={200: AppointmentSerializer, **error_responses(409)},
+        summary="booked → noshow",
+    )
     @action(detail=True, methods=["post"], url_path="no-show")
     def no_show(self, request, pk=None):
         return self._act(services.appointment_no_show, request)
 
-    @extend_schema(request=CancelSerializer, responses={200: AppointmentSerializer})
+    @extend_schema(
+        request=CancelSerializer, responses={200: AppointmentSerializer, **error_responses(409)}
+    )
     @action(detail=True, methods=["post"])
     def cancel(self, request, pk=None):
         return self._act(services.appointment_cancel, request, CancelSerializer)
 
     @extend_schema(
         request=RescheduleSerializer,
-        responses={201: AppointmentSerializer},
+        responses={201: AppointmentSerializer, **error_responses(409)},
         summary="Move to a new start; the old appointment is cancelled and linked",
     )
     @action(detail=True, methods=["post"])
@@ -170,7 +191,7 @@ class SeriesViewSet(viewsets.GenericViewSet):
 
     @extend_schema(
         request=SeriesSerializer,
-        responses={201: SeriesResultSerializer},
+        responses={201: SeriesResultSerializer, **error_responses(404, 409)},
         summary="Book a series; 409 lists every clashing visit unless allow_partial",
     )
     def create(self, request):
@@ -186,10 +207,10 @@ class SeriesViewSet(viewsets.GenericViewSet):
 
     @extend_schema(
         request=CancelSerializer,
-        responses={200: AppointmentSerializer(many=True)},
+        responses={200: AppointmentSerializer(many=True), **error_responses(409)},
         summary="Cancel the series' future visits",
     )
-    @action(detail=True, methods=["post"])
+    @action(detail=True, methods=["post"], pagination_class=None, filter_backends=[])
     def cancel(self, request, pk=None):
         series = get_visible_or_404(self.get_queryset(), "No such series.", pk=pk)
         data = CancelSerializer(data=request.data)
@@ -200,15 +221,20 @@ class SeriesViewSet(viewsets.GenericViewSet):
         return Response(AppointmentSerializer(cancelled, many=True).data)
 
 
-class CalendarFeedViewSet(viewsets.ViewSet):
+class CalendarFeedView(APIView):
     """Your secret calendar address (subscribe to it in any calendar app); rotate it if it
     leaked, and the old address stops working."""
 
+    # One address per user: a plain view, so that the schema shows an object, not a list.
     @extend_schema(responses={200: FeedSerializer}, summary="My calendar feed address")
-    def list(self, request):
+    def get(self, request):
         return Response({"url": calendars.feed_url(calendars.feed_for(request.user))})
 
+
+class CalendarFeedRotateView(APIView):
+    """Your secret calendar address (subscribe to it in any calendar app); rotate it if it
+    leaked, and the old address stops working."""
+
     @extend_schema(request=None, responses={200: FeedSerializer}, summary="Rotate the address")
-    @action(detail=False, methods=["post"])
-    def rotate(self, request):
+    def post(self, request):
         return Response({"url": calendars.feed_url(calendars.feed_rotate(request.user))})

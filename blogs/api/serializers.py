@@ -4,6 +4,11 @@ from blogs.models import BlogPost, Comment, PostStatus
 
 
 class PostSerializer(serializers.ModelSerializer):
+    # Slugs keep the title's own letters (any script); a pattern with \w would be ASCII-only
+    # in JSON Schema's (ECMA-262) regex dialect, so none is given.
+    slug = serializers.CharField(
+        read_only=True, help_text="The post's address: letters of any script, digits, - and _."
+    )
     author = serializers.UUIDField(source="author_id", read_only=True)
     author_name = serializers.CharField(source="author.full_name", read_only=True)
     tags = serializers.SlugRelatedField(slug_field="name", many=True, read_only=True)

@@ -4,6 +4,7 @@ from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
+from rest_framework.throttling import BaseThrottle
 
 from blogs import selectors, services
 from blogs.api.serializers import (
@@ -23,11 +24,6 @@ COMMENT_ID = OpenApiParameter("comment_id", OpenApiTypes.UUID, OpenApiParameter.
 class CommentThrottle(FailOpenScopedRateThrottle):
     scope_attr = "comment_throttle_scope"
 
-    def allow_request(self, request, view):
-        if request.method != "POST" or getattr(view, "action", None) != "comments":
-            return True
-        return super().allow_request(request, view)
-
 
 class PostViewSet(
     mixins.ListModelMixin,
@@ -44,7 +40,6 @@ class PostViewSet(
     filterset_class = PostFilter
     ordering_fields = ["published_at", "title", "created_at"]
     http_method_names = ["get", "post", "patch", "delete", "head", "options"]
-    throttle_classes = [CommentThrottle]
     comment_throttle_scope = "comments"
     lookup_value_regex = "[^/]+"
 
@@ -58,6 +53,13 @@ class PostViewSet(
         if self.request.method in ("GET", "HEAD", "OPTIONS"):
             return [AllowAny()]
         return [IsAuthenticated()]
+
+    def get_throttles(self) -> list[BaseThrottle]:
+        # Only posting a comment is rate-limited; chosen here, per action and method, so that
+        # the schema documents 429 on that operation alone.
+        if self.action == "comments" and self.request.method == "POST":
+            return [CommentThrottle()]
+        return []
 
     @extend_schema(request=PostWriteSerializer, responses={201: PostSerializer})
     def create(self, request, *args, **kwargs):

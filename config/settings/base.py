@@ -309,6 +309,11 @@ SPECTACULAR_SETTINGS = {
         "StaffStatusEnum": "users.models.StaffStatus",
         "PostStatusEnum": "blogs.models.PostStatus",
     },
+    # The error component, each operation's 4xx answers and each list's ordering choices.
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "core.api.schema.document_error_answers",
+    ],
 }
 
 CORS_ALLOWED_ORIGINS = env.list("CORS_ALLOWED_ORIGINS", default=[])

@@ -2,6 +2,7 @@
 parameter the schema documents, writes to unknown API paths, and a crash under DEBUG."""
 
 import logging
+import re
 
 import pytest
 from django.test import override_settings
@@ -96,3 +97,18 @@ def test_page_500_under_debug_keeps_django_s_debug_page(client):
     response = client.get("/boom/")
     assert response.status_code == 500
     assert b"secret-internal-detail" in response.content
+
+
+@pytest.mark.parametrize("role", ["patient", "staff"])
+def test_options_on_every_api_path_answers_without_a_crash(role, patient, staff):
+    # DRF's OPTIONS metadata asks a PUT route for its object: a list route that takes PUT (the
+    # notification preferences) crashed on it.
+    client = client_for(patient if role == "patient" else staff)
+    schema = SchemaGenerator().get_schema(request=None, public=True)
+    for path in schema["paths"]:
+        url = re.sub(r"\{[^}]+\}", "00000000-0000-0000-0000-000000000000", path)
+        response = client.options(url)
+        assert response.status_code < 500, (url, response.status_code)
+    preferences = client.options("/api/v1/notifications/preferences/")
+    assert preferences.status_code == 200
+    assert set(preferences.json()["actions"]["PUT"]) == {"kind", "channel", "enabled"}

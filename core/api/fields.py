@@ -2,6 +2,7 @@ from datetime import datetime
 
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 
@@ -22,3 +23,16 @@ class AwareDateTimeField(serializers.DateTimeField):
             if parsed is not None and timezone.is_naive(parsed):
                 self.fail("naive")
         return super().to_internal_value(value)
+
+
+@extend_schema_field(
+    {
+        "type": "string",
+        "pattern": r"^([01]\d|2[0-3]):[0-5]\d(:[0-5]\d(\.\d{1,6})?)?$",
+        "example": "09:00:00",
+        "description": "A local wall-clock time, HH:MM:SS (HH:MM is accepted), no offset.",
+    }
+)
+class WallClockTimeField(serializers.TimeField):
+    """A time of day on a local clock (a doctor's weekly hours). It has no offset, so the
+    schema gives its pattern rather than OpenAPI's `time` format (RFC 3339, which needs one)."""

@@ -4,8 +4,13 @@ from core.models import AuditEvent, Channel, Notification, NotificationKind
 
 
 class AuditEventSerializer(serializers.ModelSerializer):
-    actor_email = serializers.EmailField(source="actor.email", read_only=True, default=None)
-    patient_email = serializers.EmailField(source="patient.email", read_only=True, default=None)
+    # Null for events without an actor (the system) or without a patient's data.
+    actor_email = serializers.EmailField(
+        source="actor.email", read_only=True, default=None, allow_null=True
+    )
+    patient_email = serializers.EmailField(
+        source="patient.email", read_only=True, default=None, allow_null=True
+    )
 
     class Meta:
         model = AuditEvent

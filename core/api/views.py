@@ -1,3 +1,4 @@
+from django.db.models import Model
 from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import mixins, viewsets
 from rest_framework.decorators import action
@@ -39,6 +40,15 @@ class NotificationPagination(PageNumberPagination):
         response.data["unread_count"] = self.unread_count
         return response
 
+    def get_paginated_response_schema(self, schema):
+        paginated = super().get_paginated_response_schema(schema)
+        paginated["properties"]["unread_count"] = {
+            "type": "integer",
+            "description": "Your unread notifications, on every page.",
+        }
+        paginated["required"] = [*paginated["required"], "unread_count"]
+        return paginated
+
 
 class NotificationViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     """Your own notifications, newest first, with the unread count."""
@@ -53,6 +63,15 @@ class NotificationViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     def get_queryset(self):
         return Notification.objects.filter(user=self.request.user).order_by("-created_at")
 
+    def get_object(self) -> Model:  # a Notification, or the user (core imports no app)
+        if "pk" not in self.kwargs:
+            # The preferences: a PUT there replaces the user's own choices. (DRF's OPTIONS
+            # asks each PUT route for its object; this one has no id.)
+            return self.request.user
+        return get_visible_or_404(
+            self.get_queryset(), "No such notification.", pk=self.kwargs["pk"]
+        )
+
     def list(self, request, *args, **kwargs):
         self.paginator.unread_count = self.get_queryset().filter(is_read=False).count()
         return super().list(request, *args, **kwargs)
@@ -60,8 +79,9 @@ class NotificationViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     @extend_schema(request=None, responses={200: NotificationSerializer})
     @action(detail=True, methods=["post"])
     def read(self, request, pk=None):
-        notification = get_visible_or_404(self.get_queryset(), "No such notification.", pk=pk)
-        notification = notifications.notification_read(user=request.user, notification=notification)
+        notification = notifications.notification_read(
+            user=request.user, notification=self.get_object()
+        )
         return Response(NotificationSerializer(notification).data)
 
     @extend_schema(
@@ -78,7 +98,13 @@ class NotificationViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
         responses={200: PreferenceSerializer(many=True)},
         summary="Opt in or out per kind and channel (SMS needs a phone number)",
     )
-    @action(detail=False, methods=["get", "put"], pagination_class=None, filter_backends=[])
+    @action(
+        detail=False,
+        methods=["get", "put"],
+        pagination_class=None,
+        filter_backends=[],
+        serializer_class=PreferenceSerializer,
+    )
     def preferences(self, request):
         if request.method == "PUT":
             data = PreferenceSerializer(data=request.data, many=True)

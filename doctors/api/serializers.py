@@ -1,7 +1,8 @@
 from rest_framework import serializers
 
-from core.api.fields import AwareDateTimeField
+from core.api.fields import AwareDateTimeField, WallClockTimeField
 from doctors.models import AvailabilityWindow, Doctor, Specialization, TimeOff
+from doctors.selectors import MAX_SLOT_RANGE_DAYS
 from doctors.services import DOCTOR_FIELDS
 
 
@@ -42,6 +43,9 @@ class DoctorCreateSerializer(DoctorWriteSerializer):
 
 
 class AvailabilityWindowSerializer(serializers.ModelSerializer):
+    start_time = WallClockTimeField(help_text="HH:MM:SS on the doctor's clock (no offset).")
+    end_time = WallClockTimeField(help_text="HH:MM:SS on the doctor's clock, after start_time.")
+
     class Meta:
         model = AvailabilityWindow
         fields = [
@@ -88,8 +92,16 @@ class TimeOffCreatedSerializer(TimeOffSerializer):
 
 
 class SlotQuerySerializer(serializers.Serializer):
-    start = serializers.DateField(help_text="First local date (YYYY-MM-DD).")
-    end = serializers.DateField(help_text="Last local date, inclusive (YYYY-MM-DD).")
+    # The limits are slot_range_check's; written here so that a client knows them.
+    start = serializers.DateField(
+        help_text="First local date (YYYY-MM-DD): from yesterday up to two years ahead."
+    )
+    end = serializers.DateField(
+        help_text=(
+            "Last local date, inclusive (YYYY-MM-DD): not before start, and the range covers "
+            f"at most {MAX_SLOT_RANGE_DAYS} days (both ends included), up to two years ahead."
+        )
+    )
     tz = serializers.CharField(
         required=False, max_length=64, help_text="Also show each slot in this IANA time zone."
     )

@@ -6,6 +6,7 @@ from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from core.api.schema import error_responses
 from core.exceptions import NotAllowed
 from doctors.models import Doctor
 from patients import selectors, services
@@ -32,7 +33,7 @@ class RegisterView(AuthThrottleMixin, APIView):
 
     @extend_schema(
         request=PatientRegisterSerializer,
-        responses={201: UserSerializer},
+        responses={201: UserSerializer, **error_responses(403)},  # 403: any role but patient
         summary="Register as a patient",
         tags=["auth"],
     )
@@ -157,7 +158,8 @@ class CareAssignmentViewSet(
         return super().get_permissions()
 
     @extend_schema(
-        request=CareAssignmentCreateSerializer, responses={201: CareAssignmentSerializer}
+        request=CareAssignmentCreateSerializer,
+        responses={201: CareAssignmentSerializer, **error_responses(409)},
     )
     def create(self, request, *args, **kwargs):
         serializer = CareAssignmentCreateSerializer(data=request.data)
@@ -178,7 +180,9 @@ class CareAssignmentViewSet(
         return Response(CareAssignmentSerializer(assignment).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(
-        request=None, responses={200: CareAssignmentSerializer}, summary="End a care assignment"
+        request=None,
+        responses={200: CareAssignmentSerializer, **error_responses(409)},
+        summary="End a care assignment",
     )
     @action(detail=True, methods=["post"])
     def end(self, request, pk=None):

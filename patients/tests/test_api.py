@@ -117,6 +117,20 @@ def test_patient_record_bad_input(patient, body, field):
     assert record.date_of_birth is None and record.insurance == {}
 
 
+@pytest.mark.parametrize("encoding", ["multipart", "json"])
+def test_insurance_null_is_refused_in_any_encoding(patient, staff, encoding):
+    # A form's "null" reaches the service as None, which full_clean lets past (the field may be
+    # blank); the column may not be NULL. It was a 500 before.
+    body = {"insurance": "null" if encoding == "multipart" else None}
+    response = client_for(patient).patch(f"{PATIENTS}me/", body, format=encoding)
+    assert "insurance" in assert_error(response, 400)["fields"]
+    assert Patient.objects.get(user=patient).insurance == {}
+    desk = {"email": "null.insurance@example.com", "full_name": "Null Insurance", **body}
+    response = client_for(staff).post(PATIENTS, desk, format=encoding)
+    assert "insurance" in assert_error(response, 400)["fields"]
+    assert not User.objects.filter(email="null.insurance@example.com").exists()
+
+
 def test_staff_register_a_patient_at_the_desk(staff, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
         response = client_for(staff).post(

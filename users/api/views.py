@@ -10,6 +10,7 @@ from rest_framework.views import APIView
 from rest_framework_simplejwt.exceptions import InvalidToken, TokenError
 from rest_framework_simplejwt.views import TokenObtainPairView
 
+from core.api.schema import error_responses
 from core.api.throttles import FailOpenScopedRateThrottle
 from users import services
 from users.api.serializers import (
@@ -39,7 +40,7 @@ class AuthThrottleMixin:
 class TokenObtainView(AuthThrottleMixin, TokenObtainPairView):
     @extend_schema(
         request=LoginSerializer,
-        responses={200: TokenPairSerializer},
+        responses={200: TokenPairSerializer, **error_responses(401)},
         summary="Sign in with e-mail and password",
     )
     def post(self, request, *args, **kwargs):
@@ -70,7 +71,7 @@ class RefreshTokenView(AuthThrottleMixin, APIView):
 class TokenRefreshRotateView(RefreshTokenView):
     @extend_schema(
         request=RefreshSerializer,
-        responses={200: TokenPairSerializer},
+        responses={200: TokenPairSerializer, **error_responses(401)},
         summary="Exchange a refresh token for a new pair; the old one stops working",
     )
     def post(self, request):
@@ -80,12 +81,11 @@ class TokenRefreshRotateView(RefreshTokenView):
 class LogoutView(RefreshTokenView):
     @extend_schema(
         request=RefreshSerializer,
-        responses={204: None},
+        responses={204: None, **error_responses(401)},
         summary="Sign out: the refresh token is blacklisted",
     )
     def post(self, request):
         self.refresh_token_call(request, partial(services.token_logout, request=request))
-        return Response(status=status.HTTP_204_NO_CONTENT)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
