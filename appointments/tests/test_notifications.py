@@ -252,6 +252,20 @@ class BrokenMail:
         raise ConnectionError("SMTP down")
 
 
+class QuietHandler(BaseHTTPRequestHandler):
+    def log_message(self, *args):
+        pass
+
+
+def gateway_at(settings, handler: type[BaseHTTPRequestHandler]) -> ThreadingHTTPServer:
+    """Serve `handler` on a free local port: the portal's SMS gateway for this test."""
+    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    settings.SMS_BACKEND = "core.sms.HttpSmsBackend"
+    settings.SMS_GATEWAY_URL = f"http://127.0.0.1:{server.server_address[1]}/messages"
+    return server
+
+
 # --- SMS through an HTTP gateway, and reminders ---------------------------------------------------
 
 
@@ -260,7 +274,7 @@ def sms_gateway(settings):
     """A local stand-in for the SMS provider, speaking HTTP on a free port."""
     received: list[dict] = []
 
-    class Handler(BaseHTTPRequestHandler):
+    class Handler(QuietHandler):
         def do_POST(self):
             length = int(self.headers["Content-Length"])
             received.append(
@@ -269,14 +283,7 @@ def sms_gateway(settings):
             self.send_response(202)
             self.end_headers()
 
-        def log_message(self, *args):
-            pass
-
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    settings.SMS_BACKEND = "core.sms.HttpSmsBackend"
-    settings.SMS_GATEWAY_URL = f"http://127.0.0.1:{server.server_address[1]}/messages"
+    server = gateway_at(settings, Handler)
     settings.SMS_GATEWAY_KEY = "test-key"
     yield received
     server.shutdown()
@@ -416,7 +423,7 @@ def failing_gateway(settings):
     """A local SMS gateway that answers 500 until told to recover."""
     state = {"failing": True, "received": []}
 
-    class Handler(BaseHTTPRequestHandler):
+    class Handler(QuietHandler):
         def do_POST(self):
             body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
             if state["failing"]:
@@ -426,13 +433,7 @@ def failing_gateway(settings):
                 self.send_response(202)
             self.end_headers()
 
-        def log_message(self, *args):
-            pass
-
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    settings.SMS_BACKEND = "core.sms.HttpSmsBackend"
-    settings.SMS_GATEWAY_URL = f"http://127.0.0.1:{server.server_address[1]}/messages"
+    server = gateway_at(settings, Handler)
     yield state
     server.shutdown()
 
@@ -531,7 +532,7 @@ def slow_gateway(settings):
     key it has seen (as gateways with idempotency keys do)."""
     state = {"posts": [], "delivered": {}, "slow": True}
 
-    class Handler(BaseHTTPRequestHandler):
+    class Handler(QuietHandler):
         def do_POST(self):
             key = self.headers.get("Idempotency-Key", "")
             body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
@@ -543,13 +544,7 @@ def slow_gateway(settings):
             self.send_response(202)
             self.end_headers()
 
-        def log_message(self, *args):
-            pass
-
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    settings.SMS_BACKEND = "core.sms.HttpSmsBackend"
-    settings.SMS_GATEWAY_URL = f"http://127.0.0.1:{server.server_address[1]}/messages"
+    server = gateway_at(settings, Handler)
     settings.SMS_GATEWAY_READ_TIMEOUT = 0.5
     yield state
     server.shutdown()
@@ -648,20 +643,14 @@ def test_without_a_broker_a_hanging_gateway_never_holds_up_a_booking(settings):
     release = threading.Event()
     received: list[dict] = []
 
-    class Hanging(BaseHTTPRequestHandler):
+    class Hanging(QuietHandler):
         def do_POST(self):
             received.append(json.loads(self.rfile.read(int(self.headers["Content-Length"]))))
             release.wait(10)  # hangs until the test has its answer
             self.send_response(202)
             self.end_headers()
 
-        def log_message(self, *args):
-            pass
-
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Hanging)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    settings.SMS_BACKEND = "core.sms.HttpSmsBackend"
-    settings.SMS_GATEWAY_URL = f"http://127.0.0.1:{server.server_address[1]}/messages"
+    server = gateway_at(settings, Hanging)
     settings.SMS_GATEWAY_READ_TIMEOUT = 10
     settings.DELIVERIES_IN_BACKGROUND = True
     try:
@@ -713,7 +702,7 @@ def test_two_workers_and_a_failing_slow_hanging_gateway_send_each_sms_once_and_n
     posts: list[tuple[str, str]] = []
     lock = threading.Lock()
 
-    class Gateway(BaseHTTPRequestHandler):
+    class Gateway(QuietHandler):
         def do_POST(self):
             key = self.headers.get("Idempotency-Key", "")
             body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
@@ -732,13 +721,7 @@ def test_two_workers_and_a_failing_slow_hanging_gateway_send_each_sms_once_and_n
             self.send_response(202)
             self.end_headers()
 
-        def log_message(self, *args):
-            pass
-
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Gateway)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    settings.SMS_BACKEND = "core.sms.HttpSmsBackend"
-    settings.SMS_GATEWAY_URL = f"http://127.0.0.1:{server.server_address[1]}/messages"
+    server = gateway_at(settings, Gateway)
     settings.SMS_GATEWAY_READ_TIMEOUT = 0.3
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     try:
