@@ -252,6 +252,15 @@ class BrokenMail:
         raise ConnectionError("SMTP down")
 
 
+def texting_patient(phone: str, kind: str):
+    """A patient with a mobile number who chose SMS for `kind`."""
+    user = make_patient().user
+    user.phone = phone
+    user.save()
+    preferences_set(user=user, choices=[{"kind": kind, "channel": "sms", "enabled": True}])
+    return user
+
+
 class QuietHandler(BaseHTTPRequestHandler):
     def log_message(self, *args):
         pass
@@ -290,12 +299,7 @@ def sms_gateway(settings):
 
 
 def test_an_sms_reminder_reaches_the_gateway_exactly_once(clinic_doctor, frozen, sms_gateway):
-    texter = make_patient().user
-    texter.phone = "+4915123456789"
-    texter.save()
-    preferences_set(
-        user=texter, choices=[{"kind": "appointment_reminder", "channel": "sms", "enabled": True}]
-    )
+    texter = texting_patient("+4915123456789", "appointment_reminder")
     quiet = make_patient().user
     quiet.phone = "+4915199999999"
     quiet.save()  # has a phone, but never opted in to SMS
@@ -315,12 +319,7 @@ def test_an_sms_reminder_reaches_the_gateway_exactly_once(clinic_doctor, frozen,
 def test_a_gateway_that_refuses_keeps_the_sms_pending(clinic_doctor, frozen, settings):
     settings.SMS_BACKEND = "core.sms.HttpSmsBackend"
     settings.SMS_GATEWAY_URL = "http://127.0.0.1:1/messages"
-    texter = make_patient().user
-    texter.phone = "+4915123456789"
-    texter.save()
-    preferences_set(
-        user=texter, choices=[{"kind": "appointment_booked", "channel": "sms", "enabled": True}]
-    )
+    texter = texting_patient("+4915123456789", "appointment_booked")
     book(UserFactory(role=Role.STAFF), clinic_doctor, texter)
     deliveries_sweep()
     sms_delivery = Delivery.objects.get(channel=Channel.SMS)
@@ -441,12 +440,7 @@ def failing_gateway(settings):
 def test_a_reminder_waiting_for_its_retry_is_dropped_once_the_visit_is_cancelled(
     clinic_doctor, frozen, failing_gateway, settings, django_capture_on_commit_callbacks
 ):
-    texter = make_patient().user
-    texter.phone = "+4915123456789"
-    texter.save()
-    preferences_set(
-        user=texter, choices=[{"kind": "appointment_reminder", "channel": "sms", "enabled": True}]
-    )
+    texter = texting_patient("+4915123456789", "appointment_reminder")
     appointment = book(texter, clinic_doctor, texter)
     frozen.move_to(TUESDAY_9 - timedelta(hours=23))
     settings.EMAIL_BACKEND = "appointments.tests.test_notifications.BrokenMail"
@@ -476,12 +470,7 @@ def test_a_reminder_waiting_for_its_retry_is_dropped_once_the_visit_is_cancelled
 def test_a_reminder_comes_while_the_patient_can_still_cancel_online(
     clinic_doctor, frozen, sms_gateway, django_capture_on_commit_callbacks
 ):
-    texter = make_patient().user
-    texter.phone = "+4915123456789"
-    texter.save()
-    preferences_set(
-        user=texter, choices=[{"kind": "appointment_reminder", "channel": "sms", "enabled": True}]
-    )
+    texter = texting_patient("+4915123456789", "appointment_reminder")
     appointment = book(texter, clinic_doctor, texter, TUESDAY_9 + timedelta(days=3))
     frozen.move_to(appointment.start - timedelta(hours=47))
     with django_capture_on_commit_callbacks(execute=True):
@@ -553,12 +542,7 @@ def slow_gateway(settings):
 def test_a_timed_out_sms_is_retried_under_the_same_key_and_reaches_the_phone_once(
     clinic_doctor, frozen, slow_gateway, django_capture_on_commit_callbacks
 ):
-    texter = make_patient().user
-    texter.phone = "+4915123456789"
-    texter.save()
-    preferences_set(
-        user=texter, choices=[{"kind": "appointment_reminder", "channel": "sms", "enabled": True}]
-    )
+    texter = texting_patient("+4915123456789", "appointment_reminder")
     book(texter, clinic_doctor, texter)
     frozen.move_to(TUESDAY_9 - timedelta(hours=23))
     with django_capture_on_commit_callbacks(execute=True):
