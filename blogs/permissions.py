@@ -1,17 +1,12 @@
-from users.models import Role
-from users.services import role_of
-
-WRITER_ROLES = (Role.DOCTOR, Role.STAFF, Role.ADMIN)
-MODERATOR_ROLES = (Role.STAFF, Role.ADMIN)
+from users.roles import is_clinic_staff, is_doctor
 
 
 def can_write_posts(actor) -> bool:
-    return role_of(actor) in WRITER_ROLES
+    return is_doctor(actor) or is_clinic_staff(actor)
 
 
 def can_edit_post(actor, post) -> bool:
-    role = role_of(actor)
-    return role in MODERATOR_ROLES or (role in WRITER_ROLES and post.author_id == actor.pk)
+    return is_clinic_staff(actor) or (can_write_posts(actor) and post.author_id == actor.pk)
 
 
 def can_moderate_comments(actor, post) -> bool:

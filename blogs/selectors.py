@@ -5,9 +5,9 @@ from django.db import connection
 from django.db.models import Case, Count, F, IntegerField, Q, QuerySet, Value, When
 
 from blogs.models import BlogPost, Comment, PostStatus
-from blogs.permissions import MODERATOR_ROLES, can_moderate_comments
+from blogs.permissions import can_moderate_comments
 from core.lookups import get_visible_or_404
-from users.services import role_of
+from users.roles import is_clinic_staff
 
 SEARCH_CONFIG = "english"
 
@@ -19,7 +19,7 @@ def post_list(*, actor) -> QuerySet[BlogPost]:
         comment_count=Count("comments", filter=Q(comments__is_hidden=False), distinct=True)
     )
     visible = Q(status=PostStatus.PUBLISHED)
-    if role_of(actor) in MODERATOR_ROLES:
+    if is_clinic_staff(actor):
         visible = Q()
     elif actor is not None and actor.is_authenticated:
         visible |= Q(author=actor)

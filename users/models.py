@@ -18,6 +18,10 @@ class Role(models.TextChoices):
     ADMIN = "admin", "Administrator"
 
 
+# The roles that run the clinic: they see every patient and work in the admin site.
+CLINIC_STAFF_ROLES = frozenset({Role.STAFF, Role.ADMIN})
+
+
 def clinic_timezone() -> str:
     """The zone of an account made without one: the clinic's."""
     return settings.CLINIC_TIMEZONE
@@ -95,6 +99,20 @@ class User(BaseModel, AbstractBaseUser, PermissionsMixin):
 
     def __str__(self) -> str:
         return f"{self.full_name} <{self.email}>"
+
+    @property
+    def effective_role(self) -> str:
+        """The role rules go by: a superuser made by Django's own tooling counts as an admin."""
+        return Role.ADMIN if self.is_superuser else self.role
+
+    @property
+    def is_clinic_staff(self) -> bool:
+        """Staff and admins. Code outside `users` (core) reads this attribute, never roles."""
+        return self.effective_role in CLINIC_STAFF_ROLES
+
+    @property
+    def is_clinic_admin(self) -> bool:
+        return self.effective_role == Role.ADMIN
 
     def get_full_name(self) -> str:
         return self.full_name

@@ -1,7 +1,7 @@
 from rest_framework.permissions import BasePermission
 
 from users.models import Role
-from users.services import role_of
+from users.roles import role_of
 
 
 class HasRole(BasePermission):
