@@ -8,11 +8,12 @@ half of data/red_flag_paraphrases.csv, the tuning vignettes that are no emergenc
 need two findings, seeded pairs of phrases) as an example of its flag, each other phrase as
 an example of no flag.
 
-It reads what the rules leave after taking out denied findings (Reading.affirmed_text), so
-that "no thoughts of self-harm" is no flag. Each category's threshold is chosen on the
-training data for sensitivity first: a margin below the lowest out-of-fold probability of
-the category's tuning paraphrases, raised only as far as needed to flag at most
-MAX_CONTROL_FLAG_SHARE of the tuning controls, and never below FLOOR. Training is seeded."""
+It reads what the rules leave after taking out denied findings and figures of speech
+(Reading.affirmed_text), so that "no thoughts of self-harm" is no flag. Each category's
+threshold is chosen on the training data for sensitivity first: a margin below the lowest
+out-of-fold probability of the category's tuning paraphrases, raised only as far as needed
+to flag at most MAX_CONTROL_FLAG_SHARE of the tuning controls, and never below FLOOR.
+Training is seeded."""
 
 import hashlib
 import json

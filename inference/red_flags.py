@@ -20,7 +20,7 @@ MESSAGES = {
     "line at any hour (116 123 in the UK and Ireland, 988 in the US and Canada).",
     "child_breathing_difficulty": "A child who struggles to breathe.",
     "thunderclap_headache": "A sudden, worst-ever headache.",
-    "possible_poisoning": "An overdose or a poison swallowed.",
+    "possible_poisoning": "An overdose, a poison swallowed, or fumes such as carbon monoxide.",
     "unresponsive": "Someone who cannot be woken.",
     "seizure": "A seizure (fit).",
     "stated_emergency": "You describe a medical emergency.",
@@ -61,6 +61,8 @@ LOW_BELLY_PAIN = (
     "groin_pain",
     "shoulder_pain",  # shoulder-tip pain: blood under the diaphragm
 )
+# Carbon monoxide: fumes, a faulty heater or a CO alarm, and the signs it causes.
+CO_SIGNS = ("headache", "dizziness", "nausea", "vomiting", "confusion", "fainting")
 CHILD_BREATHING = ("shortness_of_breath", "wheezing", "blue_lips", "breathing_pauses")
 
 
@@ -113,7 +115,7 @@ def red_flag_codes(present: set[str], *, child: bool = False, infant: bool = Fal
         found.append("child_breathing_difficulty")
     if "worst_headache" in present or {"headache", "sudden_onset"} <= present:
         found.append("thunderclap_headache")
-    if "overdose" in present:
+    if "overdose" in present or ("co_exposure" in present and _any(present, *CO_SIGNS)):
         found.append("possible_poisoning")
     if "unresponsive" in present:
         found.append("unresponsive")

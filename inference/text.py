@@ -61,6 +61,22 @@ CURRENT = re.compile(
     r"\b(?:now|today|tonight|this (?:morning|afternoon|evening)|just|currently|right now|"
     r"suddenly|since (?:this|last night)|started|this week|back again|are back)\b"
 )
+# A question asked for a course or a school project about anyone at all ("what should I do if
+# someone has a seizure, doing a first aid course") speaks of no patient: ConText's
+# hypothetical. Not when the text also speaks of now or of someone in particular ("the
+# instructor collapsed" has no "if someone"). Thoughts of suicide, a child's breathing and a
+# stated emergency are always heard: a missed one costs too much.
+STUDY = re.compile(
+    r"\b(?:first aid|first-aid|cpr|resus) (?:\w+ )?(?:course|class|training|exam|test)\b"
+    r"|\b(?:school|uni|university|college|science|biology) (?:project|assignment|essay|homework)\b"
+    r"|\bfor (?:a|my|our) (?:project|assignment|essay|dissertation)\b"
+)
+ANYONE = re.compile(
+    r"\b(?:if|when) (?:someone|somebody|anyone|a person|a child|you)\b|\b(?:someone|somebody) "
+    r"(?:who|with)\b|\bdifference between\b|\b(?:signs|symptoms) of\b|\bhow (?:do|would) you\b"
+)
+CHILD_BREATHING_SIGNS = ("shortness_of_breath", "wheezing", "blue_lips", "breathing_pauses")
+ALWAYS_HEARD = frozenset({"suicidal_thoughts", "stated_emergency", *CHILD_BREATHING_SIGNS})
 # "I've never had a headache this bad" says the headache is there.
 NEVER_BEFORE = re.compile(r"\b(?:like (?:this|that)|this bad|so bad|before|in my life)\b")
 CHILD = re.compile(
@@ -177,8 +193,8 @@ class Reading:
     age_in_months: float | None = None  # the youngest age the text gives, if any
     about_someone_else: bool = False  # "my dad...": the writer's own age and sex do not apply
     duration_days: float | None = None  # the longest time the text says it has gone on
-    # The text with every denied finding taken out ("no thoughts of self-harm" keeps only "no
-    # thoughts of"), for readers that do not understand negation themselves.
+    # The text with every denied finding and figure of speech taken out ("no thoughts of
+    # self-harm" keeps only "no thoughts of"), for readers that do not understand negation.
     affirmed_text: str = ""
 
 
@@ -245,6 +261,7 @@ class Lexicon:
 
 # Everyday phrases that contain a symptom's words but say nothing about the body. They are
 # matched first and then ignored: "a fit note" is no seizure, "dying to know" no emergency.
+# They are left out of the text the learned detector reads too ("freezing to death").
 NOT_A_FINDING = ""
 FIGURES_OF_SPEECH = (
     "fit note",
@@ -291,6 +308,36 @@ FIGURES_OF_SPEECH = (
     "breath back",
     "wet nappies",
     "wet nappy",
+    "died laughing",
+    "die of embarrassment",
+    "die of boredom",
+    "freezing to death",
+    "bored to death",
+    "scared to death",
+    "worried to death",
+    "sick to death",
+    "give me a heart attack",
+    "gave me a heart attack",
+    "have a heart attack if",
+    "have a heart attack when",
+    "bleach to clean",
+    "trapped nerve",
+    "trapped wind",
+    "seizure free",
+    "vitamin & twice",
+    "multivitamin & twice",
+    "spots that fade",
+    "spots which fade",
+    "rash that fades",
+    "rash which fades",
+    "dead & slept on it",
+    "dead & sleeping on it",
+    "dead & lying on it",
+    "numb & slept on it",
+    "numb & sleeping on it",
+    "numb & lying on it",
+    "numb & dentist",
+    "numb & dental",
 )
 # Words matched as written, because their stem stands for something else: "spotting" (bleeding)
 # is not "spots" (a rash), "swollen legs" (both) is not "swollen leg" (one, a clot?), and
@@ -528,6 +575,11 @@ def read(text: str) -> Reading:
     unknown: dict[str, None] = {}
     table = lexicon()
     affirmed: list[str] = []
+    studying = (
+        bool(STUDY.search(text) and ANYONE.search(text))
+        and not CURRENT.search(text)
+        and not reading.about_someone_else
+    )
     for clause in CLAUSE_BREAK.split(text):
         if not clause or not clause.strip():
             continue
@@ -557,16 +609,21 @@ def read(text: str) -> Reading:
         kept = list(clause)
         historical = bool(HISTORICAL.search(clause)) and not CURRENT.search(clause)
         for start, code, positions in sorted(matches):
-            if code == NOT_A_FINDING:
-                continue
             before = "".join(blanked[:start])
-            if historical or _negated(before, clause[start:]):
+            if code == NOT_A_FINDING:
+                pass  # left out of the affirmed text too
+            elif (
+                historical
+                or (studying and code not in ALWAYS_HEARD)
+                or _negated(before, clause[start:])
+            ):
                 negated[code] = None
-                for position in positions:
-                    token_start, token_end, _ = tokens[position]
-                    kept[token_start:token_end] = " " * (token_end - token_start)
             else:
                 present[code] = None
+                continue
+            for position in positions:
+                token_start, token_end, _ = tokens[position]
+                kept[token_start:token_end] = " " * (token_end - token_start)
         affirmed.append("".join(kept).strip())
         for (_, _, word), is_taken in zip(tokens, taken, strict=True):
             if not is_taken and WORD.fullmatch(word) and word not in COMMON:

@@ -66,6 +66,10 @@ def find_flags(
     infant = "young_infant" in present
     by_rules = red_flag_codes(set(present), child=child, infant=infant)
     by_detector = detector.detect(reading.affirmed_text) if detector and reading else []
+    # The detector cannot read ages: a text that says the baby is 3 months or older rules out a
+    # fever in a baby under 3 months.
+    if reading and reading.age_in_months is not None and not infant:
+        by_detector = [code for code in by_detector if code != "infant_fever"]
     return FlagFindings(by_rules, by_detector)
 
 

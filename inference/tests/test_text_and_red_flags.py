@@ -35,6 +35,11 @@ def flags_for(text: str) -> set[str]:
         ("the worst headache of my life started suddenly", "thunderclap_headache"),
         ("my dad went blind in his right eye this morning, no pain", "possible_stroke"),
         ("a man in the street is threatening to stab me", "stated_emergency"),
+        ("the carbon monoxide alarm is beeping and I have a headache", "possible_poisoning"),
+        ("is there a painless way to go", "suicidal_thoughts"),
+        ("I can't get my dad to open his eyes", "unresponsive"),
+        ("my brother's injuries are life-threatening", "stated_emergency"),
+        ("there's been a crash and the driver is trapped", "stated_emergency"),
     ],
 )
 def test_red_flags_in_the_words_patients_use(text, flag):
@@ -185,10 +190,32 @@ def test_an_english_word_is_never_taken_for_a_misspelt_symptom():
         ("I'm dying to know my results", "stated_emergency"),
         ("my wife is going to kill me if I forget our anniversary", "stated_emergency"),
         ("did the glass test and the rash faded completely", "non_blanching_rash"),
+        ("I almost died laughing at the film", "stated_emergency"),
+        ("the kids are giving me a heart attack today", "stated_emergency"),
+        ("my arm went numb after lying on it", "arm_weakness"),
+        ("he has been seizure free for years", "seizure"),
+        ("how do you help someone having a seizure? it's for my first aid course", "seizure"),
     ],
 )
 def test_what_is_denied_past_or_a_figure_of_speech_is_not_present(text, absent):
     assert absent not in read(text).present
+
+
+def test_a_figure_of_speech_is_left_out_of_what_the_detector_reads():
+    assert "death" not in read("I'm bored to death at work").affirmed_text
+
+
+@pytest.mark.parametrize(
+    ("text", "flag"),
+    [
+        # a real event beside a course is heard: nothing says "if someone"
+        ("on my first aid course the instructor collapsed and isn't breathing", "unresponsive"),
+        # the gravest flags are always heard
+        ("for my school project: is it normal to want to kill myself", "suicidal_thoughts"),
+    ],
+)
+def test_a_study_question_never_hides_a_real_emergency(text, flag):
+    assert flag in flags_for(text)
 
 
 def test_history_gives_way_to_now():
@@ -215,6 +242,12 @@ def test_ages_are_read_from_the_text(text, months):
 def test_a_fever_in_a_baby_under_three_months_is_an_emergency():
     assert "infant_fever" in flags_for("my 6 week old has a temperature of 38.2")
     assert "infant_fever" not in flags_for("my 10 month old has a temperature of 38")
+    # nor from the detector, which cannot read ages
+    reading = read("my 5 month old has a temperature of 38.4")
+    assert (
+        "infant_fever"
+        not in find_flags(detector(), present=reading.present, reading=reading, age=None).codes
+    )
     # the mother's fever, not the baby's
     assert "infant_fever" not in flags_for("I'm breastfeeding my 5 week old and I have a fever")
 
