@@ -7,15 +7,14 @@ class AppointmentsConfig(AppConfig):
 
     def ready(self) -> None:
         from appointments import selectors
-        from core.models import NotificationKind
+        from appointments.notifications import AppointmentKind
+        from core.notifications import notification_kinds_register
         from core.subjects import subject_state_register
-        from doctors.selectors import busy_source_register, conflict_source_register
+        from doctors.selectors import conflict_source_register
 
-        # Doctors compute slots from the time that appointments hold, without importing them.
-        busy_source_register(selectors.held_spans)
+        # Time off lists the bookings it overlaps, without the doctors app importing them.
         conflict_source_register(selectors.time_off_conflicts)
+        # The messages this app sends (core refuses a kind whose templates are missing).
+        notification_kinds_register(AppointmentKind.choices)
         # A message about an appointment is sent only while what it says still holds.
-        appointment_kinds = [
-            kind for kind in NotificationKind.values if kind.startswith("appointment_")
-        ]
-        subject_state_register(appointment_kinds, selectors.message_state_of)
+        subject_state_register(AppointmentKind.values, selectors.message_state_of)

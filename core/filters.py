@@ -5,7 +5,8 @@ import django_filters
 from django import forms
 from django_filters.constants import EMPTY_VALUES
 
-from core.models import AuditAction, AuditEvent, Notification, NotificationKind
+from core.models import AuditAction, AuditEvent, Notification
+from core.notifications import NotificationKindChoices
 from core.timezones import zone_name_of
 
 
@@ -92,7 +93,7 @@ class StrictBooleanFilter(django_filters.BooleanFilter):
 
 class NotificationFilter(django_filters.FilterSet):
     is_read = StrictBooleanFilter()
-    kind = django_filters.ChoiceFilter(choices=NotificationKind.choices)
+    kind = django_filters.ChoiceFilter(choices=NotificationKindChoices())
 
     class Meta:
         model = Notification

@@ -97,16 +97,6 @@ class AuditEvent(models.Model):
         raise AppendOnlyError("Audit events cannot be deleted.")
 
 
-class NotificationKind(models.TextChoices):
-    APPOINTMENT_BOOKED = "appointment_booked", "Appointment booked"
-    APPOINTMENT_CONFIRMED = "appointment_confirmed", "Appointment confirmed"
-    APPOINTMENT_CANCELLED = "appointment_cancelled", "Appointment cancelled"
-    APPOINTMENT_RESCHEDULED = "appointment_rescheduled", "Appointment rescheduled"
-    APPOINTMENT_REMINDER = "appointment_reminder", "Appointment reminder"
-    # What the person did themselves (booked, moved, cancelled, confirmed), as a receipt.
-    APPOINTMENT_OWN_ACTION = "appointment_own_action", "Confirmation of what you did"
-
-
 class Channel(models.TextChoices):
     EMAIL = "email", "E-mail"
     SMS = "sms", "SMS"
@@ -118,7 +108,8 @@ class Notification(BaseModel):
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="notifications"
     )
-    kind = models.CharField(max_length=40, choices=NotificationKind.choices)
+    # One of the kinds the apps register (core.notifications); core does not list them.
+    kind = models.CharField(max_length=40)
     title = models.CharField(max_length=200)
     body = models.TextField()
     link = models.CharField(max_length=300, blank=True)
@@ -183,7 +174,7 @@ class NotificationPreference(BaseModel):
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notification_preferences"
     )
-    kind = models.CharField(max_length=40, choices=NotificationKind.choices)
+    kind = models.CharField(max_length=40)
     channel = models.CharField(max_length=8, choices=Channel.choices)
     enabled = models.BooleanField()
 

@@ -1,5 +1,8 @@
 """Notifications: what users are told, and on which channels.
 
+Core holds the mechanism, not the list: each app registers the kinds of message it sends
+(`notification_kinds_register`, from its AppConfig.ready), with their templates.
+
 `notify` writes the in-portal notification and one delivery row per channel the user wants,
 inside the caller's transaction, so the message exists exactly when the event does. Sending
 happens after commit (core.outbox, through a Celery task); if the broker is down the rows stay
@@ -7,21 +10,20 @@ pending and the periodic sweep sends them later."""
 
 import logging
 import threading
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
 from django.db import connections, transaction
+from django.template import TemplateDoesNotExist
 from django.template.loader import get_template, render_to_string
 from django.utils import timezone
+from django.utils.choices import BaseChoiceIterator
 
 from core.exceptions import ValidationFailed
-from core.models import (
-    Channel,
-    Delivery,
-    Notification,
-    NotificationKind,
-    NotificationPreference,
-)
+from core.models import Channel, Delivery, Notification, NotificationPreference
 from core.outbox import delivery_send
 from core.tasks import deliver
 
@@ -29,16 +31,74 @@ logger = logging.getLogger(__name__)
 
 DEFAULT_CHANNELS = {Channel.EMAIL: True, Channel.SMS: False}
 
+TEMPLATE_FILES = [
+    ("title.txt", "in-app and e-mail subject"),
+    ("body.txt", "in-app and e-mail body"),
+    ("sms.txt", "sms"),
+]
 
-def channels_wanted(user, kind: str) -> set[str]:
-    chosen = dict(DEFAULT_CHANNELS)
-    for row in NotificationPreference.objects.filter(user=user, kind=kind):
-        chosen[row.channel] = row.enabled
-    return {channel for channel, enabled in chosen.items() if enabled}
+# value -> human label, in registration order
+_kinds: dict[str, str] = {}
+
+
+def _template_name(kind: str, name: str) -> str:
+    return f"notifications/{kind}/{name}"
+
+
+def notification_kinds_register(kinds: Iterable[tuple[str, str]]) -> None:
+    """Called by the app that sends these kinds (value, label), from its AppConfig.ready.
+    A kind needs its three message templates in the "text" engine: one that lacks any is
+    refused here, at start-up, rather than when the first message is due."""
+    kinds = list(kinds)
+    max_length = Notification._meta.get_field("kind").max_length
+    problems = []
+    for value, label in kinds:
+        if not value or len(value) > max_length:
+            problems.append(f"{value!r}: a kind is 1 to {max_length} characters")
+        elif _kinds.get(value, label) != label:
+            problems.append(f"{value!r}: already registered as {_kinds[value]!r}")
+        for name, _channel in TEMPLATE_FILES:
+            try:
+                get_template(_template_name(value, name), using="text")
+            except TemplateDoesNotExist:
+                problems.append(f"{value!r}: no template {_template_name(value, name)}")
+    if problems:
+        raise ImproperlyConfigured("Notification kinds refused: " + "; ".join(problems))
+    # All or nothing: a refused batch leaves the registry as it was.
+    for value, label in kinds:
+        _kinds[value] = str(label)
+
+
+def notification_kinds() -> dict[str, str]:
+    """The registered kinds, value -> label, in registration order."""
+    return dict(_kinds)
+
+
+class NotificationKindChoices(BaseChoiceIterator):
+    """The registered kinds as form choices, read when iterated: module-level fields (a
+    filter's) are built before the apps register their kinds."""
+
+    def __iter__(self) -> Iterator[tuple[str, str]]:
+        yield from list(_kinds.items())
+
+    def __len__(self) -> int:
+        return len(_kinds)
 
 
 def _render(kind: str, name: str, context: dict[str, Any]) -> str:
-    return render_to_string(f"notifications/{kind}/{name}", context, using="text").strip()
+    return render_to_string(_template_name(kind, name), context, using="text").strip()
+
+
+@dataclass(frozen=True)
+class Notice:
+    """One message to write: what `notify` takes, for `notify_many`."""
+
+    user: Any
+    kind: str
+    context: dict[str, Any]
+    link: str = ""
+    subject_id: str = ""
+    subject_state: str = ""
 
 
 def notify(
@@ -53,36 +113,75 @@ def notify(
     """Tell `user` about an event, in their time zone, on the channels they chose.
     `subject_id` and `subject_state` say what the message states, so that a delivery that
     waits (a retry, a broker outage) is dropped if it stops being true (core.subjects)."""
-    with timezone.override(user.timezone):
-        context = {**context, "user": user}
-        title = _render(kind, "title.txt", context)
-        body = _render(kind, "body.txt", context)
-        sms = _render(kind, "sms.txt", context)
-    notification = Notification.objects.create(
+    notice = Notice(
         user=user,
         kind=kind,
-        title=title[:200],
-        body=body,
+        context=context,
         link=link,
         subject_id=subject_id,
         subject_state=subject_state,
     )
-    deliveries = []
-    wanted = channels_wanted(user, kind)
-    if Channel.EMAIL in wanted and user.email:
-        deliveries.append(
-            Delivery(notification=notification, channel=Channel.EMAIL, to=user.email,
-                     subject=title[:200], body=body)
-        )  # fmt: skip
-    if Channel.SMS in wanted and user.phone:
-        deliveries.append(
-            Delivery(notification=notification, channel=Channel.SMS, to=user.phone, body=sms)
+    return notify_many([notice])[0]
+
+
+def notify_many(notices: Sequence[Notice]) -> list[Notification]:
+    """`notify` for several messages at once, in at most three queries whatever their number:
+    the preferences of every user and kind involved, then one insert of the notifications and
+    one of their deliveries. Notifications come back in the order of `notices`. (SQLite caps
+    the parameters of a query, so there Django splits an insert of more than about 60 rows.)"""
+    if not notices:
+        return []
+    unknown = sorted({notice.kind for notice in notices} - _kinds.keys())
+    if unknown:  # a kind nobody registered has no preferences to honour
+        raise ValueError(f"Unregistered notification kinds: {', '.join(unknown)}")
+    chosen: dict[tuple[Any, str], dict[str, bool]] = {}
+    rows = NotificationPreference.objects.filter(
+        user_id__in={notice.user.pk for notice in notices},
+        kind__in={notice.kind for notice in notices},
+    ).values_list("user_id", "kind", "channel", "enabled")
+    for user_id, kind, channel, enabled in rows:
+        chosen.setdefault((user_id, kind), {})[channel] = enabled
+
+    notifications: list[Notification] = []
+    deliveries: list[Delivery] = []
+    for notice in notices:
+        user = notice.user
+        with timezone.override(user.timezone):
+            context = {**notice.context, "user": user}
+            title = _render(notice.kind, "title.txt", context)
+            body = _render(notice.kind, "body.txt", context)
+            sms = _render(notice.kind, "sms.txt", context)
+        # The primary key is made here (BaseModel), so deliveries can point at the
+        # notification before either is inserted.
+        notification = Notification(
+            user=user,
+            kind=notice.kind,
+            title=title[:200],
+            body=body,
+            link=notice.link,
+            subject_id=notice.subject_id,
+            subject_state=notice.subject_state,
         )
-    Delivery.objects.bulk_create(deliveries)
+        notifications.append(notification)
+        wanted = {**DEFAULT_CHANNELS, **chosen.get((user.pk, notice.kind), {})}
+        if wanted[Channel.EMAIL] and user.email:
+            deliveries.append(
+                Delivery(notification=notification, channel=Channel.EMAIL, to=user.email,
+                         subject=title[:200], body=body)
+            )  # fmt: skip
+        if wanted[Channel.SMS] and user.phone:
+            deliveries.append(
+                Delivery(notification=notification, channel=Channel.SMS, to=user.phone, body=sms)
+            )
+    # One transaction for both inserts; inside the caller's it opens no savepoint (no query).
+    with transaction.atomic(savepoint=False):
+        Notification.objects.bulk_create(notifications)
+        if deliveries:
+            Delivery.objects.bulk_create(deliveries)
     queued = [(delivery.pk, delivery.channel) for delivery in deliveries]
     if queued:
         transaction.on_commit(lambda: queue_deliveries(queued))
-    return notification
+    return notifications
 
 
 # The request path gives the broker one short try; the worker and beat keep Celery's own
@@ -180,13 +279,17 @@ def preferences_for(user) -> list[dict[str, Any]]:
             "enabled": chosen.get((kind, channel), DEFAULT_CHANNELS[channel]),
             "available": reachable[channel],
         }
-        for kind in NotificationKind.values
+        for kind in _kinds
         for channel in Channel.values
     ]
 
 
 def preferences_set(*, user, choices: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """Opt in or out per kind and channel. SMS needs a phone number in E.164 form."""
+    unknown = sorted({choice["kind"] for choice in choices} - _kinds.keys())
+    if unknown:
+        message = f"Unknown kind: {', '.join(unknown)}."
+        raise ValidationFailed(message, code="unknown_kind", fields={"kind": [message]})
     keys = [(choice["kind"], choice["channel"]) for choice in choices]
     if len(keys) != len(set(keys)):
         message = "Give each kind and channel once."
@@ -203,19 +306,12 @@ def preferences_set(*, user, choices: list[dict[str, Any]]) -> list[dict[str, An
     return preferences_for(user)
 
 
-TEMPLATE_FILES = [
-    ("title.txt", "in-app and e-mail subject"),
-    ("body.txt", "in-app and e-mail body"),
-    ("sms.txt", "sms"),
-]
-
-
 def templates_list() -> list[dict[str, str]]:
     """Every message template as it is on disk: staff read them; nobody edits them at run time."""
     found = []
-    for kind in NotificationKind.values:
+    for kind in _kinds:
         for name, channel in TEMPLATE_FILES:
-            template = get_template(f"notifications/{kind}/{name}", using="text")
+            template = get_template(_template_name(kind, name), using="text")
             found.append(
                 {"kind": kind, "channel": channel, "name": name, "source": template.template.source}
             )

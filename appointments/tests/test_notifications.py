@@ -20,9 +20,10 @@ from django.core.management import call_command
 from django.db import connection, connections
 
 from appointments import services
+from appointments.notifications import AppointmentKind as NotificationKind
 from appointments.tests.conftest import TUESDAY_9
 from core import sms
-from core.models import Channel, Delivery, DeliveryStatus, Notification, NotificationKind
+from core.models import Channel, Delivery, DeliveryStatus, Notification
 from core.notifications import preferences_set
 from core.outbox import MAX_ATTEMPTS, deliveries_sweep
 from core.testing import assert_error

@@ -90,6 +90,7 @@ TEMPLATES = [
         "NAME": "text",
         "BACKEND": "django.template.backends.django.DjangoTemplates",
         "DIRS": [BASE_DIR / "templates"],
+        "APP_DIRS": True,  # each app keeps the messages it sends (templates/notifications/)
         "OPTIONS": {"autoescape": False},
     },
 ]

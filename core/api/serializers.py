@@ -1,6 +1,7 @@
 from rest_framework import serializers
 
-from core.models import AuditEvent, Channel, Notification, NotificationKind
+from core.models import AuditEvent, Channel, Notification
+from core.notifications import notification_kinds
 
 
 class AuditEventSerializer(serializers.ModelSerializer):
@@ -32,7 +33,33 @@ class AuditEventSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
+class NotificationKindField(serializers.ChoiceField):
+    """One of the registered notification kinds. The choices are read from the registry when
+    used, not when the class is defined: apps register their kinds at start-up."""
+
+    def __init__(self, **kwargs) -> None:
+        super().__init__(choices=(), **kwargs)
+
+    @property
+    def choices(self) -> dict[str, str]:
+        return notification_kinds()
+
+    @choices.setter
+    def choices(self, value) -> None:
+        pass  # the registry is the only source
+
+    @property
+    def grouped_choices(self) -> dict[str, str]:
+        return self.choices
+
+    @property
+    def choice_strings_to_values(self) -> dict[str, str]:
+        return {kind: kind for kind in self.choices}
+
+
 class NotificationSerializer(serializers.ModelSerializer):
+    kind = NotificationKindField(read_only=True)
+
     class Meta:
         model = Notification
         fields = ["id", "kind", "title", "body", "link", "is_read", "read_at", "created_at"]
@@ -40,7 +67,7 @@ class NotificationSerializer(serializers.ModelSerializer):
 
 
 class PreferenceSerializer(serializers.Serializer):
-    kind = serializers.ChoiceField(choices=NotificationKind.choices)
+    kind = NotificationKindField()
     channel = serializers.ChoiceField(choices=Channel.choices)
     enabled = serializers.BooleanField()
 
