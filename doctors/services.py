@@ -4,15 +4,15 @@ from collections.abc import Iterable
 from datetime import datetime, timedelta
 from typing import Any
 
-from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from core.exceptions import NotAllowed, ValidationFailed
+from core.services import model_clean, model_update
 from doctors.models import AvailabilityWindow, Doctor, Specialization, TimeOff, Weekday
 from doctors.permissions import can_manage_doctor
 from users.models import Role, User
-from users.services import role_of
+from users.roles import is_clinic_staff
 
 # The profile fields a doctor or staff may set, in the order the API shows them.
 DOCTOR_FIELDS = (
@@ -29,17 +29,7 @@ DOCTOR_FIELDS = (
     "booking_horizon_days",
     "requires_confirmation",
 )
-
-
-def _clean(instance, exclude: Iterable[str] = ()) -> None:
-    try:
-        instance.full_clean(
-            exclude=list(exclude), validate_unique=False, validate_constraints=False
-        )
-    except DjangoValidationError as exc:
-        fields = exc.message_dict
-        first_field, messages = next(iter(fields.items()))
-        raise ValidationFailed(f"{first_field}: {messages[0]}", fields=fields) from exc
+WINDOW_FIELDS = ("weekday", "start_time", "end_time", "slot_minutes", "valid_from", "valid_to")
 
 
 def _require_manager(actor: User, doctor: Doctor) -> None:
@@ -70,7 +60,7 @@ def doctor_create(
     *, actor: User, user: User, specializations: Iterable[str] = (), **fields: Any
 ) -> Doctor:
     """Give a doctor account its doctor profile (staff and administrators)."""
-    if role_of(actor) not in (Role.STAFF, Role.ADMIN):
+    if not is_clinic_staff(actor):
         raise NotAllowed("Only clinic staff can add doctors.")
     if user.role != Role.DOCTOR:
         message = "This account does not have the doctor role."
@@ -78,12 +68,9 @@ def doctor_create(
     if Doctor.objects.filter(user=user).exists():
         message = "This doctor already has a profile."
         raise ValidationFailed(message, fields={"user": [message]})
-    unknown = set(fields) - set(DOCTOR_FIELDS)
-    if unknown:
-        raise ValidationFailed(f"Unknown fields: {', '.join(sorted(unknown))}.")
     fields.setdefault("timezone", user.timezone)
-    doctor = Doctor(user=user, **fields)
-    _clean(doctor, exclude=["user"])
+    doctor = Doctor(user=user)
+    model_update(instance=doctor, fields=DOCTOR_FIELDS, data=fields, exclude=["user"])
     _license_free(doctor.license_number)
     chosen = _specializations(specializations)
     try:
@@ -99,19 +86,14 @@ def doctor_update(*, actor: User, doctor: Doctor, data: dict[str, Any]) -> Docto
     _require_manager(actor, doctor)
     data = dict(data)
     slugs = data.pop("specializations", None)
-    unknown = set(data) - set(DOCTOR_FIELDS)
-    if unknown:
-        raise ValidationFailed(f"Unknown fields: {', '.join(sorted(unknown))}.")
-    if "license_number" in data and role_of(actor) not in (Role.STAFF, Role.ADMIN):
+    if "license_number" in data and not is_clinic_staff(actor):
         raise NotAllowed("Only clinic staff can change a license number.")
-    for field, value in data.items():
-        setattr(doctor, field, value)
-    _clean(doctor, exclude=["user"])
+    changed = model_update(instance=doctor, fields=DOCTOR_FIELDS, data=data, exclude=["user"])
     if "license_number" in data:
         _license_free(doctor.license_number, exclude_pk=doctor.pk)
     chosen = _specializations(slugs) if slugs is not None else None
     with transaction.atomic():
-        doctor.save()
+        doctor.save(update_fields=[*changed, "updated_at"])
         if chosen is not None:
             doctor.specializations.set(chosen)
     return doctor
@@ -129,7 +111,12 @@ def _describe(window: AvailabilityWindow) -> str:
 
 def check_window(window: AvailabilityWindow) -> None:
     """Every rule of a weekly window: order, lengths, and no overlap with the doctor's others."""
-    _clean(window, exclude=["doctor"])
+    model_clean(window, exclude=["doctor"])
+    _check_window_rules(window)
+
+
+def _check_window_rules(window: AvailabilityWindow) -> None:
+    """The rules beyond the fields' own: order, valid range, no overlap with the others."""
     if window.start_time >= window.end_time:
         message = "The window must end after it starts."
         raise ValidationFailed(message, code="end_before_start", fields={"end_time": [message]})
@@ -164,8 +151,9 @@ def availability_create(*, actor: User, doctor: Doctor, **fields: Any) -> Availa
     _require_manager(actor, doctor)
     with transaction.atomic():
         _lock_doctor(doctor)
-        window = AvailabilityWindow(doctor=doctor, **fields)
-        check_window(window)
+        window = AvailabilityWindow(doctor=doctor)
+        model_update(instance=window, fields=WINDOW_FIELDS, data=fields, exclude=["doctor"])
+        _check_window_rules(window)
         window.save()
     return window
 
@@ -176,10 +164,9 @@ def availability_update(
     _require_manager(actor, window.doctor)
     with transaction.atomic():
         _lock_doctor(window.doctor)
-        for field, value in data.items():
-            setattr(window, field, value)
-        check_window(window)
-        window.save()
+        changed = model_update(instance=window, fields=WINDOW_FIELDS, data=data, exclude=["doctor"])
+        _check_window_rules(window)
+        window.save(update_fields=[*changed, "updated_at"])
     return window
 
 
@@ -218,7 +205,7 @@ def time_off_create(
     _require_manager(actor, doctor)
     time_off = TimeOff(doctor=doctor, start=start, end=end, reason=reason.strip())
     check_time_off(time_off)
-    _clean(time_off, exclude=["doctor"])
+    model_clean(time_off, exclude=["doctor"])
     time_off.save()
     return time_off
 
