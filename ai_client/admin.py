@@ -1,8 +1,7 @@
 from django.contrib import admin
 
 from ai_client.models import RiskAssessment, SymptomCheck
-from core.audit import audit_record
-from core.models import AuditAction
+from ai_client.selectors import risk_assessment_list, symptom_check_list
 
 
 class ReadOnlyResultAdmin(admin.ModelAdmin):
@@ -11,7 +10,7 @@ class ReadOnlyResultAdmin(admin.ModelAdmin):
     list_select_related = ["patient__user", "requested_by"]
     search_fields = ["patient__user__full_name", "patient__user__email"]
     date_hierarchy = "created_at"
-    audit_resource = ""
+    selector = staticmethod(symptom_check_list)
 
     def has_add_permission(self, request) -> bool:
         return False
@@ -22,30 +21,20 @@ class ReadOnlyResultAdmin(admin.ModelAdmin):
     def has_delete_permission(self, request, obj=None) -> bool:
         return False
 
-    def change_view(self, request, object_id, form_url="", extra_context=None):
-        """Reading one result is reading health data: it is audited like the API's reads."""
-        shown = self.get_object(request, object_id)
-        if shown is not None:
-            audit_record(
-                actor=request.user,
-                action=AuditAction.VIEW,
-                resource_type=self.audit_resource,
-                resource_id=shown.pk,
-                patient=shown.patient.user,
-                request=request,
-            )
-        return super().change_view(request, object_id, form_url, extra_context)
+    def get_queryset(self, request):
+        """Through the selector, as the API reads them: every result shown is audited."""
+        return self.selector(actor=request.user)
 
 
 @admin.register(SymptomCheck)
 class SymptomCheckAdmin(ReadOnlyResultAdmin):
-    audit_resource = "symptom_check"
+    selector = staticmethod(symptom_check_list)
     list_display = ["created_at", "patient", "urgency", "model_version"]
     list_filter = ["urgency"]
 
 
 @admin.register(RiskAssessment)
 class RiskAssessmentAdmin(ReadOnlyResultAdmin):
-    audit_resource = "risk_assessment"
+    selector = staticmethod(risk_assessment_list)
     list_display = ["created_at", "patient", "score", "model_version"]
     list_filter = ["score"]

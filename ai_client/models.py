@@ -3,6 +3,7 @@ model or score answered. Results are kept as they were given; nothing edits them
 
 from django.db import models
 
+from core.audit import ReadAuditedQuerySet
 from core.models import BaseModel
 from patients.models import Patient
 from users.models import User
@@ -24,12 +25,17 @@ class RiskScore(models.TextChoices):
 
 
 class SymptomCheck(BaseModel):
+    audit_resource_type = "symptom_check"
+    audit_patient_user_id = "patient.user_id"
+
     patient = models.ForeignKey(Patient, on_delete=models.PROTECT, related_name="symptom_checks")
     requested_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
     input = models.JSONField()
     output = models.JSONField()
     urgency = models.CharField(max_length=16, choices=Urgency.choices)
     model_version = models.CharField(max_length=64)
+
+    objects = ReadAuditedQuerySet.as_manager()
 
     class Meta:
         ordering = ["-created_at", "id"]
@@ -40,12 +46,17 @@ class SymptomCheck(BaseModel):
 
 
 class RiskAssessment(BaseModel):
+    audit_resource_type = "risk_assessment"
+    audit_patient_user_id = "patient.user_id"
+
     patient = models.ForeignKey(Patient, on_delete=models.PROTECT, related_name="risk_assessments")
     requested_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
     score = models.CharField(max_length=32, choices=RiskScore.choices)
     input = models.JSONField()
     output = models.JSONField()
     model_version = models.CharField(max_length=64)
+
+    objects = ReadAuditedQuerySet.as_manager()
 
     class Meta:
         ordering = ["-created_at", "id"]

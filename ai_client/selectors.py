@@ -6,12 +6,12 @@ from datetime import datetime, timedelta
 from django.db.models import QuerySet
 
 from ai_client.models import RiskAssessment, SymptomCheck
+from appointments.selectors import held_spans
 from doctors.models import Doctor
 from doctors.selectors import doctor_list, next_free_slots, specialization_list
 from doctors.slots import Slot
-from patients.selectors import patient_list
-from users.models import Role, User
-from users.services import role_of
+from patients.access import patient_owned_visible_to
+from users.models import User
 
 FALLBACK_SPECIALTY = "family-medicine"
 RECOMMENDED_DOCTORS = 3
@@ -24,22 +24,14 @@ SLOT_WITHIN = {
 }
 
 
-def _scoped(queryset: QuerySet, actor: User) -> QuerySet:
-    """A patient sees their own; a doctor those of the patients linked to them; nobody else."""
-    role = role_of(actor)
-    if role == Role.PATIENT:
-        return queryset.filter(patient__user=actor)
-    if role == Role.DOCTOR:
-        return queryset.filter(patient__in=patient_list(actor=actor))
-    return queryset.none()
-
-
 def symptom_check_list(*, actor: User) -> QuerySet[SymptomCheck]:
-    return _scoped(SymptomCheck.objects.select_related("patient__user"), actor)
+    """The checks of the patients the actor may see (patients.access); every row shown is
+    audited."""
+    return patient_owned_visible_to(SymptomCheck.objects.select_related("patient__user"), actor)
 
 
 def risk_assessment_list(*, actor: User) -> QuerySet[RiskAssessment]:
-    return _scoped(RiskAssessment.objects.select_related("patient__user"), actor)
+    return patient_owned_visible_to(RiskAssessment.objects.select_related("patient__user"), actor)
 
 
 @dataclass
@@ -70,7 +62,7 @@ def doctors_recommend(*, specialty: str, urgency: str, now: datetime) -> Recomme
         found = [
             (doctor, slot)
             for doctor, slot in next_free_slots(
-                doctors=doctors, first_day=first_day, last_day=last_day, now=now
+                doctors=doctors, first_day=first_day, last_day=last_day, now=now, busy=held_spans
             )
             if slot.start <= latest
         ]

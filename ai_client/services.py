@@ -15,12 +15,10 @@ from ai_client.selectors import Recommendation, doctors_recommend
 from core.audit import audit_record
 from core.exceptions import DependencyUnavailable, NotAllowed, ValidationFailed
 from core.models import AuditAction
-from doctors.selectors import doctor_for_user
-from patients.access import doctor_is_linked
+from patients.access import may_see_patient, own_patient_record
 from patients.models import Patient, Sex
-from patients.selectors import patient_for_user
-from users.models import Role, User
-from users.services import role_of
+from users.models import User
+from users.roles import is_doctor, is_patient
 
 # The inputs a score takes that a patient's record can fill in.
 PREFILLED_FIELDS = {
@@ -77,7 +75,7 @@ def symptom_check_run(
     """A patient asks about their own symptoms. Unless the answer is an emergency (or the
     service offers no booking), real doctors of the specialty are offered with their next free
     slot."""
-    patient = patient_for_user(actor) if role_of(actor) == Role.PATIENT else None
+    patient = own_patient_record(actor)
     if patient is None:
         raise NotAllowed("Only patients can run a symptom check for themselves.")
     facts = patient_facts(patient, today=timezone.localdate(now))
@@ -110,13 +108,8 @@ def symptom_check_run(
 
 
 def _may_assess(actor: User, patient: Patient) -> bool:
-    role = role_of(actor)
-    if role == Role.PATIENT:
-        return patient.user_id == actor.pk
-    if role == Role.DOCTOR:
-        doctor = doctor_for_user(actor)
-        return doctor is not None and doctor_is_linked(doctor=doctor, patient=patient)
-    return False
+    """The patient themself or a doctor linked to them (not staff: a score is clinical)."""
+    return (is_patient(actor) or is_doctor(actor)) and may_see_patient(actor, patient)
 
 
 def risk_assessment_run(
@@ -132,10 +125,10 @@ def risk_assessment_run(
     it knows (age, sex); what the caller gives wins. Without a patient, a patient assesses
     themself."""
     if patient is None:
-        if role_of(actor) != Role.PATIENT:
+        if not is_patient(actor):
             message = "Say which patient to assess."
             raise ValidationFailed(message, fields={"patient": [message]})
-        patient = patient_for_user(actor)
+        patient = own_patient_record(actor)
     if patient is None or not _may_assess(actor, patient):
         raise NotAllowed("Only the patient or a doctor linked to them can assess their risk.")
     facts = patient_facts(patient, today=today)

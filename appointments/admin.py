@@ -12,7 +12,7 @@ from django.template.response import TemplateResponse
 from django.urls import path
 from django.utils import timezone
 
-from appointments import services
+from appointments import selectors, services
 from appointments.models import Appointment, AppointmentSeries
 from core.admin_tools import accent_insensitive_search, add_service_errors
 from core.errors import error_body
@@ -102,14 +102,11 @@ class AppointmentAdmin(admin.ModelAdmin):
         return form
 
     def get_queryset(self, request):
+        """Through the selector, like every door: each appointment shown is audited."""
         now = timezone.now()
-        return (
-            super()
-            .get_queryset(request)
-            .annotate(
-                upcoming_start=Case(When(start__gte=now, then=F("start"))),
-                past_start=Case(When(start__lt=now, then=F("start"))),
-            )
+        return selectors.appointment_list(actor=request.user).annotate(
+            upcoming_start=Case(When(start__gte=now, then=F("start"))),
+            past_start=Case(When(start__lt=now, then=F("start"))),
         )
 
     def get_ordering(self, request):
@@ -137,7 +134,9 @@ class AppointmentAdmin(admin.ModelAdmin):
 
     def save_model(self, request, obj, form, change):
         if change:
-            obj.save(update_fields=["notes", "updated_at"])
+            services.appointment_notes_update(
+                actor=request.user, appointment=obj, notes=obj.notes, request=request
+            )
             return
         obj.pk, obj._state.adding = form.booked.pk, False  # booked by BookingForm.clean
 
@@ -174,7 +173,13 @@ class AppointmentAdmin(admin.ModelAdmin):
         except ServiceError as exc:
             body = error_body(exc.code, exc.message, exc.fields)
             return JsonResponse(body, status=exc.status_code)
-        slots = doctor_free_slots(doctor=doctor, first_day=day, last_day=day, now=timezone.now())
+        slots = doctor_free_slots(
+            doctor=doctor,
+            first_day=day,
+            last_day=day,
+            now=timezone.now(),
+            busy=selectors.held_spans,
+        )
         shown = []
         for slot in slots:
             local = timezone.localtime(slot.start)
@@ -250,6 +255,9 @@ class AppointmentAdmin(admin.ModelAdmin):
 class AppointmentSeriesAdmin(admin.ModelAdmin):
     list_display = ["doctor", "patient", "every_weeks", "occurrences", "created_at"]
     list_select_related = ["doctor__user", "patient__user"]
+
+    def get_queryset(self, request):
+        return selectors.series_list(actor=request.user)
 
     def has_add_permission(self, request) -> bool:
         return False

@@ -2,6 +2,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
 
+from core.audit import ReadAuditedQuerySet
 from core.models import BaseModel
 from doctors.models import Doctor
 from patients.models import Patient
@@ -37,6 +38,9 @@ class AppointmentSeries(BaseModel):
 
 
 class Appointment(BaseModel):
+    audit_resource_type = "appointment"
+    audit_patient_user_id = "patient.user_id"
+
     doctor = models.ForeignKey(Doctor, on_delete=models.PROTECT, related_name="appointments")
     patient = models.ForeignKey(Patient, on_delete=models.PROTECT, related_name="appointments")
     start = models.DateTimeField()
@@ -68,6 +72,8 @@ class Appointment(BaseModel):
         related_name="appointments",
     )
     reminder_sent_at = models.DateTimeField(null=True, blank=True)
+
+    objects = ReadAuditedQuerySet.as_manager()
 
     class Meta:
         ordering = ["start"]

@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from appointments import services
 from appointments.models import Appointment, Status
+from appointments.selectors import held_spans
 from core.exceptions import ServiceError
 from doctors.models import Doctor
 from doctors.selectors import doctor_free_slots
@@ -62,7 +63,11 @@ def _book_upcoming(admin, doctor, patient, index) -> None:
     now = timezone.now()
     first_day = (now + timedelta(days=1 + index % 5)).date()
     free = doctor_free_slots(
-        doctor=doctor, first_day=first_day, last_day=first_day + timedelta(days=14), now=now
+        doctor=doctor,
+        first_day=first_day,
+        last_day=first_day + timedelta(days=14),
+        now=now,
+        busy=held_spans,
     )
     if not free:
         return

@@ -1,15 +1,17 @@
 from collections import defaultdict
 from collections.abc import Collection
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from uuid import UUID
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
-from appointments.models import HOLDING, Appointment
+from appointments.models import HOLDING, Appointment, AppointmentSeries
 from core.lookups import get_visible_or_404
 from doctors.slots import Interval
-from users.models import Role, User
-from users.services import role_of
+from patients.access import Access, patient_owned_visible_to, read_as
+from users.models import User
+from users.roles import is_doctor
 
 
 def held_spans(
@@ -24,6 +26,32 @@ def held_spans(
     for doctor_id, held_start, held_end in rows:
         spans[doctor_id].append(Interval(held_start, held_end))
     return spans
+
+
+@dataclass
+class PartiesBusy:
+    """What already holds time around a booking: the doctor's held spans (buffers included)
+    and the patient's visits."""
+
+    doctor: list[Interval] = field(default_factory=list)
+    patient: list[Interval] = field(default_factory=list)
+
+
+def parties_busy(
+    *, doctor_id: UUID, patient_id: UUID, start: datetime, end: datetime
+) -> PartiesBusy:
+    """Both parties' holding appointments that touch [start, end), in one query."""
+    rows = Appointment.objects.filter(status__in=HOLDING).filter(
+        Q(doctor_id=doctor_id, held_start__lt=end, held_end__gt=start)
+        | Q(patient_id=patient_id, start__lt=end, end__gt=start)
+    )
+    busy = PartiesBusy()
+    for row in rows.values("doctor_id", "patient_id", "held_start", "held_end", "start", "end"):
+        if row["doctor_id"] == doctor_id:
+            busy.doctor.append(Interval(row["held_start"], row["held_end"]))
+        if row["patient_id"] == patient_id:
+            busy.patient.append(Interval(row["start"], row["end"]))
+    return busy
 
 
 def time_off_conflicts(doctor_id: UUID, start: datetime, end: datetime) -> list[dict]:
@@ -47,25 +75,27 @@ def time_off_conflicts(doctor_id: UUID, start: datetime, end: datetime) -> list[
     ]
 
 
-def appointment_list(*, actor: User) -> QuerySet[Appointment]:
-    """A patient sees their own appointments, a doctor theirs, staff every one."""
+def appointment_list(*, actor: User, access: Access = Access.VIEW) -> QuerySet[Appointment]:
+    """A patient sees their own appointments, a doctor those in their own schedule, staff
+    every one. Read to be shown (`Access.VIEW`), every row handed out is audited."""
     base = Appointment.objects.select_related("doctor__user", "patient__user").order_by(
         "start", "id"
     )
-    role = role_of(actor)
-    if role in (Role.STAFF, Role.ADMIN):
-        return base
-    if role == Role.DOCTOR:
-        return base.filter(doctor__user=actor)
-    if role == Role.PATIENT:
-        return base.filter(patient__user=actor)
-    return base.none()
+    if is_doctor(actor):
+        return read_as(base.filter(doctor__user=actor), actor, access)
+    return patient_owned_visible_to(base, actor, access=access)
 
 
-def appointment_get(*, actor: User, appointment_id) -> Appointment:
+def appointment_get(*, actor: User, appointment_id, access: Access = Access.VIEW) -> Appointment:
     return get_visible_or_404(
-        appointment_list(actor=actor), "No such appointment.", pk=appointment_id
+        appointment_list(actor=actor, access=access), "No such appointment.", pk=appointment_id
     )
+
+
+def series_list(*, actor: User) -> QuerySet[AppointmentSeries]:
+    """The series that hold any appointment the actor may see."""
+    visible = appointment_list(actor=actor, access=Access.ACT).values("series_id")
+    return AppointmentSeries.objects.filter(pk__in=visible)
 
 
 def message_state(appointment: Appointment) -> str:

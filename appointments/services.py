@@ -5,30 +5,32 @@ On PostgreSQL, exclusion constraints make double booking impossible (a clash rai
 below run one booking at a time."""
 
 import zoneinfo
+from contextlib import nullcontext
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from django.conf import settings
-from django.db import IntegrityError, OperationalError, transaction
+from django.db import IntegrityError, OperationalError, connection, transaction
 from django.http import HttpRequest
 from django.utils import timezone
 
-from appointments.models import HOLDING, Appointment, AppointmentSeries, Status
-from appointments.selectors import message_state
+from appointments.constraints import DOCTOR_OVERLAP, PATIENT_OVERLAP
+from appointments.models import Appointment, AppointmentSeries, Status
+from appointments.notifications import AppointmentKind as NotificationKind
+from appointments.selectors import PartiesBusy, message_state, parties_busy
 from appointments.status import check_transition
 from core.audit import audit_record, audit_records_bulk
 from core.exceptions import Conflict, NotAllowed, NotFound, ValidationFailed
-from core.models import AuditAction, NotificationKind
-from core.notifications import notify
+from core.models import AuditAction
+from core.notifications import Notice, notify, notify_many
 from doctors.models import Doctor
-from doctors.selectors import doctor_free_slots, rules_for
-from doctors.slots import local_to_utc
-from patients.access import doctor_access_sync, doctor_is_linked
+from doctors.selectors import Schedule, rules_for, schedules_load, span_utc
+from doctors.slots import Interval, Slot, local_to_utc
+from patients.access import doctor_access_grant, doctor_access_sync, doctor_is_linked
 from patients.models import Patient
-from users.models import Role, User
-from users.services import role_of
+from users.models import User
+from users.roles import is_clinic_staff, is_doctor, is_patient
 
-STAFF_ROLES = (Role.STAFF, Role.ADMIN)
 SLOT_TAKEN = "This time is no longer free with this doctor."
 DEADLOCK_DETECTED = "40P01"
 MIN_VISIT_MINUTES, MAX_VISIT_MINUTES = 5, 480
@@ -52,18 +54,25 @@ def _fail(code: str, message: str, field: str = "start") -> ValidationFailed:
 
 
 def _tell_parties(actor: User | None, kind: str, appointment: Appointment, **context) -> None:
-    """Tell the patient and the doctor, in the same transaction. A party who did it gets a
-    receipt of their own (a separate kind, so that it can be turned off on its own)."""
-    for user in (appointment.patient.user, appointment.doctor.user):
-        acted = actor is not None and user.pk == actor.pk
-        notify(
-            user=user,
-            kind=NotificationKind.APPOINTMENT_OWN_ACTION if acted else kind,
-            context={"appointment": appointment, "action": kind, **context},
-            link=f"/api/v1/appointments/{appointment.pk}/",
-            subject_id=str(appointment.pk),
-            subject_state=message_state(appointment),
-        )
+    """Tell the patient and the doctor, in the same transaction (one batch of writes). A party
+    who did it gets a receipt of their own (a separate kind, so that it can be turned off on
+    its own)."""
+    state = message_state(appointment)
+    notify_many(
+        [
+            Notice(
+                user=user,
+                kind=NotificationKind.APPOINTMENT_OWN_ACTION
+                if actor is not None and user.pk == actor.pk
+                else kind,
+                context={"appointment": appointment, "action": kind, **context},
+                link=f"/api/v1/appointments/{appointment.pk}/",
+                subject_id=str(appointment.pk),
+                subject_state=state,
+            )
+            for user in (appointment.patient.user, appointment.doctor.user)
+        ]
+    )
 
 
 def _audit(actor: User, action: str, appointment: Appointment, request=None, **detail) -> None:
@@ -78,29 +87,62 @@ def _audit(actor: User, action: str, appointment: Appointment, request=None, **d
     )
 
 
-def _check_parties(actor: User, doctor: Doctor, patient: Patient, returning: bool) -> None:
+def _check_parties(actor: User, doctor: Doctor, patient: Patient, returning: bool) -> bool:
     """A patient books for themself, a doctor for their own patients, staff for anyone.
     Someone else's patient is answered as if it did not exist. A returning patient (a
-    reschedule) is the doctor's already."""
-    role = role_of(actor)
-    if role in STAFF_ROLES:
-        return
-    if role == Role.PATIENT and patient.user_id == actor.pk:
-        return
-    if role == Role.DOCTOR and doctor.user_id == actor.pk:
+    reschedule) is the doctor's already. Checked before any lock is taken. Returns whether the
+    doctor is known to be linked to the patient already."""
+    if is_clinic_staff(actor):
+        return False
+    if is_patient(actor) and patient.user_id == actor.pk:
+        return False
+    if is_doctor(actor) and doctor.user_id == actor.pk:
         if returning or doctor_is_linked(doctor=doctor, patient=patient):
-            return
+            return True
         raise NotFound("No such patient.")
-    if role == Role.DOCTOR:
+    if is_doctor(actor):
         raise NotAllowed("Doctors book in their own schedule.")
     raise NotFound("No such patient.")
 
 
-def _check_time(doctor: Doctor, start: datetime, now: datetime) -> None:
+def _check_terms(
+    actor: User,
+    doctor: Doctor,
+    patient: Patient,
+    start: datetime,
+    *,
+    returning: bool,
+    off_grid_reason: str,
+    duration_minutes: int | None,
+) -> None:
+    """Whether this doctor takes this booking at all, from this actor."""
+    if not doctor.user.is_active:
+        raise _fail("doctor_inactive", "This doctor is not taking appointments.", "doctor")
+    staff = is_clinic_staff(actor)
+    if off_grid_reason and not staff:
+        raise NotAllowed("Only clinic staff book outside the published slots.")
+    if timezone.is_naive(start):
+        raise _fail("naive_datetime", "Give the start with its UTC offset.")
+    if (
+        not staff
+        and not doctor.accepting_new_patients
+        and not returning
+        and not doctor_is_linked(doctor=doctor, patient=patient)
+    ):
+        raise _fail(
+            "not_accepting_new_patients", "This doctor is not taking new patients.", "doctor"
+        )
+    if duration_minutes is not None and not off_grid_reason:
+        message = "A duration is given only for bookings outside the slots (the slot sets it)."
+        raise _fail("duration_not_allowed", message, "duration_minutes")
+
+
+def _check_time(doctor: Doctor, start: datetime, now: datetime, *, off_grid: bool = False) -> None:
+    """Not in the past, not inside the doctor's notice (slots only), not beyond the horizon."""
     rules = rules_for(doctor)
     if start <= now:
         raise _fail("in_the_past", "This time is in the past.")
-    if start < now + rules.min_notice:
+    if not off_grid and start < now + rules.min_notice:
         minutes = doctor.min_booking_notice_minutes
         raise _fail(
             "inside_notice", f"This doctor takes bookings at least {minutes} minutes ahead."
@@ -108,6 +150,54 @@ def _check_time(doctor: Doctor, start: datetime, now: datetime) -> None:
     if start >= now + rules.horizon:
         days = doctor.booking_horizon_days
         raise _fail("beyond_horizon", f"This doctor takes bookings up to {days} days ahead.")
+
+
+def _off_grid_end(doctor: Doctor, start: datetime, duration_minutes: int | None) -> datetime:
+    minutes = doctor.default_visit_minutes if duration_minutes is None else duration_minutes
+    if not MIN_VISIT_MINUTES <= minutes <= MAX_VISIT_MINUTES:
+        message = f"A visit lasts {MIN_VISIT_MINUTES} to {MAX_VISIT_MINUTES} minutes."
+        raise _fail("invalid_duration", message, "duration_minutes")
+    return start + timedelta(minutes=minutes)
+
+
+def _load_day(doctor: Doctor, patient: Patient, start: datetime) -> tuple[Schedule, PartiesBusy]:
+    """The doctor's schedule for the local day of `start`, and what holds time in it for both
+    parties: windows, time off and appointments, each read once."""
+    local_day = start.astimezone(zoneinfo.ZoneInfo(doctor.timezone)).date()
+    span_start, span_end = span_utc(local_day, local_day)
+    busy = parties_busy(doctor_id=doctor.pk, patient_id=patient.pk, start=span_start, end=span_end)
+    schedules = schedules_load(
+        doctors=[doctor],
+        first_day=local_day,
+        last_day=local_day,
+        busy=lambda ids, since, until: {doctor.pk: busy.doctor},
+    )
+    return schedules[doctor.pk], busy
+
+
+def _grid_slot(schedule: Schedule, start: datetime, now: datetime) -> Slot:
+    """The doctor's published slot that starts at `start`, free or not."""
+    day = start.astimezone(zoneinfo.ZoneInfo(schedule.doctor.timezone)).date()
+    grid = schedule.slots(first_day=day, last_day=day, now=now, include_busy=False)
+    slot = next((slot for slot in grid if slot.start == start), None)
+    if slot is None:
+        raise _fail("off_grid", "The doctor has no slot starting at this time.")
+    if slot not in schedule.slots(first_day=day, last_day=day, now=now):
+        raise Conflict(SLOT_TAKEN, code="slot_taken")
+    return slot
+
+
+def _overlaps(spans: list[Interval], start: datetime, end: datetime) -> bool:
+    return any(span.start < end and span.end > start for span in spans)
+
+
+def _check_free(doctor: Doctor, start: datetime, end: datetime, busy: PartiesBusy) -> None:
+    """Neither the doctor's time (with buffers) nor the patient's is held already. The
+    database constraints say the same on PostgreSQL, for bookings that race this one."""
+    if _overlaps(busy.doctor, *_held_span(doctor, start, end)):
+        raise Conflict(SLOT_TAKEN, code="slot_taken")
+    if _overlaps(busy.patient, start, end):
+        raise Conflict(PATIENT_BUSY, code="patient_busy")
 
 
 def booking_plan(
@@ -121,57 +211,32 @@ def booking_plan(
     now: datetime | None = None,
     returning: bool = False,
 ) -> Booking:
-    """Check every booking rule and say what would be booked. Reads only; the caller writes
-    inside the transaction that holds the lock."""
+    """Check every booking rule and say what would be booked: the terms, the time rules, the
+    grid, and that the time is free. Reads only; the caller has checked the parties
+    (`_check_parties`) before taking the lock, and writes inside the transaction that holds it."""
     now = now or timezone.now()
-    _check_parties(actor, doctor, patient, returning)
-    if not doctor.user.is_active:
-        raise _fail("doctor_inactive", "This doctor is not taking appointments.", "doctor")
-    is_staff = role_of(actor) in STAFF_ROLES
     off_grid_reason = off_grid_reason.strip()
-    if off_grid_reason and not is_staff:
-        raise NotAllowed("Only clinic staff book outside the published slots.")
-    if timezone.is_naive(start):
-        raise _fail("naive_datetime", "Give the start with its UTC offset.")
-    if (
-        not is_staff
-        and not doctor.accepting_new_patients
-        and not returning
-        and not doctor_is_linked(doctor=doctor, patient=patient)
-    ):
-        raise _fail(
-            "not_accepting_new_patients", "This doctor is not taking new patients.", "doctor"
-        )
-
-    if duration_minutes is not None and not off_grid_reason:
-        message = "A duration is given only for bookings outside the slots (the slot sets it)."
-        raise _fail("duration_not_allowed", message, "duration_minutes")
+    _check_terms(
+        actor,
+        doctor,
+        patient,
+        start,
+        returning=returning,
+        off_grid_reason=off_grid_reason,
+        duration_minutes=duration_minutes,
+    )
+    _check_time(doctor, start, now, off_grid=bool(off_grid_reason))
     if off_grid_reason:
-        if start <= now:
-            raise _fail("in_the_past", "This time is in the past.")
-        if start >= now + rules_for(doctor).horizon:
-            days = doctor.booking_horizon_days
-            raise _fail("beyond_horizon", f"This doctor takes bookings up to {days} days ahead.")
-        minutes = doctor.default_visit_minutes if duration_minutes is None else duration_minutes
-        if not MIN_VISIT_MINUTES <= minutes <= MAX_VISIT_MINUTES:
-            message = f"A visit lasts {MIN_VISIT_MINUTES} to {MAX_VISIT_MINUTES} minutes."
-            raise _fail("invalid_duration", message, "duration_minutes")
-        end = start + timedelta(minutes=minutes)
-    else:
-        _check_time(doctor, start, now)
-        local_day = start.astimezone(zoneinfo.ZoneInfo(doctor.timezone)).date()
-        grid = doctor_free_slots(
-            doctor=doctor, first_day=local_day, last_day=local_day, now=now, include_busy=False
+        end = _off_grid_end(doctor, start, duration_minutes)
+        held_start, held_end = _held_span(doctor, start, end)
+        busy = parties_busy(
+            doctor_id=doctor.pk, patient_id=patient.pk, start=held_start, end=held_end
         )
-        slot = next((slot for slot in grid if slot.start == start), None)
-        if slot is None:
-            raise _fail("off_grid", "The doctor has no slot starting at this time.")
-        free = doctor_free_slots(doctor=doctor, first_day=local_day, last_day=local_day, now=now)
-        if slot not in free:
-            raise Conflict(SLOT_TAKEN, code="slot_taken")
-        end = slot.end
-
-    pending = doctor.requires_confirmation and role_of(actor) == Role.PATIENT
+    else:
+        schedule, busy = _load_day(doctor, patient, start)
+        end = _grid_slot(schedule, start, now).end
+    _check_free(doctor, start, end, busy)
+    pending = doctor.requires_confirmation and is_patient(actor)
     return Booking(
         doctor=doctor,
         patient=patient,
@@ -193,53 +258,53 @@ def _lock_parties(doctor: Doctor, patient: Patient) -> None:
     """Queue bookings of one doctor (then one patient) behind each other, always in that order.
 
     Without it, concurrent inserts checked by the same PostgreSQL exclusion constraint can wait
-    on each other and deadlock. SQLite already runs one writer at a time."""
-    Doctor.objects.select_for_update().filter(pk=doctor.pk).values_list("pk").first()
-    Patient.objects.select_for_update().filter(pk=patient.pk).values_list("pk").first()
+    on each other and deadlock. Transaction-scoped advisory locks, both taken in one statement,
+    left to right. SQLite already runs one writer at a time (IMMEDIATE)."""
+    if connection.vendor != "postgresql":
+        return
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pg_advisory_xact_lock(hashtextextended(%s, 0)),"
+            " pg_advisory_xact_lock(hashtextextended(%s, 0))",
+            [f"doctor:{doctor.pk}", f"patient:{patient.pk}"],
+        )
 
 
 def _insert(
-    plan: Booking, *, actor: User, reason: str, sync_access: bool = True, **extra
+    plan: Booking, *, actor: User, reason: str, isolated: bool = False, **extra
 ) -> Appointment:
-    """Insert a checked booking. Call inside a transaction."""
+    """Insert a checked booking. Call inside a transaction. `isolated` puts it in a savepoint,
+    so that a clash leaves the transaction usable for the next visit of a series."""
     held_start, held_end = _held_span(plan.doctor, plan.start, plan.end)
-    holding = Appointment.objects.filter(status__in=HOLDING)
-    if holding.filter(
-        doctor=plan.doctor, held_start__lt=held_end, held_end__gt=held_start
-    ).exists():
-        raise Conflict(SLOT_TAKEN, code="slot_taken")
-    if holding.filter(patient=plan.patient, start__lt=plan.end, end__gt=plan.start).exists():
-        raise Conflict(PATIENT_BUSY, code="patient_busy")
+    appointment = Appointment(
+        doctor=plan.doctor,
+        patient=plan.patient,
+        start=plan.start,
+        end=plan.end,
+        held_start=held_start,
+        held_end=held_end,
+        status=plan.status,
+        reason=reason.strip(),
+        booked_by=actor,
+        off_grid_reason=plan.off_grid_reason,
+        **extra,
+    )
     try:
-        with transaction.atomic():  # a savepoint: a clash leaves the outer transaction usable
-            appointment = Appointment.objects.create(
-                doctor=plan.doctor,
-                patient=plan.patient,
-                start=plan.start,
-                end=plan.end,
-                held_start=held_start,
-                held_end=held_end,
-                status=plan.status,
-                reason=reason.strip(),
-                booked_by=actor,
-                off_grid_reason=plan.off_grid_reason,
-                **extra,
-            )
+        with transaction.atomic() if isolated else nullcontext():
+            appointment.save(force_insert=True)
     except IntegrityError as exc:
         raise _clash(exc) from exc
     except OperationalError as exc:
         if getattr(exc.__cause__, "sqlstate", None) == DEADLOCK_DETECTED:
             raise Conflict(SLOT_TAKEN, code="slot_taken") from exc  # another booking won
         raise
-    if sync_access:
-        doctor_access_sync(doctor=plan.doctor, patient=plan.patient)
     return appointment
 
 
 def _clash(exc: IntegrityError) -> Conflict:
-    if "appointments_no_patient_overlap" in str(exc):
+    if PATIENT_OVERLAP in str(exc):
         return Conflict(PATIENT_BUSY, code="patient_busy")
-    if "appointments_no_doctor_overlap" in str(exc):
+    if DOCTOR_OVERLAP in str(exc):
         return Conflict(SLOT_TAKEN, code="slot_taken")
     raise exc
 
@@ -255,6 +320,8 @@ def appointment_book(
     duration_minutes: int | None = None,
     request: HttpRequest | None = None,
 ) -> Appointment:
+    # Nobody waits on a lock for nothing.
+    linked = _check_parties(actor, doctor, patient, returning=False)
     with transaction.atomic():
         _lock_parties(doctor, patient)
         plan = booking_plan(
@@ -266,8 +333,24 @@ def appointment_book(
             duration_minutes=duration_minutes,
         )
         appointment = _insert(plan, actor=actor, reason=reason)
+        if not linked:
+            doctor_access_grant(doctor=doctor, patient=patient)  # a booking links them
         _audit(actor, AuditAction.CREATE, appointment, request, status=appointment.status)
         _tell_parties(actor, NotificationKind.APPOINTMENT_BOOKED, appointment)
+    return appointment
+
+
+def appointment_notes_update(
+    *, actor: User, appointment: Appointment, notes: str, request=None
+) -> Appointment:
+    """The visit's notes: written by the doctor of the visit or by staff, and audited."""
+    if not (is_clinic_staff(actor) or _is_own_doctor(actor, appointment)):
+        raise NotAllowed("Only the doctor of the visit or staff write its notes.")
+    with transaction.atomic():
+        appointment.notes = notes.strip()
+        appointment.full_clean(validate_unique=False, validate_constraints=False)
+        appointment.save(update_fields=["notes", "updated_at"])
+        _audit(actor, AuditAction.UPDATE, appointment, request, fields=["notes"])
     return appointment
 
 
@@ -275,7 +358,7 @@ def appointment_book(
 
 
 def _is_own_doctor(actor: User, appointment: Appointment) -> bool:
-    return role_of(actor) == Role.DOCTOR and appointment.doctor.user_id == actor.pk
+    return is_doctor(actor) and appointment.doctor.user_id == actor.pk
 
 
 def _require(allowed: bool, message: str) -> None:
@@ -309,7 +392,7 @@ def _move(
 
 
 def appointment_confirm(*, actor: User, appointment: Appointment, request=None) -> Appointment:
-    staff = role_of(actor) in STAFF_ROLES
+    staff = is_clinic_staff(actor)
     _require(staff or _is_own_doctor(actor, appointment), "The doctor or staff confirm.")
     if appointment.status == Status.PENDING and timezone.now() >= appointment.start:
         raise Conflict("This request's time has passed; book a new time.", code="too_late")
@@ -319,7 +402,7 @@ def appointment_confirm(*, actor: User, appointment: Appointment, request=None) 
 def appointment_check_in(*, actor: User, appointment: Appointment, request=None) -> Appointment:
     """A patient checks in on the day: from CHECK_IN_EARLIEST before the start until the
     visit's end (plus CHECK_IN_CLOSES_AFTER_END); after that it is a no-show or a new booking."""
-    staff = role_of(actor) in STAFF_ROLES
+    staff = is_clinic_staff(actor)
     _require(staff or _is_own_doctor(actor, appointment), "The doctor or staff check in.")
     opens = appointment.start - timedelta(minutes=settings.APPOINTMENT_CHECK_IN_EARLIEST_MINUTES)
     closes = appointment.end + timedelta(
@@ -341,7 +424,7 @@ def appointment_complete(*, actor: User, appointment: Appointment, request=None)
 
 
 def appointment_no_show(*, actor: User, appointment: Appointment, request=None) -> Appointment:
-    staff = role_of(actor) in STAFF_ROLES
+    staff = is_clinic_staff(actor)
     _require(staff or _is_own_doctor(actor, appointment), "The doctor or staff record no-shows.")
     if timezone.now() < appointment.start:
         raise Conflict("A no-show can be recorded only after the start.", code="too_early")
@@ -353,7 +436,7 @@ def cancellation_notice() -> timedelta:
 
 
 def _check_patient_notice(actor: User, appointment: Appointment, what: str) -> None:
-    if role_of(actor) != Role.PATIENT:
+    if not is_patient(actor):
         return
     if appointment.start - timezone.now() < cancellation_notice():
         hours = settings.APPOINTMENT_CANCELLATION_NOTICE_HOURS
@@ -437,19 +520,16 @@ def appointment_reschedule(
     _check_patient_notice(actor, appointment, "moved")
     if start == appointment.start:
         raise _fail("same_time", "The appointment is already at this time: choose another.")
+    _check_parties(actor, appointment.doctor, appointment.patient, returning=True)
     with transaction.atomic():
         _lock_parties(appointment.doctor, appointment.patient)
         old = Appointment.objects.select_for_update().get(pk=appointment.pk)
-        if old.status not in (Status.PENDING, Status.BOOKED):
-            raise Conflict(
-                "Only pending or booked appointments can be rescheduled.",
-                code="invalid_transition",
-            )
+        check_transition(old.status, Status.CANCELLED)  # the old visit is cancelled, as any
         old.status = Status.CANCELLED
         old.cancelled_by = actor
         old.cancelled_at = timezone.now()
         old.cancellation_reason = "Rescheduled"
-        off_grid = old.off_grid_reason if role_of(actor) in STAFF_ROLES else ""
+        off_grid = old.off_grid_reason if is_clinic_staff(actor) else ""
         old.save(
             update_fields=[
                 "status", "cancelled_by", "cancelled_at", "cancellation_reason", "updated_at"
@@ -462,6 +542,7 @@ def appointment_reschedule(
             returning=True,
         )  # fmt: skip
         new = _insert(plan, actor=actor, reason=old.reason, rescheduled_from=old, series=old.series)
+        doctor_access_grant(doctor=new.doctor, patient=new.patient)
         _audit(
             actor, AuditAction.UPDATE, old, request, status=Status.CANCELLED, moved_to=str(new.pk)
         )
@@ -532,6 +613,7 @@ def series_book(
     starts = series_starts(
         doctor=doctor, first=start, every_weeks=every_weeks, count=count, until=until
     )
+    _check_parties(actor, doctor, patient, returning=False)
     with transaction.atomic():
         _lock_parties(doctor, patient)
         series = AppointmentSeries.objects.create(
@@ -556,7 +638,7 @@ def series_book(
             try:
                 plan = booking_plan(actor=actor, doctor=doctor, patient=patient, start=occurrence)
                 booked.append(
-                    _insert(plan, actor=actor, reason=reason, series=series, sync_access=False)
+                    _insert(plan, actor=actor, reason=reason, series=series, isolated=True)
                 )
             except (ValidationFailed, Conflict) as exc:
                 conflicts.append(
@@ -571,7 +653,7 @@ def series_book(
             )
         series.occurrences = len(booked)  # the visits it holds, not the ones refused
         series.save(update_fields=["occurrences", "updated_at"])
-        doctor_access_sync(doctor=doctor, patient=patient)
+        doctor_access_grant(doctor=doctor, patient=patient)
         for appointment in booked:
             _audit(actor, AuditAction.CREATE, appointment, request, series=str(series.pk))
         # One message for the whole series: every booked date, and every refused one with why.
@@ -618,7 +700,7 @@ def series_cancel(
             .select_related("doctor__user", "patient__user")
             .order_by("start")
         )
-        if role_of(actor) == Role.PATIENT:
+        if is_patient(actor):
             future = [item for item in future if item.start - now >= cancellation_notice()]
         for appointment in future:
             check_transition(appointment.status, Status.CANCELLED)

@@ -53,6 +53,7 @@ def main() -> None:
     last_day = first_day + timedelta(days=args.days - 1)
     doctors = populate(args.doctors, now)
 
+    from appointments.selectors import held_spans
     from doctors.selectors import doctor_free_slots, doctor_list
 
     client = Client(HTTP_HOST="127.0.0.1")
@@ -74,7 +75,7 @@ def main() -> None:
             found += [
                 (slot.start, doctor.pk)
                 for slot in doctor_free_slots(
-                    doctor=doctor, first_day=first_day, last_day=last_day, now=now
+                    doctor=doctor, first_day=first_day, last_day=last_day, now=now, busy=held_spans
                 )
             ]
         return sorted(found)[:20]

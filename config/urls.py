@@ -5,11 +5,13 @@ from django.utils.functional import lazy
 from django.views.generic import RedirectView
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
 
+from appointments.selectors import held_spans
 from core.errors import api_not_found
+from doctors.api.urls import doctor_urls
 
 api_v1 = [
     path("", include("users.api.urls")),
-    path("", include("doctors.api.urls")),
+    path("", include(doctor_urls(busy=held_spans))),
     path("", include("patients.api.urls")),
     path("", include("appointments.api.urls")),
     path("", include("blogs.api.urls")),

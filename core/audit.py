@@ -1,19 +1,28 @@
 """The one place that writes audit events."""
 
 from collections.abc import Iterable
-from typing import Any
+from operator import attrgetter
+from typing import Any, Self
 
 from django.contrib.auth.base_user import AbstractBaseUser
+from django.db import models
+from django.db.models.query import ModelIterable
 from django.http import HttpRequest
 
-from core.logging import request_id_var
+from core.logging import client_var, request_id_var
 from core.models import AuditAction, AuditEvent
 
 
 def client_ip(request: HttpRequest | None) -> str | None:
     if request is None:
-        return None
+        return client_var.get()[0]
     return request.META.get("REMOTE_ADDR") or None
+
+
+def _user_agent(request: HttpRequest | None) -> str:
+    if request is None:
+        return client_var.get()[1]
+    return request.META.get("HTTP_USER_AGENT", "")[:256]
 
 
 def _event(
@@ -22,21 +31,22 @@ def _event(
     action: AuditAction | str,
     resource_type: str,
     resource_id: Any,
-    patient: AbstractBaseUser | None,
+    patient: AbstractBaseUser | Any | None,
     request: HttpRequest | None,
     detail: dict[str, Any] | None,
 ) -> AuditEvent:
+    """`patient` is the patient's user, or that user's primary key."""
     if actor is not None and not actor.is_authenticated:
         actor = None
-    user_agent = request.META.get("HTTP_USER_AGENT", "")[:256] if request is not None else ""
+    patient_id = patient.pk if isinstance(patient, AbstractBaseUser) else patient
     return AuditEvent(
         actor=actor,
         action=action,
         resource_type=resource_type,
         resource_id=str(resource_id or "")[:64],
-        patient=patient,
+        patient_id=patient_id,
         ip=client_ip(request),
-        user_agent=user_agent,
+        user_agent=_user_agent(request),
         request_id=request_id_var.get()[:64],
         detail=detail or {},
     )
@@ -89,3 +99,44 @@ def audit_records_bulk(
             for resource_id, patient in items
         ]
     )
+
+
+class ReadAuditedQuerySet(models.QuerySet):
+    """Patients' data, read by someone. Once the reader is named (`read_by`), every row that
+    this queryset hands out is recorded as viewed by them, in one insert per fetch. Selectors
+    name the reader, so every door that reads through them (API, pages, admin, FHIR) is audited
+    alike; counts, `exists()` and `values()` read no one's data and record nothing.
+
+    The model says what it is called in the log (`audit_resource_type`) and how a row reaches
+    its patient's user id (`audit_patient_user_id`, a dotted attribute path)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._reader: AbstractBaseUser | None = None
+
+    def read_by(self, reader: AbstractBaseUser) -> Self:
+        clone = self._chain()
+        clone._reader = reader
+        return clone
+
+    def _clone(self) -> Self:
+        clone = super()._clone()
+        clone._reader = self._reader
+        return clone
+
+    def _fetch_all(self) -> None:
+        fetched_now = self._result_cache is None
+        super()._fetch_all()
+        if (
+            fetched_now
+            and self._reader is not None
+            and self._iterable_class is ModelIterable
+            and self._result_cache
+        ):
+            patient_of = attrgetter(self.model.audit_patient_user_id)
+            audit_records_bulk(
+                actor=self._reader,
+                action=AuditAction.VIEW,
+                resource_type=self.model.audit_resource_type,
+                items=[(row.pk, patient_of(row)) for row in self._result_cache],
+            )

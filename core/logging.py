@@ -7,6 +7,9 @@ from datetime import UTC, datetime
 
 request_id_var: ContextVar[str] = ContextVar("request_id", default="")
 user_id_var: ContextVar[str] = ContextVar("user_id", default="")
+# The client of the request being served (address, user agent), for audit events written by code
+# that is not handed the request (selectors).
+client_var: ContextVar[tuple[str | None, str]] = ContextVar("client", default=(None, ""))
 
 _STANDARD_ATTRS = set(vars(logging.makeLogRecord({}))) | {"message", "asctime"}
 # Django attaches the request (with its query string) and the response to error records.

@@ -11,7 +11,7 @@ from django.http.multipartparser import MultiPartParserError
 from django.utils import timezone
 
 from core.errors import error_json_response
-from core.logging import request_id_var, user_id_var
+from core.logging import client_var, request_id_var, user_id_var
 from core.timezones import activate_zone_of
 
 access_logger = logging.getLogger("core.access")
@@ -35,6 +35,9 @@ class RequestContextMiddleware:
         request.request_id = request_id
         id_token = request_id_var.set(request_id)
         user_token = user_id_var.set("")
+        client_token = client_var.set(
+            (request.META.get("REMOTE_ADDR") or None, request.META.get("HTTP_USER_AGENT", "")[:256])
+        )
         started = time.perf_counter()
         try:
             response = self.get_response(request)
@@ -55,6 +58,7 @@ class RequestContextMiddleware:
         finally:
             request_id_var.reset(id_token)
             user_id_var.reset(user_token)
+            client_var.reset(client_token)
 
 
 def _loggable_path(request: HttpRequest) -> str:

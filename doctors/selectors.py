@@ -1,12 +1,13 @@
 """Reads of doctors, their schedules and free slots.
 
-Appointments live to the right of this app, so this app never imports them: the appointments app
-registers a *busy source* at start-up (`busy_source_register`), and every slot computation here
-asks the registered sources for the spans that appointments hold, for many doctors in one query.
+Appointments live to the right of this app, so this app never imports them. The time that
+bookings hold reaches the slot engine as an argument: callers to the right pass a `BusyLoader`
+(appointments.selectors.held_spans), which is asked once for every doctor of a computation.
+The bookings that new time off overlaps are still listed through one registered conflict source
+(`conflict_source_register`), for the time-off screens of this app.
 """
 
 import zoneinfo
-from collections import defaultdict
 from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta, tzinfo
@@ -18,32 +19,16 @@ from core.exceptions import ValidationFailed
 from doctors.models import AvailabilityWindow, Doctor, Specialization, TimeOff
 from doctors.slots import Interval, Rules, Slot, Window, compute_slots
 
-BusySource = Callable[[Collection[UUID], datetime, datetime], Mapping[UUID, list[Interval]]]
+# doctor ids, span start, span end -> each doctor's busy intervals (buffers included)
+BusyLoader = Callable[[Collection[UUID], datetime, datetime], Mapping[UUID, list[Interval]]]
 ConflictSource = Callable[[UUID, datetime, datetime], list[dict]]
-_busy_sources: list[BusySource] = []
 _conflict_sources: list[ConflictSource] = []
-
-
-def busy_source_register(source: BusySource) -> None:
-    """Called by an app that holds doctors' time (appointments) from its AppConfig.ready."""
-    if source not in _busy_sources:
-        _busy_sources.append(source)
 
 
 def conflict_source_register(source: ConflictSource) -> None:
     """Called by an app whose bookings time off may overlap; they are listed, not cancelled."""
     if source not in _conflict_sources:
         _conflict_sources.append(source)
-
-
-def busy_intervals(
-    doctor_ids: Collection[UUID], start: datetime, end: datetime
-) -> dict[UUID, list[Interval]]:
-    merged: dict[UUID, list[Interval]] = defaultdict(list)
-    for source in _busy_sources:
-        for doctor_id, spans in source(doctor_ids, start, end).items():
-            merged[doctor_id].extend(spans)
-    return merged
 
 
 def schedule_conflicts(doctor_id: UUID, start: datetime, end: datetime) -> list[dict]:
@@ -98,7 +83,7 @@ def _as_window(row: AvailabilityWindow) -> Window:
     )
 
 
-def _span_utc(first_day: date, last_day: date) -> tuple[datetime, datetime]:
+def span_utc(first_day: date, last_day: date) -> tuple[datetime, datetime]:
     """A UTC span that covers those local dates in every time zone (UTC-12 to UTC+14)."""
     start = datetime.combine(first_day, time.min, tzinfo=zoneinfo.ZoneInfo("UTC"))
     end = datetime.combine(last_day + timedelta(days=1), time.min, tzinfo=zoneinfo.ZoneInfo("UTC"))
@@ -114,11 +99,15 @@ class Schedule:
     time_off: list[Interval] = field(default_factory=list)
     busy: list[Interval] = field(default_factory=list)
 
-    def slots(self, *, first_day: date, last_day: date, now: datetime) -> list[Slot]:
+    def slots(
+        self, *, first_day: date, last_day: date, now: datetime, include_busy: bool = True
+    ) -> list[Slot]:
+        """Free slots; without `include_busy`, the doctor's grid: what would be free if
+        nothing were booked."""
         return compute_slots(
             windows=self.windows,
             time_off=self.time_off,
-            busy=self.busy,
+            busy=self.busy if include_busy else [],
             now=now,
             rules=rules_for(self.doctor),
             first_day=first_day,
@@ -127,14 +116,15 @@ class Schedule:
 
 
 def schedules_load(
-    *, doctors: Sequence[Doctor], first_day: date, last_day: date, include_busy: bool = True
+    *, doctors: Sequence[Doctor], first_day: date, last_day: date, busy: BusyLoader | None
 ) -> dict[UUID, Schedule]:
-    """Windows, time off and busy spans of many doctors in three queries, whatever their number."""
+    """Windows, time off and busy spans of many doctors in three queries, whatever their
+    number. `busy` supplies the time that bookings hold (None: nothing is booked)."""
     schedules = {doctor.pk: Schedule(doctor) for doctor in doctors}
     if not schedules:
         return schedules
     ids = list(schedules)
-    span_start, span_end = _span_utc(first_day, last_day)
+    span_start, span_end = span_utc(first_day, last_day)
     window_rows = AvailabilityWindow.objects.filter(doctor_id__in=ids).filter(
         Q(valid_from__isnull=True) | Q(valid_from__lte=last_day),
         Q(valid_to__isnull=True) | Q(valid_to__gte=first_day),
@@ -143,8 +133,8 @@ def schedules_load(
         schedules[row.doctor_id].windows.append(_as_window(row))
     for row in TimeOff.objects.filter(doctor_id__in=ids, start__lt=span_end, end__gt=span_start):
         schedules[row.doctor_id].time_off.append(Interval(row.start, row.end))
-    if include_busy:
-        for doctor_id, spans in busy_intervals(ids, span_start, span_end).items():
+    if busy is not None:
+        for doctor_id, spans in busy(ids, span_start, span_end).items():
             if doctor_id in schedules:
                 schedules[doctor_id].busy.extend(spans)
     return schedules
@@ -156,14 +146,11 @@ def doctors_free_slots(
     first_day: date,
     last_day: date,
     now: datetime,
-    include_busy: bool = True,
+    busy: BusyLoader | None,
 ) -> dict[UUID, list[Slot]]:
     """Free slots of many doctors over local dates [first_day, last_day], in a fixed number of
-    queries whatever the number of doctors, windows, time off or appointments. Without
-    `include_busy` they are the doctor's grid: what would be free if nothing were booked."""
-    schedules = schedules_load(
-        doctors=doctors, first_day=first_day, last_day=last_day, include_busy=include_busy
-    )
+    queries whatever the number of doctors, windows, time off or appointments."""
+    schedules = schedules_load(doctors=doctors, first_day=first_day, last_day=last_day, busy=busy)
     return {
         doctor_id: schedule.slots(first_day=first_day, last_day=last_day, now=now)
         for doctor_id, schedule in schedules.items()
@@ -171,20 +158,26 @@ def doctors_free_slots(
 
 
 def doctor_free_slots(
-    *, doctor: Doctor, first_day: date, last_day: date, now: datetime, include_busy: bool = True
+    *, doctor: Doctor, first_day: date, last_day: date, now: datetime, busy: BusyLoader | None
 ) -> list[Slot]:
     return doctors_free_slots(
-        doctors=[doctor], first_day=first_day, last_day=last_day, now=now, include_busy=include_busy
+        doctors=[doctor], first_day=first_day, last_day=last_day, now=now, busy=busy
     )[doctor.pk]
 
 
 def earliest_free_slots(
-    *, doctors: Sequence[Doctor], first_day: date, last_day: date, now: datetime, limit: int
+    *,
+    doctors: Sequence[Doctor],
+    first_day: date,
+    last_day: date,
+    now: datetime,
+    limit: int,
+    busy: BusyLoader | None,
 ) -> list[tuple[Doctor, Slot]]:
     """The `limit` earliest free slots across many doctors. Inputs load once (a fixed number of
     queries); slots are then computed a day at a time and the search stops as soon as later
     days cannot give an earlier slot."""
-    schedules = schedules_load(doctors=doctors, first_day=first_day, last_day=last_day)
+    schedules = schedules_load(doctors=doctors, first_day=first_day, last_day=last_day, busy=busy)
     found: list[tuple[Doctor, Slot]] = []
     day = first_day
     # Local dates of different zones overlap by up to 26 hours: one extra day settles the order.
@@ -201,11 +194,16 @@ def earliest_free_slots(
 
 
 def next_free_slots(
-    *, doctors: Sequence[Doctor], first_day: date, last_day: date, now: datetime
+    *,
+    doctors: Sequence[Doctor],
+    first_day: date,
+    last_day: date,
+    now: datetime,
+    busy: BusyLoader | None,
 ) -> list[tuple[Doctor, Slot]]:
     """Each doctor's next free slot (doctors with none in the range are left out), soonest
     first. Inputs load once; the walk stops as soon as every doctor has a slot."""
-    schedules = schedules_load(doctors=doctors, first_day=first_day, last_day=last_day)
+    schedules = schedules_load(doctors=doctors, first_day=first_day, last_day=last_day, busy=busy)
     found: dict[UUID, tuple[Doctor, Slot]] = {}
     day = first_day
     while day <= last_day and len(found) < len(schedules):
@@ -254,7 +252,11 @@ def slot_view(slot: Slot, *, doctor_zone: tzinfo, viewer_zone: tzinfo | None) ->
     return shown
 
 
-def doctor_ids_available_on(*, doctors: Sequence[Doctor], day: date, now: datetime) -> set[UUID]:
+def doctor_ids_available_on(
+    *, doctors: Sequence[Doctor], day: date, now: datetime, busy: BusyLoader | None
+) -> set[UUID]:
     slot_range_check(day, day, start_field="available_on", end_field="available_on")
-    slots = doctors_free_slots(doctors=list(doctors), first_day=day, last_day=day, now=now)
+    slots = doctors_free_slots(
+        doctors=list(doctors), first_day=day, last_day=day, now=now, busy=busy
+    )
     return {doctor_id for doctor_id, free in slots.items() if free}

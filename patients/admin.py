@@ -3,7 +3,8 @@ from django.contrib import admin, messages
 
 from core.admin_tools import accent_insensitive_search, add_service_errors
 from core.exceptions import ServiceError
-from patients import services
+from patients import selectors, services
+from patients.access import Access, patient_for_actor, patients_visible_to
 from patients.models import CareAssignment, Patient
 
 
@@ -69,6 +70,10 @@ class PatientAdmin(admin.ModelAdmin):
     def get_readonly_fields(self, request, obj=None):
         return [] if obj is None else self.readonly_fields
 
+    def get_queryset(self, request):
+        """Through the door, like the API: each patient shown is audited."""
+        return patients_visible_to(request.user)
+
     def get_search_results(self, request, queryset, search_term):
         if not search_term.strip():
             return queryset, False
@@ -86,7 +91,7 @@ class PatientAdmin(admin.ModelAdmin):
             obj._state.adding = False
             return
         data = {name: form.cleaned_data[name] for name in form.changed_data}
-        fresh = Patient.objects.select_related("user").get(pk=obj.pk)
+        fresh = patient_for_actor(actor=request.user, patient_id=obj.pk, access=Access.CHANGE)
         services.patient_update(actor=request.user, patient=fresh, data=data, request=request)
 
 
@@ -117,6 +122,9 @@ class CareAssignmentAdmin(admin.ModelAdmin):
     autocomplete_fields = ["doctor", "patient"]
     actions = ["end_selected"]
 
+    def get_queryset(self, request):
+        return selectors.care_assignment_list(actor=request.user)
+
     def get_readonly_fields(self, request, obj=None):
         return ["doctor", "patient", "active", "started_at", "ended_at"] if obj else []
 
@@ -125,7 +133,9 @@ class CareAssignmentAdmin(admin.ModelAdmin):
 
     def save_model(self, request, obj, form, change):
         if change:
-            obj.save(update_fields=["note", "updated_at"])
+            services.care_assignment_note_update(
+                actor=request.user, assignment=obj, note=obj.note, request=request
+            )
             return
         created = services.care_assignment_create(
             actor=request.user,

@@ -4,6 +4,7 @@ from django.db.models import Q
 from django.utils import timezone
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 
+from core.audit import ReadAuditedQuerySet
 from core.models import BaseModel
 from doctors.models import Doctor
 from users.models import User, validate_phone
@@ -71,6 +72,9 @@ class BloodGroup(models.TextChoices):
 
 
 class Patient(BaseModel):
+    audit_resource_type = "patient"
+    audit_patient_user_id = "user_id"
+
     user = models.OneToOneField(User, on_delete=models.PROTECT, related_name="patient_profile")
     date_of_birth = models.DateField(null=True, blank=True, validators=[validate_date_of_birth])
     sex = models.CharField(max_length=8, choices=Sex.choices, default=Sex.UNKNOWN)
@@ -85,6 +89,8 @@ class Patient(BaseModel):
     emergency_contact_relationship = models.CharField(max_length=50, blank=True)
     insurance = models.JSONField(default=dict, blank=True, validators=[validate_insurance])
     address = models.TextField(blank=True, max_length=500)
+
+    objects = ReadAuditedQuerySet.as_manager()
 
     class Meta:
         ordering = ["user__full_name"]

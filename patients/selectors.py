@@ -1,45 +1,23 @@
 from django.db.models import QuerySet
-from guardian.shortcuts import get_objects_for_user
 
 from core.lookups import get_visible_or_404
-from patients.access import VIEW_PATIENT
-from patients.models import CareAssignment, Patient
-from users.models import Role, User
-from users.services import role_of
+from patients.models import CareAssignment
+from users.models import User
+from users.roles import is_clinic_staff, is_doctor, is_patient
 
-
-def patient_list(*, actor: User) -> QuerySet[Patient]:
-    """Staff see every patient, a doctor the patients linked to them, a patient themself."""
-    base = Patient.objects.select_related("user").order_by("user__full_name", "id")
-    role = role_of(actor)
-    if role in (Role.STAFF, Role.ADMIN):
-        return base
-    if role in (Role.DOCTOR, Role.PATIENT):
-        return get_objects_for_user(
-            actor, VIEW_PATIENT, klass=base, accept_global_perms=False, with_superuser=False
-        )
-    return base.none()
-
-
-def patient_get(*, actor: User, patient_id) -> Patient:
-    """A patient the actor may see; any other answers 404, as if it did not exist."""
-    return get_visible_or_404(patient_list(actor=actor), "No such patient.", pk=patient_id)
-
-
-def patient_for_user(user: User) -> Patient | None:
-    return Patient.objects.select_related("user").filter(user=user).first()
+# Patients themselves are read through patients.access (patients_visible_to, patient_for_actor).
 
 
 def care_assignment_list(*, actor: User) -> QuerySet[CareAssignment]:
+    """Staff see every link; a doctor and a patient the links they are part of."""
     base = CareAssignment.objects.select_related("doctor__user", "patient__user").order_by(
         "-started_at", "id"
     )
-    role = role_of(actor)
-    if role in (Role.STAFF, Role.ADMIN):
+    if is_clinic_staff(actor):
         return base
-    if role == Role.DOCTOR:
+    if is_doctor(actor):
         return base.filter(doctor__user=actor)
-    if role == Role.PATIENT:
+    if is_patient(actor):
         return base.filter(patient__user=actor)
     return base.none()
 

@@ -2,20 +2,20 @@
 
 from typing import Any
 
-from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import IntegrityError, transaction
 from django.http import HttpRequest
 from django.utils import timezone
 
-from core.audit import audit_record, audit_records_bulk
+from core.audit import audit_record
 from core.exceptions import Conflict, NotAllowed, ValidationFailed
 from core.models import AuditAction
+from core.services import model_update
 from doctors.models import Doctor
-from patients.access import doctor_access_sync, patient_owner_grant
+from patients.access import doctor_access_sync, may_change_patient, patient_owner_grant
 from patients.models import CareAssignment, Patient
 from users import services as user_services
 from users.models import Role, User
-from users.services import role_of
+from users.roles import is_clinic_staff
 
 # The patient record's own fields, in the order the API shows them.
 PROFILE_FIELDS = (
@@ -29,32 +29,21 @@ PROFILE_FIELDS = (
     "insurance",
     "address",
 )
-STAFF_ROLES = (Role.STAFF, Role.ADMIN)
 
 
 INSURANCE_NOT_NULL = "Give an object (or {} for none), not null."
 
 
-def _clean(patient: Patient) -> None:
-    fields: dict[str, list[str]] = {}
-    try:
-        patient.full_clean(exclude=["user"], validate_unique=False, validate_constraints=False)
-    except DjangoValidationError as exc:
-        fields = exc.message_dict
-    if patient.insurance is None:
+def _profile_update(patient: Patient, data: dict[str, Any]) -> list[str]:
+    """Set and check the record's fields; the names of those that changed."""
+    errors: dict[str, list[str]] = {}
+    if "insurance" in data and data["insurance"] is None:
         # full_clean passes None as "blank" (the field may be {}), but the column is NOT NULL;
         # a form's "null" arrives here as None.
-        fields.setdefault("insurance", []).append(INSURANCE_NOT_NULL)
-    if fields:
-        first_field, messages = next(iter(fields.items()))
-        raise ValidationFailed(f"{first_field}: {messages[0]}", fields=fields)
-
-
-def _profile_fields(data: dict[str, Any]) -> dict[str, Any]:
-    unknown = set(data) - set(PROFILE_FIELDS)
-    if unknown:
-        raise ValidationFailed(f"Unknown fields: {', '.join(sorted(unknown))}.")
-    return data
+        errors["insurance"] = [INSURANCE_NOT_NULL]
+    return model_update(
+        instance=patient, fields=PROFILE_FIELDS, data=data, exclude=["user"], errors=errors
+    )
 
 
 def patient_register(
@@ -71,9 +60,8 @@ def patient_register(
 ) -> Patient:
     """A new patient account with its patient record: self-registration (no actor) or staff.
     `role` is what the caller asked for; the users service refuses anything but a patient."""
-    if actor is not None and role_of(actor) not in STAFF_ROLES:
+    if actor is not None and not is_clinic_staff(actor):
         raise NotAllowed("Only clinic staff register patients.")
-    patient = Patient(**_profile_fields(profile or {}))
     with transaction.atomic():
         user = user_services.user_create(
             actor=actor,
@@ -86,8 +74,8 @@ def patient_register(
             with_patient_record=True,
             request=request,
         )
-        patient.user = user
-        _clean(patient)
+        patient = Patient(user=user)
+        _profile_update(patient, profile or {})
         patient.save()
         patient_owner_grant(patient)
     return patient
@@ -108,14 +96,11 @@ def patient_profile_ensure(*, user: User) -> Patient:
 def patient_update(
     *, actor: User, patient: Patient, data: dict[str, Any], request: HttpRequest | None = None
 ) -> Patient:
-    is_self = patient.user_id == actor.pk
-    if not is_self and role_of(actor) not in STAFF_ROLES:
+    if not may_change_patient(actor, patient):
         raise NotAllowed("Only the patient and clinic staff change a patient record.")
-    for field, value in _profile_fields(dict(data)).items():
-        setattr(patient, field, value.strip() if isinstance(value, str) else value)
-    _clean(patient)
+    changed = _profile_update(patient, dict(data))
     with transaction.atomic():
-        patient.save()
+        patient.save(update_fields=[*changed, "updated_at"])
         audit_record(
             actor=actor,
             action=AuditAction.UPDATE,
@@ -150,7 +135,7 @@ def care_assignment_create(
     note: str = "",
     request: HttpRequest | None = None,
 ) -> CareAssignment:
-    if role_of(actor) not in STAFF_ROLES:
+    if not is_clinic_staff(actor):
         raise NotAllowed("Only clinic staff assign doctors to patients.")
     care_assignment_check(doctor=doctor, patient=patient)
     try:
@@ -172,12 +157,32 @@ def care_assignment_create(
     return assignment
 
 
+def care_assignment_note_update(
+    *, actor: User, assignment: CareAssignment, note: str, request: HttpRequest | None = None
+) -> CareAssignment:
+    if not is_clinic_staff(actor):
+        raise NotAllowed("Only clinic staff change a care assignment's note.")
+    with transaction.atomic():
+        assignment.note = note.strip()
+        assignment.save(update_fields=["note", "updated_at"])
+        audit_record(
+            actor=actor,
+            action=AuditAction.UPDATE,
+            resource_type="care_assignment",
+            resource_id=assignment.pk,
+            patient=assignment.patient.user,
+            request=request,
+            detail={"fields": ["note"]},
+        )
+    return assignment
+
+
 def care_assignment_end(
     *, actor: User, assignment: CareAssignment, request: HttpRequest | None = None
 ) -> CareAssignment:
     """End the link. The doctor loses access at once unless another link keeps it."""
     is_own_doctor = assignment.doctor.user_id == actor.pk
-    if role_of(actor) not in STAFF_ROLES and not is_own_doctor:
+    if not is_clinic_staff(actor) and not is_own_doctor:
         raise NotAllowed("Only clinic staff or the assigned doctor end a care assignment.")
     if not assignment.active:
         raise Conflict("This care assignment has already ended.", code="already_ended")
@@ -196,16 +201,3 @@ def care_assignment_end(
             detail={"ended": True},
         )
     return assignment
-
-
-def patients_viewed(
-    *, actor: User, patients: list[Patient], request: HttpRequest | None = None
-) -> None:
-    """Audit that these patients' records were shown to the actor (one insert for a page)."""
-    audit_records_bulk(
-        actor=actor,
-        action=AuditAction.VIEW,
-        resource_type="patient",
-        items=[(patient.pk, patient.user) for patient in patients],
-        request=request,
-    )

@@ -25,7 +25,9 @@ from core.audit import audit_record
 from core.exceptions import NotAllowed, ValidationFailed
 from core.models import AuditAction
 from core.notifications import secret_email
-from users.models import Role, StaffProfile, User
+from core.services import model_clean, model_update
+from users.models import CLINIC_STAFF_ROLES, Role, StaffProfile, User
+from users.roles import is_clinic_admin, is_clinic_staff, role_of
 
 logger = logging.getLogger(__name__)
 
@@ -44,19 +46,8 @@ CREATABLE_ROLES: dict[str, set[str]] = {
 }
 
 PROFILE_FIELDS = ("full_name", "phone", "timezone")
+STAFF_PROFILE_FIELDS = ("department", "position", "hire_date", "status")
 EMAIL_TAKEN = "A user with this email already exists."
-
-
-def role_of(user: Any) -> str | None:
-    if user is None or not user.is_authenticated:
-        return None
-    return Role.ADMIN if user.is_superuser else user.role
-
-
-def _validation_failed(exc: DjangoValidationError) -> ValidationFailed:
-    fields = exc.message_dict if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages}
-    first = next(iter(fields.values()))[0]
-    return ValidationFailed(first, fields=fields)
 
 
 def _check_email_free(email: str, *, exclude_pk: Any = None) -> None:
@@ -74,13 +65,6 @@ def _check_password(password: str, user: User, field: str = "password") -> None:
         raise ValidationFailed(
             exc.messages[0], code="weak_password", fields={field: exc.messages}
         ) from exc
-
-
-def _full_clean(user: User) -> None:
-    try:
-        user.full_clean(exclude=["password"], validate_unique=False, validate_constraints=False)
-    except DjangoValidationError as exc:
-        raise _validation_failed(exc) from exc
 
 
 def _apply_role(user: User) -> None:
@@ -130,7 +114,8 @@ def user_build(
         email_verified=email_verified,
     )
     _apply_role(user)
-    _full_clean(user)
+    # This app's messages are the bare first message, without the field's name.
+    model_clean(user, exclude=["password"], prefix_field=False)
     if password:
         _check_password(password, user)
         user.set_password(password)
@@ -168,7 +153,7 @@ def user_create(
         with transaction.atomic():
             user.save()
             _sync_role_group(user)
-            if role in (Role.STAFF, Role.ADMIN):
+            if role in CLINIC_STAFF_ROLES:
                 StaffProfile.objects.create(user=user)
             audit_record(
                 actor=actor or user,
@@ -190,30 +175,32 @@ def user_create(
 def user_updatable_fields(*, actor: User, user: User) -> set[str]:
     """Users change their own profile; administrators also set others' role and verification."""
     allowed = set(PROFILE_FIELDS)
-    if role_of(actor) == Role.ADMIN and actor.pk != user.pk:
+    if is_clinic_admin(actor) and actor.pk != user.pk:
         allowed |= {"role", "email_verified"}
-    elif role_of(actor) == Role.STAFF and actor.pk != user.pk:
+    elif is_clinic_staff(actor) and actor.pk != user.pk:
         allowed = set()
     return allowed
 
 
 def user_update(*, actor: User, user: User, data: dict[str, Any], request=None) -> User:
     """Change profile fields. Role and activity change only through the admin's own doors."""
-    unknown = set(data) - user_updatable_fields(actor=actor, user=user)
+    allowed = user_updatable_fields(actor=actor, user=user)
+    unknown = set(data) - allowed
     if unknown:
         raise NotAllowed(f"You may not change: {', '.join(sorted(unknown))}.")
     if not data:
         return user
-    for field, value in data.items():
-        setattr(user, field, value.strip() if isinstance(value, str) else value)
+    changed = model_update(
+        instance=user, fields=allowed, data=data, exclude=["password"], prefix_field=False
+    )
     if "role" in data:
         _apply_role(user)
-    _full_clean(user)
+        changed += ["is_staff", "is_superuser"]
     with transaction.atomic():
-        user.save()
+        user.save(update_fields=[*changed, "updated_at"])
         if "role" in data:
             _sync_role_group(user)
-            if user.role in (Role.STAFF, Role.ADMIN):
+            if user.role in CLINIC_STAFF_ROLES:
                 StaffProfile.objects.get_or_create(user=user)
         audit_record(
             actor=actor,
@@ -236,7 +223,7 @@ def tokens_revoke_all(user: User) -> int:
 
 
 def user_set_active(*, actor: User, user: User, active: bool, request=None) -> User:
-    if role_of(actor) != Role.ADMIN:
+    if not is_clinic_admin(actor):
         raise NotAllowed("Only administrators can activate or deactivate accounts.")
     if user.pk == actor.pk and not active:
         raise ValidationFailed("You cannot deactivate your own account.", code="self_deactivation")
@@ -344,18 +331,19 @@ def password_reset_confirm(*, uid: str, token: str, new_password: str, request=N
 def staff_profile_update(
     *, actor: User, profile: StaffProfile, data: dict[str, Any], request=None
 ) -> StaffProfile:
-    if role_of(actor) != Role.ADMIN:
+    if not is_clinic_admin(actor):
         raise NotAllowed("Only administrators manage staff profiles.")
     if not data:
         return profile
-    for field, value in data.items():
-        setattr(profile, field, value)
-    try:
-        profile.full_clean(exclude=["user"])
-    except DjangoValidationError as exc:
-        raise _validation_failed(exc) from exc
+    changed = model_update(
+        instance=profile,
+        fields=STAFF_PROFILE_FIELDS,
+        data=data,
+        exclude=["user"],
+        prefix_field=False,
+    )
     with transaction.atomic():
-        profile.save()
+        profile.save(update_fields=[*changed, "updated_at"])
         audit_record(
             actor=actor,
             action=AuditAction.UPDATE,

@@ -18,11 +18,9 @@ from ai_client.api.serializers import (
 from ai_client.filters import RiskAssessmentFilter, SymptomCheckFilter
 from core.api.schema import error_responses
 from core.api.throttles import FailOpenScopedRateThrottle
-from core.audit import audit_records_bulk
 from core.lookups import get_visible_or_404
-from core.models import AuditAction
 from doctors.selectors import slot_view
-from patients.selectors import patient_get
+from patients.access import Access, patient_for_actor
 from users.models import Role
 from users.permissions import HasRole
 
@@ -111,7 +109,9 @@ class RiskAssessmentRunView(AiThrottleMixin, APIView):
         values = serializer.validated_data
         patient = None
         if "patient" in values:
-            patient = patient_get(actor=request.user, patient_id=values["patient"])
+            patient = patient_for_actor(
+                actor=request.user, patient_id=values["patient"], access=Access.ACT
+            )
         assessment = services.risk_assessment_run(
             actor=request.user,
             patient=patient,
@@ -131,7 +131,6 @@ class HistoryViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
 
     permission_classes = [IsPatientOrDoctor]
     ordering_fields = ["created_at"]
-    resource_type = ""
     not_found = "Not found."
 
     def scoped(self):
@@ -141,38 +140,23 @@ class HistoryViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
         queryset = self.scoped()
         patient_id = self.request.query_params.get("patient")
         if patient_id is not None and self.action == "list":
-            patient = patient_get(actor=self.request.user, patient_id=patient_id)
+            patient = patient_for_actor(
+                actor=self.request.user, patient_id=patient_id, access=Access.ACT
+            )
             queryset = queryset.filter(patient=patient)
         return queryset
 
     def get_object(self):
         return get_visible_or_404(self.scoped(), self.not_found, pk=self.kwargs["pk"])
 
-    def _audit(self, items) -> None:
-        audit_records_bulk(
-            actor=self.request.user,
-            action=AuditAction.VIEW,
-            resource_type=self.resource_type,
-            items=[(item.pk, item.patient.user) for item in items],
-            request=self.request,
-        )
-
     @extend_schema(parameters=[PATIENT_FILTER])
     def list(self, request, *args, **kwargs):
-        page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
-        self._audit(page)
-        return self.get_paginated_response(self.get_serializer(page, many=True).data)
-
-    def retrieve(self, request, *args, **kwargs):
-        item = self.get_object()
-        self._audit([item])
-        return Response(self.get_serializer(item).data)
+        return super().list(request, *args, **kwargs)
 
 
 class SymptomCheckViewSet(HistoryViewSet):
     serializer_class = SymptomCheckSerializer
     filterset_class = SymptomCheckFilter
-    resource_type = "symptom_check"
     not_found = "No such symptom check."
 
     def scoped(self):
@@ -182,7 +166,6 @@ class SymptomCheckViewSet(HistoryViewSet):
 class RiskAssessmentViewSet(HistoryViewSet):
     serializer_class = RiskAssessmentSerializer
     filterset_class = RiskAssessmentFilter
-    resource_type = "risk_assessment"
     not_found = "No such risk assessment."
 
     def scoped(self):

@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from ai_client.models import RiskAssessment, SymptomCheck
 from ai_client.tests.conftest import KEY, ROOT
+from appointments.selectors import held_spans
 from core.testing import assert_error
 from doctors.models import Specialization
 from doctors.selectors import doctor_free_slots
@@ -141,7 +142,11 @@ def test_a_dead_service_answers_503_fast_while_booking_still_works(
 
     today = timezone.now().date()
     slot = doctor_free_slots(
-        doctor=doctor, first_day=today, last_day=today + timedelta(days=7), now=timezone.now()
+        doctor=doctor,
+        first_day=today,
+        last_day=today + timedelta(days=7),
+        now=timezone.now(),
+        busy=held_spans,
     )[0]
     booking = {"doctor": str(doctor.pk), "start": slot.start.isoformat(), "reason": "Cough"}
     response = api.post("/api/v1/appointments/", booking, format="json")

@@ -18,16 +18,12 @@ from appointments.api.serializers import (
     SeriesSerializer,
 )
 from appointments.filters import AppointmentFilter
-from appointments.models import Appointment, AppointmentSeries
+from appointments.models import Appointment
 from core.api.schema import error_responses
-from core.audit import audit_records_bulk
-from core.exceptions import NotFound
 from core.lookups import get_visible_or_404
-from core.models import AuditAction
 from doctors.models import Doctor
+from patients.access import Access, own_patient_record, patient_for_actor
 from patients.models import Patient
-from patients.selectors import patient_for_user
-from users.models import Role
 
 
 def booking_doctor(doctor_id) -> Doctor:
@@ -38,25 +34,13 @@ def booking_doctor(doctor_id) -> Doctor:
 
 
 def booking_parties_patient(user, patient_id) -> Patient:
-    """The patient a booking is for: a patient's own record when left out."""
+    """The patient a booking is for, through the door: a patient's own record when left out;
+    a patient the actor may not see answers 404."""
     if patient_id is None:
-        if user.role == Role.PATIENT and (own := patient_for_user(user)) is not None:
+        if (own := own_patient_record(user)) is not None:
             return own
         raise ValidationError({"patient": ["Say which patient the appointment is for."]})
-    patient = Patient.objects.select_related("user").filter(pk=patient_id).first()
-    if patient is None:
-        raise NotFound("No such patient.")
-    return patient
-
-
-def audit_viewed(request, appointments: list[Appointment]) -> None:
-    audit_records_bulk(
-        actor=request.user,
-        action=AuditAction.VIEW,
-        resource_type="appointment",
-        items=[(item.pk, item.patient.user) for item in appointments],
-        request=request,
-    )
+    return patient_for_actor(actor=user, patient_id=patient_id, access=Access.ACT)
 
 
 class AppointmentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
@@ -70,18 +54,10 @@ class AppointmentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, views
     def get_queryset(self):
         return selectors.appointment_list(actor=self.request.user)
 
-    def get_object(self) -> Appointment:
-        return selectors.appointment_get(actor=self.request.user, appointment_id=self.kwargs["pk"])
-
-    def list(self, request, *args, **kwargs):
-        page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
-        audit_viewed(request, page)
-        return self.get_paginated_response(AppointmentSerializer(page, many=True).data)
-
-    def retrieve(self, request, *args, **kwargs):
-        appointment = self.get_object()
-        audit_viewed(request, [appointment])
-        return Response(AppointmentSerializer(appointment).data)
+    def get_object(self, access: Access = Access.VIEW) -> Appointment:
+        return selectors.appointment_get(
+            actor=self.request.user, appointment_id=self.kwargs["pk"], access=access
+        )
 
     @extend_schema(
         request=BookingSerializer,
@@ -102,7 +78,8 @@ class AppointmentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, views
         return booking_parties_patient(self.request.user, patient_id)
 
     def _act(self, service, request, body_serializer=None) -> Response:
-        appointment = self.get_object()  # someone else's appointment is a 404 before all else
+        # Someone else's appointment is a 404 before all else.
+        appointment = self.get_object(Access.ACT)
         values = {}
         if body_serializer is not None:
             body = body_serializer(data=request.data)
@@ -118,7 +95,6 @@ class AppointmentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, views
     @action(detail=True, methods=["get"])
     def ics(self, request, pk=None):
         appointment = self.get_object()
-        audit_viewed(request, [appointment])
         body = calendars.calendar_for([appointment], name="Clinic appointment")
         response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
         response["Content-Disposition"] = f'attachment; filename="appointment-{appointment.pk}.ics"'
@@ -185,9 +161,7 @@ class SeriesViewSet(viewsets.GenericViewSet):
     serializer_class = SeriesResultSerializer
 
     def get_queryset(self):
-        return AppointmentSeries.objects.filter(
-            pk__in=selectors.appointment_list(actor=self.request.user).values("series_id")
-        )
+        return selectors.series_list(actor=self.request.user)
 
     @extend_schema(
         request=SeriesSerializer,

@@ -1,19 +1,21 @@
 from django.db import migrations
 
+from appointments.constraints import DOCTOR_OVERLAP, PATIENT_OVERLAP
+
 HOLDING = "('pending', 'booked', 'arrived')"
 
 CREATE = [
     "CREATE EXTENSION IF NOT EXISTS btree_gist",
-    f"""ALTER TABLE appointments_appointment ADD CONSTRAINT appointments_no_doctor_overlap
+    f"""ALTER TABLE appointments_appointment ADD CONSTRAINT {DOCTOR_OVERLAP}
         EXCLUDE USING gist (doctor_id WITH =, tstzrange(held_start, held_end, '[)') WITH &&)
         WHERE (status IN {HOLDING})""",
-    f"""ALTER TABLE appointments_appointment ADD CONSTRAINT appointments_no_patient_overlap
+    f"""ALTER TABLE appointments_appointment ADD CONSTRAINT {PATIENT_OVERLAP}
         EXCLUDE USING gist (patient_id WITH =, tstzrange(start, "end", '[)') WITH &&)
         WHERE (status IN {HOLDING})""",
 ]
 DROP = [
-    "ALTER TABLE appointments_appointment DROP CONSTRAINT IF EXISTS appointments_no_doctor_overlap",
-    "ALTER TABLE appointments_appointment DROP CONSTRAINT IF EXISTS appointments_no_patient_overlap",
+    f"ALTER TABLE appointments_appointment DROP CONSTRAINT IF EXISTS {DOCTOR_OVERLAP}",
+    f"ALTER TABLE appointments_appointment DROP CONSTRAINT IF EXISTS {PATIENT_OVERLAP}",
 ]
 
 

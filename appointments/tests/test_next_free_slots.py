@@ -7,6 +7,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from appointments import services
+from appointments.selectors import held_spans
 from appointments.tests.conftest import NOW, TUESDAY_9
 from doctors.selectors import next_free_slots
 from doctors.tests.factories import make_doctor
@@ -39,6 +40,7 @@ def test_each_doctor_gets_their_own_next_free_slot_soonest_first(frozen, patient
         first_day=FIRST_DAY,
         last_day=FIRST_DAY + timedelta(days=13),
         now=NOW,
+        busy=held_spans,
     )
     assert [(doctor, slot.start) for doctor, slot in found] == [
         (tuesday, TUESDAY_9 + timedelta(minutes=30)),  # 09:00 is taken
@@ -50,7 +52,11 @@ def test_the_number_of_queries_does_not_grow_with_the_doctors(frozen):
     def queries(doctors) -> int:
         with CaptureQueriesContext(connection) as captured:
             next_free_slots(
-                doctors=doctors, first_day=FIRST_DAY, last_day=FIRST_DAY + timedelta(7), now=NOW
+                doctors=doctors,
+                first_day=FIRST_DAY,
+                last_day=FIRST_DAY + timedelta(7),
+                now=NOW,
+                busy=held_spans,
             )
         return len(captured)
 

@@ -27,6 +27,7 @@ from schemathesis.specs.openapi.checks import (
 from ai_client import client as inference_client
 from ai_client import services as ai_services
 from appointments import services as appointment_services
+from appointments.selectors import held_spans
 from blogs import services as blog_services
 from blogs.models import PostStatus
 from core.models import AuditEvent, Notification
@@ -148,6 +149,7 @@ def clinic(transactional_db, inference) -> Clinic:
         first_day=today + timedelta(days=3),
         last_day=today + timedelta(days=5),
         now=timezone.now(),
+        busy=held_spans,
     )
 
     def book(index: int):

@@ -6,6 +6,7 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied, ValidationError
+from rest_framework.filters import OrderingFilter
 from rest_framework.generics import get_object_or_404
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
@@ -26,9 +27,10 @@ from doctors.api.serializers import (
     TimeOffCreatedSerializer,
     TimeOffSerializer,
 )
-from doctors.filters import DoctorFilter
+from doctors.filters import BusyAwareFilterBackend, DoctorFilter
 from doctors.models import AvailabilityWindow, TimeOff
 from doctors.permissions import can_manage_doctor
+from doctors.selectors import BusyLoader
 from users.models import User
 from users.permissions import IsStaffOrAdmin
 
@@ -59,6 +61,9 @@ class DoctorViewSet(
 
     serializer_class = DoctorSerializer
     filterset_class = DoctorFilter
+    filter_backends = [BusyAwareFilterBackend, OrderingFilter]
+    # The time bookings hold, passed in where the URLs are composed (doctors.api.urls).
+    busy: BusyLoader | None = None
     ordering_fields = ["user__full_name", "years_of_experience"]
     # No PUT (partial changes only) and no DELETE (deactivate the account instead); the
     # availability and time-off sub-resources take DELETE through their own actions.
@@ -222,7 +227,11 @@ class DoctorViewSet(
         selectors.slot_range_check(first_day, last_day)
         viewer_zone = _zone_or_400(query.validated_data.get("tz"))
         free = selectors.doctor_free_slots(
-            doctor=doctor, first_day=first_day, last_day=last_day, now=timezone.now()
+            doctor=doctor,
+            first_day=first_day,
+            last_day=last_day,
+            now=timezone.now(),
+            busy=self.busy,
         )
         doctor_zone = zoneinfo.ZoneInfo(doctor.timezone)
         return Response(
@@ -249,6 +258,7 @@ class SlotSearchView(APIView):
     """The earliest free slots across all the doctors of a specialty, each with its doctor."""
 
     permission_classes = [AllowAny]
+    busy: BusyLoader | None = None  # passed in by doctors.api.urls
 
     @extend_schema(
         parameters=[SlotSearchQuerySerializer],
@@ -275,6 +285,7 @@ class SlotSearchView(APIView):
             last_day=values["end"],
             now=timezone.now(),
             limit=values["limit"],
+            busy=self.busy,
         )
         return Response(
             [

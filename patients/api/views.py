@@ -7,9 +7,10 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from core.api.schema import error_responses
-from core.exceptions import NotAllowed
+from core.exceptions import NotAllowed, NotFound
 from doctors.models import Doctor
 from patients import selectors, services
+from patients.access import Access, own_patient_record, patient_for_actor, patients_visible_to
 from patients.api.serializers import (
     ACCOUNT_FIELDS,
     CareAssignmentCreateSerializer,
@@ -23,8 +24,8 @@ from patients.filters import CareAssignmentFilter, PatientFilter
 from patients.models import Patient
 from users.api.serializers import UserSerializer
 from users.api.views import AuthThrottleMixin
-from users.models import Role
 from users.permissions import IsStaffOrAdmin
+from users.roles import is_patient
 
 
 class RegisterView(AuthThrottleMixin, APIView):
@@ -71,25 +72,17 @@ class PatientViewSet(
     http_method_names = ["get", "post", "patch", "head", "options"]
 
     def get_queryset(self):
-        return selectors.patient_list(actor=self.request.user)
+        return patients_visible_to(self.request.user)
 
     def get_permissions(self):
         if self.action == "create":
             return [IsStaffOrAdmin()]
         return super().get_permissions()
 
-    def get_object(self) -> Patient:
-        return selectors.patient_get(actor=self.request.user, patient_id=self.kwargs["pk"])
-
-    def list(self, request, *args, **kwargs):
-        page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
-        services.patients_viewed(actor=request.user, patients=page, request=request)
-        return self.get_paginated_response(PatientSerializer(page, many=True).data)
-
-    def retrieve(self, request, *args, **kwargs):
-        patient = self.get_object()
-        services.patients_viewed(actor=request.user, patients=[patient], request=request)
-        return Response(PatientSerializer(patient).data)
+    def get_object(self, access: Access = Access.VIEW) -> Patient:
+        return patient_for_actor(
+            actor=self.request.user, patient_id=self.kwargs["pk"], access=access
+        )
 
     @extend_schema(request=PatientCreateSerializer, responses={201: PatientSerializer})
     def create(self, request, *args, **kwargs):
@@ -103,8 +96,7 @@ class PatientViewSet(
 
     @extend_schema(request=PatientUpdateSerializer, responses={200: PatientSerializer})
     def partial_update(self, request, *args, **kwargs):
-        patient = self.get_object()
-        return self._update(request, patient)
+        return self._update(request, self.get_object(Access.CHANGE))
 
     def _update(self, request, patient: Patient) -> Response:
         serializer = PatientUpdateSerializer(data=request.data, partial=True)
@@ -123,13 +115,14 @@ class PatientViewSet(
     )
     @action(detail=False, methods=["get", "patch"])
     def me(self, request):
-        if request.user.role != Role.PATIENT:
+        if not is_patient(request.user):
             raise NotAllowed("Only patients have a patient record.")
-        patient = services.patient_profile_ensure(user=request.user)
+        services.patient_profile_ensure(user=request.user)
         if request.method == "PATCH":
-            return self._update(request, patient)
-        services.patients_viewed(actor=request.user, patients=[patient], request=request)
-        return Response(PatientSerializer(patient).data)
+            return self._update(request, own_patient_record(request.user, access=Access.CHANGE))
+        return Response(
+            PatientSerializer(own_patient_record(request.user, access=Access.VIEW)).data
+        )
 
 
 class CareAssignmentViewSet(
@@ -166,12 +159,15 @@ class CareAssignmentViewSet(
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
         doctor = Doctor.objects.select_related("user").filter(pk=data["doctor"]).first()
-        patient = Patient.objects.select_related("user").filter(pk=data["patient"]).first()
         errors = {}
+        try:
+            patient = patient_for_actor(
+                actor=request.user, patient_id=data["patient"], access=Access.ACT
+            )
+        except NotFound:
+            errors["patient"] = ["No such patient."]
         if doctor is None:
             errors["doctor"] = ["No such doctor."]
-        if patient is None:
-            errors["patient"] = ["No such patient."]
         if errors:
             raise ValidationError(errors)
         assignment = services.care_assignment_create(
