@@ -199,6 +199,7 @@ def test_the_reported_emergencies_are_emergencies(client_for, patient, live_infe
     assert "emergency services" in body["output"]["advice"]
 
 
+@pytest.mark.backend_independent  # 2,305 calls to the service; the database part is covered
 def test_every_emergency_of_the_paraphrase_set_raises_its_flag(client_for, patient, live_inference):
     """The whole independent set, each through the portal's API and the real service."""
     api = client_for(patient)
