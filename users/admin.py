@@ -143,3 +143,10 @@ class StaffProfileAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None) -> bool:
         return False
+
+    def save_model(self, request, obj, form, change):
+        """Through the users service: administrators only, audited."""
+        fresh = StaffProfile.objects.get(pk=obj.pk)
+        data = {name: form.cleaned_data[name] for name in form.changed_data}
+        services.staff_profile_update(actor=request.user, profile=fresh, data=data, request=request)
+        obj.refresh_from_db()

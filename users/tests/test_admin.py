@@ -113,3 +113,19 @@ def test_deactivate_action_revokes_access(client, admin_user):
     assert response.status_code == 302
     target.refresh_from_db()
     assert not target.is_active
+
+
+def test_a_staff_profile_changed_in_the_admin_goes_through_the_service(client, admin_user, staff):
+    from core.models import AuditAction, AuditEvent
+    from users.models import StaffProfile
+
+    profile = StaffProfile.objects.get(user=staff)
+    client.force_login(admin_user)
+    url = f"/admin/users/staffprofile/{profile.pk}/change/"
+    form = {"department": "  Front desk ", "position": "Receptionist", "status": "active"}
+    assert client.post(url, form).status_code == 302
+    profile.refresh_from_db()
+    assert (profile.department, profile.position) == ("Front desk", "Receptionist")
+    event = AuditEvent.objects.get(action=AuditAction.UPDATE, resource_type="staff_profile")
+    assert event.actor == admin_user
+    assert event.detail == {"fields": ["department", "position"]}
