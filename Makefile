@@ -53,6 +53,7 @@ lint: install
 	DJANGO_SETTINGS_MODULE=config.settings.production \
 	DJANGO_SECRET_KEY=ci-only-dummy-secret-key-0123456789-abcdefghijklmnopqrstuvwxyz-ABCDEFG \
 	DJANGO_ALLOWED_HOSTS=clinic.example INFERENCE_API_KEY=ci-only-dummy-inference-key \
+	FIELD_ENCRYPTION_KEYS=Y2ktb25seS1kdW1teS1rZXktTk9ULUEtU0VDUkVUISE= \
 	DATABASE_URL=postgres://clinic@127.0.0.1:5432/clinic REDIS_URL=redis://127.0.0.1:6379/0 \
 	$(PY) manage.py check --deploy --fail-level WARNING
 

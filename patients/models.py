@@ -5,6 +5,7 @@ from django.utils import timezone
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 
 from core.audit import ReadAuditedQuerySet
+from core.crypto import EncryptedJSONField
 from core.models import BaseModel
 from doctors.models import Doctor
 from users.models import User, validate_phone
@@ -87,7 +88,8 @@ class Patient(BaseModel):
         max_length=20, blank=True, validators=[validate_phone]
     )
     emergency_contact_relationship = models.CharField(max_length=50, blank=True)
-    insurance = models.JSONField(default=dict, blank=True, validators=[validate_insurance])
+    # Encrypted at rest (it names the patient's insurer and member id); never filtered on.
+    insurance = EncryptedJSONField(default=dict, blank=True, validators=[validate_insurance])
     address = models.TextField(blank=True, max_length=500)
 
     objects = ReadAuditedQuerySet.as_manager()

@@ -3,11 +3,12 @@
 from django.core.exceptions import ImproperlyConfigured
 
 from .base import *  # noqa: F403
-from .base import STORAGES, env
+from .base import DEVELOPMENT_FIELD_ENCRYPTION_KEY, FIELD_ENCRYPTION_KEYS, STORAGES, env
 
-# Production runs on a real database and a real broker; without them it refuses to start
-# rather than fall back to a local SQLite file and tasks run inside the web process.
-for _required in ("DATABASE_URL", "REDIS_URL"):
+# Production runs on a real database and a real broker, with keys of its own for encryption at
+# rest; without them it refuses to start rather than fall back to a local SQLite file, tasks run
+# inside the web process, or the published development key.
+for _required in ("DATABASE_URL", "REDIS_URL", "FIELD_ENCRYPTION_KEYS"):
     if not env(_required, default=""):
         raise ImproperlyConfigured(f"Set {_required}: production needs it.")
 
@@ -15,6 +16,10 @@ DEBUG = False
 SECRET_KEY = env("DJANGO_SECRET_KEY")
 ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS")
 INFERENCE_API_KEY = env("INFERENCE_API_KEY")
+if DEVELOPMENT_FIELD_ENCRYPTION_KEY in FIELD_ENCRYPTION_KEYS:
+    raise ImproperlyConfigured(
+        "FIELD_ENCRYPTION_KEYS holds the published development key: generate keys of your own."
+    )
 
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_SSL_REDIRECT = env.bool("DJANGO_SECURE_SSL_REDIRECT", default=True)

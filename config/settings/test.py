@@ -1,7 +1,18 @@
 """Test settings: fast hashing, mail in memory, N+1 queries fail the test that causes them."""
 
+import tempfile
+from pathlib import Path
+
 from .base import *  # noqa: F403
-from .base import BASE_DIR, DATABASES, INSTALLED_APPS, MIDDLEWARE, REST_FRAMEWORK, env
+from .base import (
+    BASE_DIR,
+    DATABASES,
+    DEVELOPMENT_FIELD_ENCRYPTION_KEY,
+    INSTALLED_APPS,
+    MIDDLEWARE,
+    REST_FRAMEWORK,
+    env,
+)
 
 DEBUG = False
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
@@ -19,6 +30,11 @@ ZEAL_RAISE = True
 # Two reads of one model per request are normal (the signed-in user, then the object asked
 # for) and look alike to zeal when both come from library code; three is a loop.
 ZEAL_NPLUSONE_THRESHOLD = 3
+
+# Tests never depend on keys or files of the machine: the published development key, and private
+# files outside the work tree.
+FIELD_ENCRYPTION_KEYS = [DEVELOPMENT_FIELD_ENCRYPTION_KEY]
+PRIVATE_MEDIA_ROOT = Path(tempfile.gettempdir()) / "clinic-portal-test-private-media"
 
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
     # A file (not :memory:) so that threads and the live server share one database.

@@ -15,6 +15,8 @@ PRODUCTION_ENV = {
     "INFERENCE_API_KEY": "test-only-inference-key",
     "DATABASE_URL": "postgres://clinic@127.0.0.1:5432/clinic",
     "REDIS_URL": "redis://127.0.0.1:6379/0",
+    # Not secret: made for these tests (its bytes read "test-only-key-for-settings-tests").
+    "FIELD_ENCRYPTION_KEYS": "dGVzdC1vbmx5LWtleS1mb3Itc2V0dGluZ3MtdGVzdHM=",
 }
 READ_SETTINGS = (
     "import django, json; django.setup(); from django.conf import settings as s; "
@@ -27,7 +29,9 @@ def load(environment: dict[str, str]) -> subprocess.CompletedProcess:
     clean = {
         key: value
         for key, value in os.environ.items()
-        if not key.startswith(("DJANGO_", "DATABASE_URL", "REDIS_URL", "SQLITE_"))
+        if not key.startswith(
+            ("DJANGO_", "DATABASE_URL", "REDIS_URL", "SQLITE_", "FIELD_ENCRYPTION_KEYS")
+        )
     }
     return subprocess.run(
         [sys.executable, "-c", READ_SETTINGS],
@@ -91,6 +95,25 @@ def test_production_refuses_to_start_without_a_database_or_a_broker():
     assert started["debug"] is False
     assert started["databases"]["default"]["ENGINE"].endswith("postgresql")
     assert started["broker"] == PRODUCTION_ENV["REDIS_URL"]
+
+
+def test_production_refuses_to_start_without_encryption_keys_of_its_own():
+    without = {
+        key: value for key, value in PRODUCTION_ENV.items() if key != "FIELD_ENCRYPTION_KEYS"
+    }
+    result = load(without)
+    assert result.returncode != 0
+    assert "Set FIELD_ENCRYPTION_KEYS" in result.stderr
+    development = settings.DEVELOPMENT_FIELD_ENCRYPTION_KEY
+    for keys in (development, f"{PRODUCTION_ENV['FIELD_ENCRYPTION_KEYS']},{development}"):
+        result = load({**PRODUCTION_ENV, "FIELD_ENCRYPTION_KEYS": keys})
+        assert result.returncode != 0
+        assert "published development key" in result.stderr
+    result = load({**PRODUCTION_ENV, "FIELD_ENCRYPTION_KEYS": "not-a-fernet-key"})
+    assert result.returncode != 0
+    assert "key 1 is not a Fernet key" in result.stderr
+    assert "not-a-fernet-key" not in result.stderr  # keys are never echoed
+    assert loaded(PRODUCTION_ENV)["debug"] is False
 
 
 def test_a_dot_env_file_is_read_only_when_asked_for(tmp_path: Path):
