@@ -12,6 +12,7 @@ from django.db import connection, connections
 from rest_framework.test import APIClient
 
 from doctors.tests.factories import make_doctor
+from patients.services import care_assignment_create
 from patients.tests.factories import make_patient
 from users.models import Role, User
 from users.tests.factories import PASSWORD, UserFactory
@@ -145,3 +146,24 @@ def page(browser):
     opened.set_default_timeout(10_000)
     yield opened
     context.close()
+
+
+@pytest.fixture
+def linked(doctor, patient, staff):
+    """`doctor` on `patient`'s care team (made by the service, as staff do)."""
+    care_assignment_create(
+        actor=staff, doctor=doctor.doctor_profile, patient=patient.patient_profile
+    )
+    return doctor
+
+
+@pytest.fixture
+def as_user():
+    """as_user(user) -> an API client of its own, signed in as `user`."""
+
+    def sign_in(user):
+        client = APIClient()
+        client.force_authenticate(user)
+        return client
+
+    return sign_in

@@ -15,17 +15,18 @@ from ai_client.selectors import Recommendation, doctors_recommend
 from core.audit import audit_record
 from core.exceptions import DependencyUnavailable, NotAllowed, ValidationFailed
 from core.models import AuditAction
+from health_records.selectors import chart_facts
 from patients.access import may_see_patient, own_patient_record
 from patients.models import Patient, Sex
 from users.models import User
 from users.roles import is_doctor, is_patient
 
-# The inputs a score takes that a patient's record can fill in.
+# The inputs a score takes that the patient's record and chart can fill in.
 PREFILLED_FIELDS = {
-    "bmi": (),
-    "blood-pressure": (),
-    "findrisc": ("age", "sex"),
-    "ascvd": ("age", "sex"),
+    "bmi": ("weight_kg", "height_cm"),
+    "blood-pressure": ("systolic", "diastolic"),
+    "findrisc": ("age", "sex", "bmi"),
+    "ascvd": ("age", "sex", "total_cholesterol", "hdl", "systolic", "smoker", "diabetic"),
 }
 
 
@@ -121,8 +122,9 @@ def risk_assessment_run(
     today: date,
     request: HttpRequest | None = None,
 ) -> RiskAssessment:
-    """A patient for themself, or a linked doctor for their patient. The record fills in what
-    it knows (age, sex); what the caller gives wins. Without a patient, a patient assesses
+    """A patient for themself, or a linked doctor for their patient. The record and the chart
+    fill in what they know (age, sex, the latest vitals, cholesterol, smoking and diabetes
+    diagnoses); what the caller gives wins. Without a patient, a patient assesses
     themself."""
     if patient is None:
         if not is_patient(actor):
@@ -131,7 +133,8 @@ def risk_assessment_run(
         patient = own_patient_record(actor)
     if patient is None or not _may_assess(actor, patient):
         raise NotAllowed("Only the patient or a doctor linked to them can assess their risk.")
-    facts = patient_facts(patient, today=today)
+    # The latest measurements, labs and diagnoses in the chart fill in what they know.
+    facts = {**chart_facts(patient), **patient_facts(patient, today=today)}
     prefilled = {
         name: facts[name]
         for name in PREFILLED_FIELDS[score]

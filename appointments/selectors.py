@@ -7,6 +7,7 @@ from uuid import UUID
 from django.db.models import Q, QuerySet
 
 from appointments.models import HOLDING, Appointment, AppointmentSeries
+from core.exceptions import NotFound, ValidationFailed
 from core.lookups import get_visible_or_404
 from doctors.slots import Interval
 from patients.access import Access, patient_owned_visible_to, read_as
@@ -90,6 +91,16 @@ def appointment_get(*, actor: User, appointment_id, access: Access = Access.VIEW
     return get_visible_or_404(
         appointment_list(actor=actor, access=access), "No such appointment.", pk=appointment_id
     )
+
+
+def appointment_reference(*, actor: User, appointment_id) -> Appointment:
+    """The visit a new record or prescription belongs to, given in a request body: one the
+    actor may act on, or a 400 on that field (a body names it; it is not a path)."""
+    try:
+        return appointment_get(actor=actor, appointment_id=appointment_id, access=Access.ACT)
+    except NotFound as exc:
+        message = "No such appointment."
+        raise ValidationFailed(message, fields={"appointment": [message]}) from exc
 
 
 def series_list(*, actor: User) -> QuerySet[AppointmentSeries]:

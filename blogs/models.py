@@ -11,7 +11,7 @@ from core.models import BaseModel
 from users.models import User
 
 EXCERPT_LIMIT = 300
-# The renderer's block grammar (blogs.markdown), so that a table here is a table there.
+# The renderer's block grammar (core.markdown), so that a table here is a table there.
 _block_parser = MarkdownIt("commonmark", {"html": False}).enable(["table", "strikethrough"])
 # Blocks that cannot be shown in part: the excerpt ends before the first of them.
 _STOP_BLOCKS = {"table_open", "fence", "code_block", "html_block", "hr"}

@@ -8,11 +8,11 @@ from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
-from blogs.markdown import render_markdown
 from blogs.models import BlogPost, Comment, PostStatus, Tag
 from blogs.permissions import can_edit_post, can_moderate_comments, can_write_posts
 from blogs.selectors import SEARCH_CONFIG
 from core.exceptions import NotAllowed, ValidationFailed
+from core.markdown import render_markdown
 from users.models import User
 
 TITLE_MAX = 200

@@ -14,6 +14,8 @@ api_v1 = [
     path("", include(doctor_urls(busy=held_spans))),
     path("", include("patients.api.urls")),
     path("", include("appointments.api.urls")),
+    path("", include("health_records.api.urls")),
+    path("", include("prescriptions.api.urls")),
     path("", include("blogs.api.urls")),
     path("", include("ai_client.api.urls")),
     path("", include("core.api.urls")),

@@ -108,7 +108,8 @@ class ReadAuditedQuerySet(models.QuerySet):
     alike; counts, `exists()` and `values()` read no one's data and record nothing.
 
     The model says what it is called in the log (`audit_resource_type`) and how a row reaches
-    its patient's user id (`audit_patient_user_id`, a dotted attribute path)."""
+    its patient's user id (`audit_patient_user_id`, a dotted attribute path) and, if not its
+    primary key, the id the log names (`audit_resource_id`)."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -134,9 +135,10 @@ class ReadAuditedQuerySet(models.QuerySet):
             and self._result_cache
         ):
             patient_of = attrgetter(self.model.audit_patient_user_id)
+            resource_of = attrgetter(getattr(self.model, "audit_resource_id", "pk"))
             audit_records_bulk(
                 actor=self._reader,
                 action=AuditAction.VIEW,
                 resource_type=self.model.audit_resource_type,
-                items=[(row.pk, patient_of(row)) for row in self._result_cache],
+                items=[(resource_of(row), patient_of(row)) for row in self._result_cache],
             )

@@ -17,7 +17,7 @@ from django.db.models.signals import post_migrate
 from django.dispatch import receiver
 from guardian.shortcuts import assign_perm, get_objects_for_user, remove_perm
 
-from core.exceptions import NotAllowed
+from core.exceptions import NotAllowed, NotFound
 from core.lookups import get_visible_or_404
 from doctors.models import Doctor
 from patients.models import CareAssignment, Patient, PatientUserObjectPermission
@@ -103,6 +103,29 @@ def patient_owned_visible_to(
     else:
         visible = queryset.none()
     return read_as(visible, actor, access)
+
+
+def clinical_rows_visible_to(
+    queryset: QuerySet, actor: User | None, *, access: Access = Access.VIEW
+) -> QuerySet:
+    """Clinical rows (health records, prescriptions): the patient themself and the doctors
+    linked to them. Front-desk staff run the clinic without reading charts."""
+    if is_clinic_staff(actor):
+        return queryset.none()
+    return patient_owned_visible_to(queryset, actor, access=access)
+
+
+def chart_patient_for_actor(*, actor: User, patient_id: Any) -> Patient:
+    """A patient whose clinical data the actor may read as a whole (the chart): the patient
+    themself or a linked doctor. Staff and anyone else: 404."""
+    if is_clinic_staff(actor):
+        raise NotFound(NO_SUCH_PATIENT)
+    return patient_for_actor(actor=actor, patient_id=patient_id, access=Access.ACT)
+
+
+def may_write_clinical(actor: User, patient: Patient) -> bool:
+    """A doctor linked to the patient writes their clinical data."""
+    return is_doctor(actor) and may_see_patient(actor, patient)
 
 
 def patient_lock(patient: Patient) -> None:

@@ -1,11 +1,21 @@
 from django.db.models import QuerySet
 
 from core.lookups import get_visible_or_404
+from core.models import AuditEvent
 from patients.models import CareAssignment
 from users.models import User
 from users.roles import is_clinic_staff, is_doctor, is_patient
 
 # Patients themselves are read through patients.access (patients_visible_to, patient_for_actor).
+
+
+def access_log(*, patient_user: User) -> QuerySet[AuditEvent]:
+    """Who touched this patient's data, newest first: the patient's own view of the audit log."""
+    return (
+        AuditEvent.objects.filter(patient=patient_user)
+        .select_related("actor")
+        .order_by("-at", "id")
+    )
 
 
 def care_assignment_list(*, actor: User) -> QuerySet[CareAssignment]:

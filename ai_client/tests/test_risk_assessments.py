@@ -183,3 +183,55 @@ def test_the_history_filters_by_score_and_refuses_bad_filters(client_for, patien
     assert scores == ["bmi"]
     assert_error(api.get(HISTORY, {"score": "horoscope"}), 400)
     assert_error(api.get(HISTORY, {"patient": "not-a-uuid"}), 404)
+
+
+def test_the_chart_fills_in_what_it_records_and_the_caller_still_wins(
+    client_for, doctor, patient, risk_service, link
+):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from health_records.services import health_record_create
+
+    link(doctor, patient)
+    chart = record(patient)
+    Patient.objects.filter(pk=chart.pk).update(date_of_birth=date(1961, 3, 1), sex="female")
+    chart.refresh_from_db()
+    earlier = timezone.now() - timedelta(days=30)
+    write = {"actor": doctor, "patient": chart}
+    health_record_create(
+        **write, record_type="vital_signs", recorded_at=earlier,
+        data={"systolic_mmhg": 150, "diastolic_mmhg": 95, "weight_kg": 90, "height_cm": 170},
+    )  # fmt: skip
+    health_record_create(
+        **write, record_type="vital_signs", data={"systolic_mmhg": 138, "diastolic_mmhg": 85}
+    )
+    health_record_create(
+        **write, record_type="lab_result",
+        data={"test_name": "Cholesterol, total", "value": 5.2, "unit": "mmol/L"},
+    )  # fmt: skip
+    health_record_create(
+        **write, record_type="lab_result",
+        data={"test_name": "HDL cholesterol", "loinc_code": "2085-9", "value": 48, "unit": "mg/dL"},
+    )  # fmt: skip
+    health_record_create(
+        **write, record_type="diagnosis",
+        data={"icd10_code": "E11.9", "description": "Type 2 diabetes", "clinical_status": "active"},
+    )  # fmt: skip
+    inputs = {"on_blood_pressure_treatment": False, "smoker": False, "race": "white"}
+    response = assess(
+        client_for, doctor, {"score": "ascvd", "patient": str(chart.pk), "inputs": inputs}
+    )
+    assert response.status_code == 201, response.content
+    sent = risk_service.sent()
+    assert sent["systolic"] == 138  # the latest reading, not the older one
+    assert sent["total_cholesterol"] == pytest.approx(201.1)  # converted from mmol/L
+    assert (sent["hdl"], sent["diabetic"], sent["smoker"]) == (48, True, False)  # caller wins
+    assert sent["sex"] == "female"
+    assert RiskAssessment.objects.get().input["prefilled"] == [
+        "age", "diabetic", "hdl", "sex", "systolic", "total_cholesterol"
+    ]  # fmt: skip
+
+    assess(client_for, doctor, {"score": "bmi", "patient": str(chart.pk), "inputs": {}})
+    assert risk_service.sent() == {"weight_kg": 90, "height_cm": 170}

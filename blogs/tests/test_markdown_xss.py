@@ -1,9 +1,9 @@
 import pytest
 
-from blogs.markdown import render_markdown
 from blogs.models import PostStatus
 from blogs.services import comment_create, post_create
 from blogs.tests.xss import PAGE_TAGS, PAYLOADS, dangers
+from core.markdown import render_markdown
 from users.tests.utils import client_for
 
 assert len(PAYLOADS) >= 30

@@ -4,7 +4,7 @@ import html
 import re
 from html.parser import HTMLParser
 
-from blogs.markdown import ALLOWED_TAGS, ALLOWED_URL_SCHEMES
+from core.markdown import ALLOWED_TAGS, ALLOWED_URL_SCHEMES
 
 PAYLOADS = [
     "<script>alert(1)</script>",

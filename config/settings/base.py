@@ -9,6 +9,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import environ
+from cryptography.fernet import Fernet
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
@@ -46,6 +47,8 @@ INSTALLED_APPS = [
     "doctors",
     "patients",
     "appointments",
+    "health_records",
+    "prescriptions",
     "blogs",
     "ai_client",
     "config",
@@ -198,6 +201,7 @@ ROLE_GROUP_PERMISSIONS: dict[str, list[str]] = {
     "patient": [],
     "doctor": [],
     "staff": [
+        "core.view_auditevent",  # read-only in the admin: nobody may change it
         "users.view_user",
         "users.add_user",
         "users.change_user",
@@ -323,6 +327,9 @@ CORS_URLS_REGEX = r"^/api/.*$"
 # Bodies above these sizes are refused with 413 before anything parses them.
 MAX_REQUEST_BODY_BYTES = env.int("MAX_REQUEST_BODY_BYTES", default=2 * 1024 * 1024)
 MAX_UPLOAD_BODY_BYTES = env.int("MAX_UPLOAD_BODY_BYTES", default=12 * 1024 * 1024)
+HEALTH_RECORD_ATTACHMENT_MAX_BYTES = env.int(
+    "HEALTH_RECORD_ATTACHMENT_MAX_BYTES", default=10 * 1024 * 1024
+)
 DATA_UPLOAD_MAX_MEMORY_SIZE = MAX_REQUEST_BODY_BYTES
 
 # Readiness checks: name -> (dotted path of a callable returning None or raising, critical).
@@ -333,6 +340,30 @@ HEALTH_CHECKS: dict[str, tuple[str, bool]] = {
 }
 if REDIS_URL:
     HEALTH_CHECKS["broker"] = ("core.health.check_broker", True)
+
+# --- Encryption at rest ---------------------------------------------------------------------
+# Fernet keys, comma-separated: the first encrypts, every one decrypts. To rotate, put a new key
+# first, run `manage.py rotate_encryption_keys`, then drop the old key. New key:
+#   python -c "from cryptography.fernet import Fernet; print(Fernet.generate_key().decode())"
+# The default below is published with the code and protects nothing (its bytes read
+# "local-development-key-NOT-SECRET"): for development and tests only. Production refuses it.
+DEVELOPMENT_FIELD_ENCRYPTION_KEY = "bG9jYWwtZGV2ZWxvcG1lbnQta2V5LU5PVC1TRUNSRVQ="
+FIELD_ENCRYPTION_KEYS = [
+    key.strip()
+    for key in env.list("FIELD_ENCRYPTION_KEYS", default=[DEVELOPMENT_FIELD_ENCRYPTION_KEY])
+    if key.strip()
+]
+if not FIELD_ENCRYPTION_KEYS:
+    raise ImproperlyConfigured("FIELD_ENCRYPTION_KEYS is empty: give at least one Fernet key.")
+for _position, _key in enumerate(FIELD_ENCRYPTION_KEYS, start=1):
+    try:
+        Fernet(_key)
+    except ValueError:
+        # Refused at start rather than at the first encrypted read; the key is never echoed.
+        raise ImproperlyConfigured(
+            f"FIELD_ENCRYPTION_KEYS: key {_position} is not a Fernet key "
+            "(32 url-safe base64-encoded bytes)."
+        ) from None
 
 # --- AI: the inference service, reached over HTTP only --------------------------------------
 INFERENCE_URL = env("INFERENCE_URL", default="http://127.0.0.1:8001")
@@ -402,9 +433,20 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    # Encrypted files without a URL, in PRIVATE_MEDIA_ROOT (core.storage.private_storage).
+    "private": {"BACKEND": "core.storage.EncryptedFileSystemStorage"},
 }
 MEDIA_ROOT = BASE_DIR / "media"
 MEDIA_URL = "/media/"
+# Files only the portal reads (core.storage.EncryptedFileSystemStorage): encrypted, without a URL,
+# streamed by views that check access. Never inside a served directory.
+PRIVATE_MEDIA_ROOT = Path(env("PRIVATE_MEDIA_ROOT", default=str(BASE_DIR / "private_media")))
+for _served in (STATIC_ROOT, MEDIA_ROOT, *STATICFILES_DIRS):
+    _private, _public = PRIVATE_MEDIA_ROOT.resolve(), Path(_served).resolve()
+    if _private.is_relative_to(_public) or _public.is_relative_to(_private):
+        raise ImproperlyConfigured(
+            f"PRIVATE_MEDIA_ROOT ({_private}) must lie apart from {_public}, which is served."
+        )
 
 # --- Logging --------------------------------------------------------------------------------
 LOG_LEVEL = env("LOG_LEVEL", default="INFO")

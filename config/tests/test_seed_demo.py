@@ -6,6 +6,7 @@ from appointments.models import Appointment, Status
 from blogs.models import BlogPost, Comment
 from blogs.seed import ARTICLES, COMMENTS
 from doctors.models import Doctor
+from health_records.models import RecordType
 from patients.models import CareAssignment, Patient
 from users.models import Role, User
 
@@ -45,6 +46,12 @@ def test_the_demo_clinic_has_what_a_visitor_expects():
     assert BlogPost.objects.filter(status="published").count() >= 3
     statuses = set(Appointment.objects.values_list("status", flat=True))
     assert statuses == set(Status.values)
+    # Every patient has a chart: vitals over time and one of each other kind.
+    for patient in Patient.objects.all():
+        kinds = list(patient.health_records.values_list("record_type", flat=True))
+        assert kinds.count("vital_signs") == 3
+        assert set(kinds) == set(RecordType.values), patient
+        assert patient.prescriptions.filter(status="active").count() == 1
 
 
 @pytest.mark.django_db

@@ -127,3 +127,23 @@ def test_audit_log_queries_do_not_grow_with_page_size(
     with django_assert_max_num_queries(3):
         response = client.get(AUDIT, {"page_size": 100})
     assert len(response.json()["results"]) >= 40
+
+
+@pytest.mark.django_db
+def test_staff_read_the_audit_log_in_the_admin_and_cannot_change_it(client, staff, patient):
+    from core.audit import audit_record
+    from core.models import AuditAction, AuditEvent
+
+    event = audit_record(
+        actor=staff, action=AuditAction.VIEW, resource_type="patient", patient=patient
+    )
+    client.force_login(staff)
+    listed = client.get("/admin/core/auditevent/")
+    assert listed.status_code == 200 and str(event.resource_type).encode() in listed.content
+    assert client.get(f"/admin/core/auditevent/{event.pk}/change/").status_code == 200
+    client.post(f"/admin/core/auditevent/{event.pk}/change/", {"resource_type": "forged"})
+    client.post(f"/admin/core/auditevent/{event.pk}/delete/", {"post": "yes"})
+    event.refresh_from_db()
+    assert event.resource_type == "patient"
+    assert AuditEvent.objects.filter(pk=event.pk).exists()
+    assert client.get("/admin/core/auditevent/add/").status_code == 403

@@ -114,3 +114,21 @@ class CareAssignmentCreateSerializer(serializers.Serializer):
     doctor = serializers.UUIDField()
     patient = serializers.UUIDField()
     note = serializers.CharField(max_length=500, required=False, allow_blank=True, default="")
+
+
+class AccessLogEntrySerializer(serializers.Serializer):
+    """One access to the patient's data, as the patient sees it: who (name and role), when,
+    what they did and to what. Addresses and devices of clinic staff are not shown."""
+
+    at = serializers.DateTimeField()
+    actor_name = serializers.SerializerMethodField()
+    actor_role = serializers.SerializerMethodField()
+    action = serializers.CharField()
+    resource_type = serializers.CharField()
+    resource_id = serializers.CharField()
+
+    def get_actor_name(self, event) -> str:
+        return event.actor.full_name if event.actor else "The clinic's system"
+
+    def get_actor_role(self, event) -> str:
+        return event.actor.effective_role if event.actor else "system"

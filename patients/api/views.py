@@ -13,6 +13,7 @@ from patients import selectors, services
 from patients.access import Access, own_patient_record, patient_for_actor, patients_visible_to
 from patients.api.serializers import (
     ACCOUNT_FIELDS,
+    AccessLogEntrySerializer,
     CareAssignmentCreateSerializer,
     CareAssignmentSerializer,
     PatientCreateSerializer,
@@ -123,6 +124,18 @@ class PatientViewSet(
         return Response(
             PatientSerializer(own_patient_record(request.user, access=Access.VIEW)).data
         )
+
+
+class AccessLogViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
+    """Who accessed my data: every read and write of my records, newest first."""
+
+    serializer_class = AccessLogEntrySerializer
+    filter_backends: list = []
+
+    def get_queryset(self):
+        if not is_patient(self.request.user):
+            raise NotAllowed("Only patients have an access log of their own.")
+        return selectors.access_log(patient_user=self.request.user)
 
 
 class CareAssignmentViewSet(

@@ -7,7 +7,9 @@ from django.db import transaction
 from appointments.seed import seed_appointments
 from blogs.seed import seed_blog
 from doctors.seed import seed_doctors
+from health_records.seed import seed_health_records
 from patients.seed import seed_patients
+from prescriptions.seed import seed_prescriptions
 from users.seed import DEMO_PASSWORD, seed_users
 
 
@@ -33,6 +35,8 @@ class Command(BaseCommand):
             patients = seed_patients(staff[0], doctors)
             posts = seed_blog()
             appointments = seed_appointments(staff[0], doctors, patients)
+            records = seed_health_records(patients)
+            prescriptions = seed_prescriptions(patients)
         self.stdout.write(self.style.SUCCESS(f"Demo clinic ready. Every password: {DEMO_PASSWORD}"))
         for user in staff:
             self.stdout.write(f"  {user.get_role_display():<14} {user.email}")
@@ -41,4 +45,7 @@ class Command(BaseCommand):
         for patient in patients[:4]:
             self.stdout.write(f"  {'Patient':<14} {patient.user.email:<34} {patient.user.timezone}")
         self.stdout.write(f"  ... and {len(patients) - 4} more patients (see the admin).")
-        self.stdout.write(f"  {len(posts)} blog posts at /blog/, {appointments} appointments")
+        self.stdout.write(
+            f"  {len(posts)} blog posts at /blog/, {appointments} appointments, "
+            f"{records} health records, {prescriptions} prescriptions"
+        )
