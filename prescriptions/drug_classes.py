@@ -90,6 +90,27 @@ DRUG_CLASSES: dict[str, DrugClass] = {
             "C09A",
             ("ace inhibitor", "acei", "ace i", "angiotensin converting enzyme inhibitor"),
         ),
+        # Everyday drugs, so that an allergy to one is caught under any of its names; each is
+        # a class of its own, or with its close relatives where allergy lists name the group.
+        DrugClass("paracetamol", "paracetamol (acetaminophen)", "paracetamol", "N02BE01", ()),
+        DrugClass("biguanides", "biguanides", "a biguanide", "A10BA", ("biguanide",)),
+        DrugClass("statins", "statins", "a statin", "C10AA", ("statin",)),
+        DrugClass(
+            "proton_pump_inhibitors",
+            "proton pump inhibitors",
+            "a proton pump inhibitor",
+            "A02BC",
+            ("proton pump inhibitor", "ppi"),
+        ),
+        DrugClass(
+            "dihydropyridines",
+            "dihydropyridine calcium channel blockers",
+            "a dihydropyridine calcium channel blocker",
+            "C08CA",
+            ("calcium channel blocker", "dihydropyridine"),
+        ),
+        DrugClass("tetracyclines", "tetracyclines", "a tetracycline", "J01AA", ("tetracycline",)),
+        DrugClass("carbapenems", "carbapenems", "a carbapenem", "J01DH", ("carbapenem",)),
     )
 }
 
@@ -292,12 +313,17 @@ def _finding(
     for allergen in in_class:
         shared = own_members & _members_of(allergen, class_key)
         if shared:  # the allergen itself, alone or inside a combination
+            allergen_name = min(shared)
+            what = (
+                f"{product.generic} is"
+                if len(product.components) == 1
+                else f"{product.generic} contains"
+            )
             return AllergyFinding(
                 CONFLICT,
                 allergy,
                 drug_class.name,
-                f"{prefix}{_drug_phrase(product, class_key, min(shared))}; "
-                f"{min(shared)} is the recorded allergen.",
+                f"{prefix}{what} {allergen_name}, the recorded allergen.",
             )
     if class_key in named.classes:
         return AllergyFinding(
@@ -339,6 +365,72 @@ def _allergy_mentions(allergy: str) -> _Mentions:
     return _Mentions(tuple(products), tuple(classes))
 
 
+# Words of an allergy record that describe the reaction or the record, not the substance.
+_NOT_SUBSTANCES = frozenset(
+    [
+        "allergy",
+        "allergic",
+        "allergies",
+        "reaction",
+        "reactions",
+        "severe",
+        "moderate",
+        "mild",
+        "swelling",
+        "hives",
+        "itching",
+        "itchy",
+        "vomiting",
+        "nausea",
+        "tablet",
+        "tablets",
+        "capsule",
+        "capsules",
+        "cream",
+        "drops",
+        "child",
+        "childhood",
+        "years",
+        "anaphylaxis",
+        "breathing",
+        "throat",
+        "wheeze",
+        "wheezing",
+        "rashes",
+        "blisters",
+        "intolerance",
+        "intolerant",
+        "unknown",
+        "drugs",
+        "medicine",
+        "medicines",
+    ]
+)
+
+
+def _names_the_allergen(drug_name: str, allergy: str) -> str | None:
+    """The recorded allergen's own word in the prescribed drug's name, for drugs the table does
+    not know ("Zopiclone" recorded, "zopiclone 7.5 mg" prescribed). Negated clauses name
+    nothing ("no known allergy to zopiclone")."""
+    prescribed = set(_tokens(drug_name))
+    for clause in _CLAUSE_BREAK.split(allergy.lower()):
+        tokens = _tokens(clause)
+        negated = any(
+            tokens[start : start + len(cue)] == cue
+            for cue in _NEGATION_TOKENS
+            for start in range(len(tokens))
+        )
+        if negated:
+            continue
+        words = {
+            token for token in tokens
+            if len(token) >= 5 and token.isalpha() and token not in _NOT_SUBSTANCES
+        }  # fmt: skip
+        if words & prescribed:
+            return min(words & prescribed)
+    return None
+
+
 def allergy_findings(drug_name: str, allergies: Iterable[str]) -> list[AllergyFinding]:
     """Findings of a prescribed drug against the patient's recorded allergies (free text).
 
@@ -352,6 +444,17 @@ def allergy_findings(drug_name: str, allergies: Iterable[str]) -> list[AllergyFi
             continue
         named = _allergy_mentions(allergy)
         if not (named.products or named.classes):
+            allergen = _names_the_allergen(drug_name, allergy)
+            if allergen is not None:  # a drug the table does not know, named in the record
+                findings.append(
+                    AllergyFinding(
+                        CONFLICT,
+                        allergy,
+                        "the recorded allergen",
+                        f"Recorded allergy '{allergy}': the prescribed drug is {allergen}, "
+                        "the recorded allergen.",
+                    )
+                )
             continue  # "latex", "NKDA": nothing this table knows
         seen: set[str] = set()
         for product in products:
