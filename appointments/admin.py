@@ -73,6 +73,12 @@ class RescheduleForm(forms.Form):
         return data
 
 
+# Left off the change page as read-only fields: the notes are edited there, and the held span
+# (the visit widened by the doctor's buffers) is the scheduler's own bookkeeping.
+NOT_SHOWN_READ_ONLY = ("notes", "held_start", "held_end")
+NOTES_HELP = "The patient can read these notes."
+
+
 @admin.register(Appointment)
 class AppointmentAdmin(admin.ModelAdmin):
     list_display = ["start", "doctor", "patient", "status", "reason"]
@@ -127,7 +133,12 @@ class AppointmentAdmin(admin.ModelAdmin):
     def get_readonly_fields(self, request, obj=None):
         if obj is None:
             return []
-        return [f.name for f in Appointment._meta.fields if f.name not in ("notes",)]
+        return [f.name for f in Appointment._meta.fields if f.name not in NOT_SHOWN_READ_ONLY]
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        if db_field.name == "notes":
+            kwargs["help_text"] = NOTES_HELP
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
 
     def has_delete_permission(self, request, obj=None) -> bool:
         return False  # cancel instead

@@ -440,9 +440,14 @@ def _check_patient_notice(actor: User, appointment: Appointment, what: str) -> N
         return
     if appointment.start - timezone.now() < cancellation_notice():
         hours = settings.APPOINTMENT_CANCELLATION_NOTICE_HOURS
+        call = (
+            f"call the clinic at {settings.CLINIC_PHONE}"
+            if settings.CLINIC_PHONE
+            else ("call the clinic")
+        )
         raise Conflict(
             f"Appointments can be {what} online up to {hours} hours before the start. "
-            "Please call the clinic.",
+            f"Please {call}.",
             code="inside_cancellation_notice",
         )
 
@@ -524,7 +529,14 @@ def appointment_reschedule(
     with transaction.atomic():
         _lock_parties(appointment.doctor, appointment.patient)
         old = Appointment.objects.select_for_update().get(pk=appointment.pk)
-        check_transition(old.status, Status.CANCELLED)  # the old visit is cancelled, as any
+        try:  # the old visit is cancelled, by the status machine's rule like any other
+            check_transition(old.status, Status.CANCELLED)
+        except Conflict as exc:
+            raise Conflict(
+                "Only pending or booked appointments can be rescheduled.",
+                code="invalid_transition",
+                fields=exc.fields,
+            ) from exc
         old.status = Status.CANCELLED
         old.cancelled_by = actor
         old.cancelled_at = timezone.now()

@@ -86,7 +86,9 @@ class AuditEvent(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.at:%Y-%m-%d %H:%M:%S} {self.action} {self.resource_type} {self.resource_id}"
+        # On the reader's clock: the admin activates the signed-in user's zone.
+        at = f"{timezone.localtime(self.at):%Y-%m-%d %H:%M:%S} " if self.at else ""
+        return f"{at}{self.action} {self.resource_type} {self.resource_id}"
 
     def save(self, *args, **kwargs):
         if not self._state.adding:

@@ -1,3 +1,4 @@
+import copy
 from collections.abc import Callable
 from datetime import datetime
 from typing import Any
@@ -5,8 +6,10 @@ from typing import Any
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.options import IS_POPUP_VAR
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Model
+from django.forms.models import ModelChoiceIterator, construct_instance
 from django.http import HttpRequest
 from django.shortcuts import redirect
 from django.utils import timezone
@@ -15,6 +18,7 @@ from core.admin_tools import add_service_errors
 from core.exceptions import ServiceError
 from doctors import selectors, services
 from doctors.models import AvailabilityWindow, Doctor, Specialization, TimeOff
+from users.models import Role, User
 
 TIME_OFF_FIELDS = ("start", "end", "reason")
 
@@ -148,10 +152,29 @@ class TimeOffInline(ServiceInline):
     model = TimeOff
     form = TimeOffInlineForm
     formset = TimeOffFormSet
+    verbose_name_plural = "time off"
     fields = list(TIME_OFF_FIELDS)
 
     def has_change_permission(self, request, obj=None) -> bool:
         return False  # existing rows are shown read-only; new rows can still be added
+
+
+class AccountsWithoutProfile(ModelChoiceIterator):
+    """The accounts offered for a new doctor profile: active doctor accounts without one."""
+
+    def __init__(self, field):
+        super().__init__(field)
+        self.queryset = User.objects.filter(
+            is_active=True, role=Role.DOCTOR, doctor_profile__isnull=True
+        ).order_by("full_name", "email")
+
+
+class DoctorAccountField(forms.ModelChoiceField):
+    """Lists only the accounts that can be given a doctor profile. An account sent anyway (one
+    that got its profile from another desk a moment ago, say) is refused by doctors.services,
+    which says why."""
+
+    iterator = AccountsWithoutProfile
 
 
 class DoctorForm(forms.ModelForm):
@@ -165,7 +188,9 @@ class DoctorForm(forms.ModelForm):
         fields = ["user", "specializations", *services.DOCTOR_FIELDS]
 
     def _post_clean(self) -> None:
-        # The service checks the profile; the model form's own check would run it twice.
+        # Every field's own checks first, all of them, so that one submit lists every such
+        # mistake; the service, which checks the rest, runs once the fields are right.
+        self._check_fields()
         if self.errors:
             return
         try:
@@ -175,6 +200,20 @@ class DoctorForm(forms.ModelForm):
                 self._update()
         except ServiceError as exc:
             add_service_errors(self, exc)
+
+    def _check_fields(self) -> None:
+        """The model fields' own validators (ranges, the time-zone name) for every field that
+        passed the form's checks, on a copy: the service sets and compares the real instance."""
+        probe = copy.copy(self.instance)
+        construct_instance(self, probe, self._meta.fields, self._meta.exclude)
+        try:
+            probe.full_clean(
+                exclude={*self._get_validation_exclusions(), "user"},  # the service checks it
+                validate_unique=False,
+                validate_constraints=False,
+            )
+        except ValidationError as exc:
+            self._update_errors(exc)
 
     def _create(self) -> Doctor:
         data = dict(self.cleaned_data)
@@ -205,7 +244,6 @@ class DoctorAdmin(admin.ModelAdmin):
     list_filter = ["accepting_new_patients", "specializations", "timezone"]
     search_fields = ["user__full_name", "user__email", "license_number"]
     list_select_related = ["user"]
-    autocomplete_fields = ["user"]
     filter_horizontal = ["specializations"]
     inlines = [AvailabilityInline, TimeOffInline]
 
@@ -219,6 +257,11 @@ class DoctorAdmin(admin.ModelAdmin):
 
     def get_readonly_fields(self, request, obj=None):
         return [] if obj is None else ["user"]  # a profile stays with its account
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "user":
+            kwargs["form_class"] = DoctorAccountField
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     def get_inlines(self, request, obj):
         # Hours and time off belong to a doctor that exists: they are entered on its page.

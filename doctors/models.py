@@ -1,6 +1,7 @@
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
+from django.utils import timezone
 
 from core.models import BaseModel
 from users.models import User, validate_timezone
@@ -126,4 +127,8 @@ class TimeOff(BaseModel):
         ]
 
     def __str__(self) -> str:
-        return f"{self.start:%Y-%m-%d %H:%M} - {self.end:%Y-%m-%d %H:%M}"
+        # On the reader's clock: the admin activates the signed-in user's zone.
+        if self.start is None or self.end is None:
+            return "Time off"
+        start, end = timezone.localtime(self.start), timezone.localtime(self.end)
+        return f"{start:%Y-%m-%d %H:%M} - {end:%Y-%m-%d %H:%M}"

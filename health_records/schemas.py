@@ -9,6 +9,7 @@ from typing import Any
 from django.utils import timezone
 from rest_framework import serializers
 
+from core.api.strict import StrictSerializer
 from core.exceptions import ValidationFailed
 from core.markdown import render_markdown
 from health_records.models import RecordType
@@ -16,22 +17,17 @@ from health_records.models import RecordType
 NOTE_MAX_CHARS = 50_000
 
 
-class StrictSerializer(serializers.Serializer):
-    """Refuses keys it does not know."""
+class NumberField(serializers.FloatField):
+    """A number: true and false are not 1 and 0 here."""
 
-    def to_internal_value(self, data: Any) -> dict[str, Any]:
-        if not isinstance(data, dict):
-            raise serializers.ValidationError({"non_field_errors": ["Give an object."]})
-        unknown = sorted(set(data) - set(self.fields))
-        if unknown:
-            raise serializers.ValidationError(
-                {name: ["Unknown field for this record type."] for name in unknown}
-            )
+    def to_internal_value(self, data: Any) -> float:
+        if isinstance(data, bool):
+            self.fail("invalid")
         return super().to_internal_value(data)
 
 
 def _measure(low: float, high: float, unit: str) -> serializers.FloatField:
-    return serializers.FloatField(
+    return NumberField(
         required=False, min_value=low, max_value=high, help_text=f"{unit}, {low:g} to {high:g}"
     )
 
@@ -56,7 +52,7 @@ class VitalSigns(StrictSerializer):
             raise serializers.ValidationError({missing: ["A blood pressure has both its numbers."]})
         if systolic is not None and diastolic is not None and diastolic >= systolic:
             raise serializers.ValidationError(
-                {"diastolic_mmhg": ["The diastolic pressure is lower than the systolic."]}
+                {"diastolic_mmhg": ["The diastolic pressure must be lower than the systolic."]}
             )
         return attrs
 
@@ -66,16 +62,16 @@ class LabResult(StrictSerializer):
     loinc_code = serializers.RegexField(
         r"^\d{1,7}-\d$", max_length=10, required=False, help_text="e.g. 2345-7"
     )
-    value = serializers.FloatField()
+    value = NumberField()
     unit = serializers.CharField(max_length=32)
-    reference_low = serializers.FloatField(required=False)
-    reference_high = serializers.FloatField(required=False)
+    reference_low = NumberField(required=False)
+    reference_high = NumberField(required=False)
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
         low, high = attrs.get("reference_low"), attrs.get("reference_high")
         if low is not None and high is not None and low > high:
             raise serializers.ValidationError(
-                {"reference_high": ["The upper limit is not below the lower."]}
+                {"reference_high": ["The upper limit must not be below the lower."]}
             )
         return attrs
 
@@ -95,7 +91,7 @@ def lab_flag(data: dict[str, Any]) -> str | None:
 
 # ICD-10: a letter, two digits (or digit and A/B in some chapters), an optional dot and up to
 # four more characters: E11, E11.9, S72.001A, C34.1.
-ICD10 = re.compile(r"^[A-TV-Z][0-9][0-9AB](\.[0-9A-TV-Z]{1,4})?$")
+ICD10 = re.compile(r"^[A-Z][0-9][0-9AB](\.[0-9A-Z]{1,4})?$")
 
 
 class Diagnosis(StrictSerializer):
@@ -108,8 +104,13 @@ class Diagnosis(StrictSerializer):
 
     def validate_icd10_code(self, value: str) -> str:
         code = value.strip().upper()
+        if len(code) > 3 and "." not in code:
+            code = f"{code[:3]}.{code[3:]}"  # "E119" as often typed: the dot follows 3 characters
         if not ICD10.match(code):
-            raise serializers.ValidationError("Not an ICD-10 code (e.g. E11.9).")
+            raise serializers.ValidationError(
+                "Not an ICD-10 code: a letter, two digits, then a dot and up to four "
+                "characters (e.g. E11.9)."
+            )
         return code
 
     def validate_onset_date(self, value):

@@ -37,13 +37,18 @@ def _check_writer(actor: User, patient: Patient) -> None:
         raise NotAllowed("Only a doctor linked to the patient writes their health record.")
 
 
-def _checked_moment(recorded_at: datetime | None, now: datetime) -> datetime:
+def _checked_moment(recorded_at: datetime | None, now: datetime, patient: Patient) -> datetime:
     if recorded_at is None:
         return now
     if timezone.is_naive(recorded_at):
         raise _fail("recorded_at", "Give the time with its UTC offset.")
     if recorded_at > now + timedelta(minutes=5):  # clocks differ a little
         raise _fail("recorded_at", "A record is written about what has happened, not ahead.")
+    born = patient.date_of_birth
+    if born is not None and recorded_at.date() < born - timedelta(days=1):  # a day for zones
+        raise _fail("recorded_at", "This is before the patient was born.")
+    if recorded_at.year < 1900:
+        raise _fail("recorded_at", "Give a date from 1900 on.")
     return recorded_at
 
 
@@ -82,7 +87,7 @@ def health_record_create(
         patient=patient,
         author=actor,
         record_type=record_type,
-        recorded_at=_checked_moment(recorded_at, now),
+        recorded_at=_checked_moment(recorded_at, now, patient),
         data=validated_data(record_type, data),
         appointment=appointment,
     )
@@ -109,8 +114,16 @@ def health_record_amend(
     reason: str = "",
     request: HttpRequest | None = None,
 ) -> HealthRecord:
-    """A new version with the new data; the one it replaces is kept, marked `amended`."""
+    """A new version; the one it replaces is kept, marked `amended`. `data` holds what
+    changes: its keys replace the current ones, a null removes one, the rest is kept. The
+    reason is required: the history says why a record changed."""
     _check_writer(actor, record.patient)
+    reason = reason.strip()
+    if not reason:
+        raise _fail("reason", "Say why the record is amended.", "reason_required")
+    if not isinstance(data, dict):
+        raise _fail("data", "Give an object of the fields to change.")
+    merged = {key: value for key, value in {**record.data, **data}.items() if value is not None}
     if record.status == RecordStatus.ENTERED_IN_ERROR:
         raise Conflict("A retracted record cannot be edited.", code="entered_in_error")
     if record.status != RecordStatus.FINAL:
@@ -122,10 +135,12 @@ def health_record_amend(
         patient=record.patient,
         author=actor,
         record_type=record.record_type,
-        recorded_at=_checked_moment(recorded_at, now) if recorded_at else record.recorded_at,
-        data=validated_data(record.record_type, data),
+        recorded_at=(
+            _checked_moment(recorded_at, now, record.patient) if recorded_at else record.recorded_at
+        ),
+        data=validated_data(record.record_type, merged),
         appointment=record.appointment,
-        reason=reason.strip()[:500],
+        reason=reason[:500],
     )
     try:
         with transaction.atomic():
@@ -150,8 +165,10 @@ def health_record_retract(
     reason = reason.strip()
     if not reason:
         raise _fail("reason", "Say why the record was entered in error.", "reason_required")
+    if record.status == RecordStatus.ENTERED_IN_ERROR:
+        raise Conflict("This record has already been retracted.", code="entered_in_error")
     if record.status != RecordStatus.FINAL:
-        raise Conflict("This record is not current.", code="not_current")
+        raise Conflict(NOT_CURRENT, code="not_current")
     with transaction.atomic():
         changed = HealthRecord.objects.filter(pk=record.pk, status=RecordStatus.FINAL).update(
             status=RecordStatus.ENTERED_IN_ERROR, reason=reason[:500], updated_at=timezone.now()

@@ -1,11 +1,12 @@
 from django import forms
 from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
 
 from core.admin_tools import accent_insensitive_search, add_service_errors
 from core.exceptions import ServiceError
 from patients import selectors, services
 from patients.access import Access, patient_for_actor, patients_visible_to
-from patients.models import CareAssignment, Patient
+from patients.models import INSURANCE_KEYS, CareAssignment, Patient, validate_insurance
 
 
 class PatientRegistrationForm(forms.ModelForm):
@@ -45,6 +46,65 @@ class PatientRegistrationForm(forms.ModelForm):
             add_service_errors(self, exc)
 
 
+# The insurance object's keys as the desk types them: one plain text field each.
+INSURANCE_LABELS = {
+    "provider": "Insurance provider",
+    "member_id": "Member id",
+    "group_number": "Group number",
+}
+INSURANCE_FIELDS = {key: (f"insurance_{key}", INSURANCE_LABELS[key]) for key in INSURANCE_KEYS}
+
+
+def _profile_fields_shown() -> list[str]:
+    """The record's fields in the service's order, the insurance as its three text fields."""
+    shown = []
+    for name in services.PROFILE_FIELDS:
+        if name == "insurance":
+            shown.extend(field for field, _ in INSURANCE_FIELDS.values())
+        else:
+            shown.append(name)
+    return shown
+
+
+class PatientChangeForm(forms.ModelForm):
+    """A patient's record as the desk changes it. The insurance is typed in plain text fields
+    and kept as one object of the fields filled in (cleaned_data["insurance"])."""
+
+    insurance_provider = forms.CharField(label=INSURANCE_LABELS["provider"], required=False)
+    insurance_member_id = forms.CharField(label=INSURANCE_LABELS["member_id"], required=False)
+    insurance_group_number = forms.CharField(label=INSURANCE_LABELS["group_number"], required=False)
+
+    class Meta:
+        model = Patient
+        fields = [name for name in services.PROFILE_FIELDS if name != "insurance"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        insurance = self.instance.insurance if isinstance(self.instance.insurance, dict) else {}
+        for key, (name, _) in INSURANCE_FIELDS.items():
+            self.initial.setdefault(name, insurance.get(key, ""))
+
+    def clean(self):
+        data = super().clean()
+        insurance = {}
+        for key, (name, _) in INSURANCE_FIELDS.items():
+            value = data.get(name, "")
+            if not value:
+                continue  # an empty field is left out
+            try:
+                validate_insurance({key: value})
+            except ValidationError as exc:
+                self.add_error(name, exc)
+            else:
+                insurance[key] = value
+        data["insurance"] = insurance
+        return data
+
+    @property
+    def insurance_changed(self) -> bool:
+        return any(name in self.changed_data for name, _ in INSURANCE_FIELDS.values())
+
+
 @admin.register(Patient)
 class PatientAdmin(admin.ModelAdmin):
     list_display = ["__str__", "date_of_birth", "sex", "blood_group"]
@@ -53,6 +113,7 @@ class PatientAdmin(admin.ModelAdmin):
     search_help_text = "Name (accents optional) or e-mail."
     list_select_related = ["user"]
     readonly_fields = ["user"]
+    form = PatientChangeForm
 
     def get_form(self, request, obj=None, **kwargs):
         if obj is None:
@@ -65,7 +126,7 @@ class PatientAdmin(admin.ModelAdmin):
     def get_fields(self, request, obj=None):
         if obj is None:
             return ["email", "full_name", "phone", "timezone", "date_of_birth", "sex"]
-        return super().get_fields(request, obj)
+        return [*_profile_fields_shown(), "user"]
 
     def get_readonly_fields(self, request, obj=None):
         return [] if obj is None else self.readonly_fields
@@ -90,7 +151,13 @@ class PatientAdmin(admin.ModelAdmin):
             obj.pk, obj.user = form.registered.pk, form.registered.user  # made by the form
             obj._state.adding = False
             return
-        data = {name: form.cleaned_data[name] for name in form.changed_data}
+        data = {
+            name: form.cleaned_data[name]
+            for name in form.changed_data
+            if name in services.PROFILE_FIELDS
+        }
+        if form.insurance_changed:
+            data["insurance"] = form.cleaned_data["insurance"]
         fresh = patient_for_actor(actor=request.user, patient_id=obj.pk, access=Access.CHANGE)
         services.patient_update(actor=request.user, patient=fresh, data=data, request=request)
 

@@ -9,13 +9,13 @@ from users.roles import is_clinic_staff, is_doctor, is_patient
 # Patients themselves are read through patients.access (patients_visible_to, patient_for_actor).
 
 
-def access_log(*, patient_user: User) -> QuerySet[AuditEvent]:
-    """Who touched this patient's data, newest first: the patient's own view of the audit log."""
-    return (
-        AuditEvent.objects.filter(patient=patient_user)
-        .select_related("actor")
-        .order_by("-at", "id")
-    )
+def access_log(*, patient_user: User, include_own: bool = False) -> QuerySet[AuditEvent]:
+    """Who touched this patient's data, newest first: the patient's own view of the audit log.
+    What the patient did themself is left out unless asked for."""
+    events = AuditEvent.objects.filter(patient=patient_user)
+    if not include_own:
+        events = events.exclude(actor=patient_user)
+    return events.select_related("actor").order_by("-at", "id")
 
 
 def care_assignment_list(*, actor: User) -> QuerySet[CareAssignment]:

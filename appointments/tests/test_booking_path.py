@@ -96,4 +96,5 @@ def test_a_reschedule_cancels_through_the_status_machine(clinic_doctor, patient,
             actor=staff, appointment=appointment, start=TUESDAY_9 + timedelta(hours=3)
         )
     assert refused.value.code == "invalid_transition"
-    assert "checked in appointment cannot become cancelled" in refused.value.message
+    assert refused.value.message == "Only pending or booked appointments can be rescheduled."
+    assert refused.value.fields == {"status": ["arrived"]}

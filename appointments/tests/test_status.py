@@ -124,10 +124,12 @@ def test_no_show_only_after_the_start(appointment, frozen):
     assert response.json()["status"] == "noshow"
 
 
-def test_patient_cancels_only_outside_the_cancellation_notice(appointment, frozen):
+def test_patient_cancels_only_outside_the_cancellation_notice(appointment, frozen, settings):
+    settings.CLINIC_PHONE = "+49 30 1234567"
     frozen.move_to(appointment.start - timedelta(hours=23))
     response = post(appointment.patient.user, appointment, "cancel", {"reason": "Away"})
-    assert_error(response, 409, "inside_cancellation_notice")
+    error = assert_error(response, 409, "inside_cancellation_notice")
+    assert error["message"].endswith("Please call the clinic at +49 30 1234567.")
     assert (
         post(appointment.doctor.user, appointment, "cancel", {"reason": "Doctor ill"}).status_code
         == 200

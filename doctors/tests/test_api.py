@@ -6,7 +6,7 @@ import time_machine
 from core.testing import assert_error
 from doctors.models import AvailabilityWindow, Doctor, TimeOff
 from doctors.tests.factories import make_doctor
-from users.models import Role
+from users.models import Role, User
 from users.tests.factories import UserFactory
 from users.tests.utils import client_for
 
@@ -44,6 +44,10 @@ def test_directory_is_public_and_shows_no_private_fields(api_client):
 def test_directory_filters(api_client):
     heart = make_doctor(specialties=("Cardiology",))
     skin = make_doctor(specialties=("Dermatology",), accepting_new_patients=False)
+    # Names the random factory cannot give the other doctor, so the search has one answer.
+    User.objects.filter(pk=heart.user_id).update(full_name="Ada Okonkwo-Lindqvist")
+    User.objects.filter(pk=skin.user_id).update(full_name="Bea Quillonvarga")
+    skin.user.refresh_from_db()
     ids = lambda **q: [row["id"] for row in api_client.get(DOCTORS, q).json()["results"]]  # noqa: E731
     assert ids(specialization="cardiology") == [str(heart.pk)]
     assert ids(accepting_new_patients="false") == [str(skin.pk)]

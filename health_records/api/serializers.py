@@ -3,6 +3,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from core.api.fields import AwareDateTimeField
+from core.api.strict import StrictSerializer
 from health_records.models import Attachment, HealthRecord, RecordType
 from health_records.schemas import NOTE_MAX_CHARS, SCHEMAS, shown_data
 
@@ -48,7 +49,7 @@ class HealthRecordSerializer(serializers.ModelSerializer):
         return shown_data(record.record_type, record.data)
 
 
-class HealthRecordCreateSerializer(serializers.Serializer):
+class HealthRecordCreateSerializer(StrictSerializer):
     patient = serializers.UUIDField()
     record_type = serializers.ChoiceField(choices=RecordType.choices)
     recorded_at = AwareDateTimeField(
@@ -58,10 +59,18 @@ class HealthRecordCreateSerializer(serializers.Serializer):
     appointment = serializers.UUIDField(required=False, help_text="The visit it belongs to.")
 
 
-class HealthRecordAmendSerializer(serializers.Serializer):
-    data = serializers.JSONField(help_text="The whole data of the new version. " + DATA_HELP)
+class HealthRecordAmendSerializer(StrictSerializer):
+    data = serializers.JSONField(
+        help_text="The fields that change; the others are kept, and null removes one. " + DATA_HELP
+    )
     recorded_at = AwareDateTimeField(required=False)
-    reason = serializers.CharField(max_length=500, required=False, allow_blank=True, default="")
+    reason = serializers.CharField(
+        max_length=500,
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text="Why the record changes (required).",
+    )
 
 
 class AttachmentSerializer(serializers.ModelSerializer):
@@ -80,7 +89,7 @@ class AttachmentUploadSerializer(serializers.Serializer):
     file = serializers.FileField(help_text="PDF, PNG or JPEG, 10 MB at most by default")
 
 
-class RetractSerializer(serializers.Serializer):
+class RetractSerializer(StrictSerializer):
     reason = serializers.CharField(max_length=500)
 
 

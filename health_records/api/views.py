@@ -6,6 +6,7 @@ from rest_framework.decorators import action
 from rest_framework.parsers import MultiPartParser
 from rest_framework.response import Response
 
+from appointments.models import Appointment
 from appointments.selectors import appointment_reference
 from core.api.schema import error_responses
 from health_records import selectors, services
@@ -20,6 +21,18 @@ from health_records.api.serializers import (
 from health_records.filters import HealthRecordFilter
 from health_records.models import HealthRecord
 from patients.access import Access, patient_for_actor
+from patients.models import Patient
+
+
+def chart_parties(actor, values: dict) -> tuple[Patient, Appointment | None]:
+    """The patient a new clinical entry is for and the visit it belongs to, taken out of a
+    request body and through the door: an unknown or hidden patient is a 404, a visit the
+    actor may not act on a 400 on its field."""
+    patient = patient_for_actor(actor=actor, patient_id=values.pop("patient"), access=Access.ACT)
+    appointment = None
+    if "appointment" in values:
+        appointment = appointment_reference(actor=actor, appointment_id=values.pop("appointment"))
+    return patient, appointment
 
 
 class HealthRecordViewSet(
@@ -50,14 +63,7 @@ class HealthRecordViewSet(
         body = HealthRecordCreateSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         values = dict(body.validated_data)
-        patient = patient_for_actor(
-            actor=request.user, patient_id=values.pop("patient"), access=Access.ACT
-        )
-        appointment = None
-        if "appointment" in values:
-            appointment = appointment_reference(
-                actor=request.user, appointment_id=values.pop("appointment")
-            )
+        patient, appointment = chart_parties(request.user, values)
         record = services.health_record_create(
             actor=request.user, patient=patient, appointment=appointment, request=request, **values
         )

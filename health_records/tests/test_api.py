@@ -46,6 +46,24 @@ def test_the_linked_doctor_writes_each_type_and_the_patient_reads_it(
     assert Notification.objects.filter(user=patient, kind="health_record_added").count() == 1
 
 
+def test_icd10_codes_are_read_as_clinicians_type_them(write):
+    for typed, stored in (("U07.1", "U07.1"), ("e119", "E11.9"), (" i10 ", "I10")):
+        response = write("diagnosis", {**GOOD["diagnosis"], "icd10_code": typed})
+        assert response.status_code == 201, response.content
+        assert response.json()["data"]["icd10_code"] == stored
+
+
+def test_the_messages_say_what_is_wrong(write):
+    bp = write("vital_signs", {"systolic_mmhg": 70, "diastolic_mmhg": 120}).json()["error"]
+    assert bp["fields"]["data.diastolic_mmhg"] == [
+        "The diastolic pressure must be lower than the systolic."
+    ]
+    lab = {**GOOD["lab_result"], "reference_low": 5, "reference_high": 1}
+    assert write("lab_result", lab).json()["error"]["fields"]["data.reference_high"] == [
+        "The upper limit must not be below the lower."
+    ]
+
+
 def test_derived_values_are_computed_and_markdown_is_sanitized(write):
     lab = write("lab_result", GOOD["lab_result"]).json()
     assert lab["data"]["flag"] == "high"
@@ -69,7 +87,9 @@ def test_derived_values_are_computed_and_markdown_is_sanitized(write):
         ("lab_result", {**GOOD["lab_result"], "flag": "normal"}, "data.flag"),
         ("lab_result", {**GOOD["lab_result"], "reference_low": 9}, "data.reference_high"),
         ("diagnosis", {**GOOD["diagnosis"], "icd10_code": "diabetes"}, "data.icd10_code"),
-        ("diagnosis", {**GOOD["diagnosis"], "icd10_code": "U07.1"}, "data.icd10_code"),
+        ("diagnosis", {**GOOD["diagnosis"], "icd10_code": "11.9"}, "data.icd10_code"),
+        ("diagnosis", {**GOOD["diagnosis"], "icd10_code": "E11.99999"}, "data.icd10_code"),
+        ("vital_signs", {"systolic_mmhg": True, "diastolic_mmhg": 80}, "data.systolic_mmhg"),
         ("diagnosis", {**GOOD["diagnosis"], "clinical_status": "maybe"}, "data.clinical_status"),
         ("allergy", {"substance": "Latex"}, "data.severity"),
         ("immunization", {**GOOD["immunization"], "date": "2999-01-01"}, "data.date"),
@@ -89,6 +109,8 @@ def test_bad_data_is_a_400_naming_the_field(write, record_type, data, field):
         ({"recorded_at": "2999-01-01T10:00:00Z"}, "recorded_at"),
         ({"recorded_at": "2025-01-01T10:00:00"}, "recorded_at"),
         ({"record_type": "x-ray"}, "record_type"),
+        ({"recorded_at": "1850-01-01T10:00:00Z"}, "recorded_at"),
+        ({"recordedAt": "2025-01-01T10:00:00Z"}, "recordedAt"),
         ({"appointment": "7d1c0000-0000-4000-8000-000000000000"}, "appointment"),
     ],
 )
@@ -134,20 +156,25 @@ def test_anyone_elses_record_answers_404(write, as_user, other_patient, other_do
 def test_an_edit_makes_a_new_version_and_keeps_the_old(write, as_user, linked, patient):
     record = write("vital_signs", VITALS).json()
     doctor = as_user(linked)
+    without_reason = doctor.patch(f"{URL}{record['id']}/", {"data": {"weight_kg": 77.0}})
+    assert without_reason.status_code == 400
+    assert "reason" in without_reason.json()["error"]["fields"]
     amended = doctor.patch(
         f"{URL}{record['id']}/",
-        {"data": {**VITALS, "weight_kg": 77.0}, "reason": "Scale was off"},
+        {"data": {"weight_kg": 77.0, "heart_rate_bpm": None}, "reason": "Scale was off"},
         format="json",
     )
     assert amended.status_code == 200, amended.content
     new = amended.json()
     assert (new["id"], new["version"], new["reason"]) == (record["id"], 2, "Scale was off")
+    # Only what was given changed: the pressure is kept, the pulse removed by its null.
+    assert new["data"] == {"systolic_mmhg": 128, "diastolic_mmhg": 82, "weight_kg": 77.0}
     history = doctor.get(f"{URL}{record['id']}/history/").json()
     assert [(v["version"], v["status"]) for v in history] == [(1, "amended"), (2, "final")]
     assert history[0]["data"]["weight_kg"] == 78.5
     listed = as_user(patient).get(URL).json()
     assert [(item["id"], item["version"]) for item in listed["results"]] == [(record["id"], 2)]
-    stale = doctor.patch(f"{URL}{record['id']}/", {"data": "nope"}, format="json")
+    stale = doctor.patch(f"{URL}{record['id']}/", {"data": "nope", "reason": "x"}, format="json")
     assert stale.status_code == 400
 
 
@@ -164,7 +191,9 @@ def test_a_record_entered_in_error_is_kept_but_hidden(write, as_user, linked, pa
     assert reader.get(URL).json()["count"] == 0
     shown = reader.get(URL, {"status": "entered-in-error"}).json()
     assert [item["reason"] for item in shown["results"]] == ["Wrong patient"]
-    again = doctor.patch(f"{URL}{record['id']}/", {"data": GOOD["diagnosis"]}, format="json")
+    again = doctor.patch(
+        f"{URL}{record['id']}/", {"data": GOOD["diagnosis"], "reason": "x"}, format="json"
+    )
     assert again.status_code == 409
     assert again.json()["error"]["code"] == "entered_in_error"
 
@@ -224,6 +253,7 @@ def test_the_list_keeps_its_number_of_queries(
 def test_the_patient_reads_who_accessed_their_data(write, as_user, patient, linked, staff):
     record = write("vital_signs", VITALS).json()
     as_user(linked).get(f"{URL}{record['id']}/")
+    as_user(patient).get(f"{URL}{record['id']}/")
     log = as_user(patient).get("/api/v1/patients/me/access-log/")
     assert log.status_code == 200
     entries = log.json()["results"]
@@ -233,6 +263,12 @@ def test_the_patient_reads_who_accessed_their_data(write, as_user, patient, link
         ("view", "health_record"),
     }
     assert all(e["actor_role"] == "doctor" for e in doctor_entries)
+    assert {e["what"] for e in doctor_entries} == {"Health record"}
+    assert all(e["actor_name"] != patient.full_name for e in entries)  # own reads left out
+    own = as_user(patient).get("/api/v1/patients/me/access-log/", {"include_own": "true"})
+    assert any(e["actor_name"] == patient.full_name for e in own.json()["results"])
+    bad = as_user(patient).get("/api/v1/patients/me/access-log/", {"include_own": "perhaps"})
+    assert bad.status_code == 400
     assert "ip" not in entries[0] and "user_agent" not in entries[0]
     for outsider in (linked, staff):
         assert as_user(outsider).get("/api/v1/patients/me/access-log/").status_code == 403

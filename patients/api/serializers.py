@@ -116,6 +116,12 @@ class CareAssignmentCreateSerializer(serializers.Serializer):
     note = serializers.CharField(max_length=500, required=False, allow_blank=True, default="")
 
 
+class AccessLogQuerySerializer(serializers.Serializer):
+    include_own = serializers.BooleanField(
+        required=False, default=False, help_text="Also list what you did yourself."
+    )
+
+
 class AccessLogEntrySerializer(serializers.Serializer):
     """One access to the patient's data, as the patient sees it: who (name and role), when,
     what they did and to what. Addresses and devices of clinic staff are not shown."""
@@ -126,9 +132,13 @@ class AccessLogEntrySerializer(serializers.Serializer):
     action = serializers.CharField()
     resource_type = serializers.CharField()
     resource_id = serializers.CharField()
+    what = serializers.SerializerMethodField(help_text="The resource, in words")
 
     def get_actor_name(self, event) -> str:
         return event.actor.full_name if event.actor else "The clinic's system"
 
     def get_actor_role(self, event) -> str:
         return event.actor.effective_role if event.actor else "system"
+
+    def get_what(self, event) -> str:
+        return event.resource_type.replace("_", " ").capitalize()

@@ -14,6 +14,7 @@ from patients.access import Access, own_patient_record, patient_for_actor, patie
 from patients.api.serializers import (
     ACCOUNT_FIELDS,
     AccessLogEntrySerializer,
+    AccessLogQuerySerializer,
     CareAssignmentCreateSerializer,
     CareAssignmentSerializer,
     PatientCreateSerializer,
@@ -135,7 +136,15 @@ class AccessLogViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     def get_queryset(self):
         if not is_patient(self.request.user):
             raise NotAllowed("Only patients have an access log of their own.")
-        return selectors.access_log(patient_user=self.request.user)
+        query = AccessLogQuerySerializer(data=self.request.query_params)
+        query.is_valid(raise_exception=True)
+        return selectors.access_log(
+            patient_user=self.request.user, include_own=query.validated_data["include_own"]
+        )
+
+    @extend_schema(parameters=[AccessLogQuerySerializer])
+    def list(self, request, *args, **kwargs):
+        return super().list(request, *args, **kwargs)
 
 
 class CareAssignmentViewSet(

@@ -1,6 +1,7 @@
 from rest_framework import serializers
 
 from appointments.api.serializers import AppointmentSerializer
+from core.api.strict import StrictSerializer
 from health_records.api.serializers import HealthRecordSerializer
 from prescriptions.models import MedicationLine, Prescription, Route
 from prescriptions.services import MAX_LINES
@@ -40,7 +41,7 @@ class PrescriptionSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class MedicationLineInputSerializer(serializers.Serializer):
+class MedicationLineInputSerializer(StrictSerializer):
     """Types only; the rules (required fields, ranges, the allergy check) are the service's."""
 
     drug_name = serializers.CharField(max_length=200, required=False, allow_blank=True)
@@ -61,14 +62,14 @@ class MedicationLineInputSerializer(serializers.Serializer):
     )
 
 
-class PrescriptionCreateSerializer(serializers.Serializer):
+class PrescriptionCreateSerializer(StrictSerializer):
     patient = serializers.UUIDField()
     appointment = serializers.UUIDField(required=False)
     notes = serializers.CharField(max_length=2000, required=False, allow_blank=True, default="")
     lines = MedicationLineInputSerializer(many=True, max_length=MAX_LINES)
 
 
-class ReasonSerializer(serializers.Serializer):
+class ReasonSerializer(StrictSerializer):
     reason = serializers.CharField(max_length=500)
 
 

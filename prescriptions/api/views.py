@@ -5,11 +5,11 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from appointments.selectors import appointment_reference
 from core.api.schema import error_responses
 from core.audit import audit_record
 from core.models import AuditAction
-from patients.access import Access, chart_patient_for_actor, patient_for_actor
+from health_records.api.views import chart_parties
+from patients.access import Access, chart_patient_for_actor
 from prescriptions import selectors, services
 from prescriptions.api.serializers import (
     ChartSummarySerializer,
@@ -49,14 +49,7 @@ class PrescriptionViewSet(
         body = PrescriptionCreateSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         values = dict(body.validated_data)
-        patient = patient_for_actor(
-            actor=request.user, patient_id=values.pop("patient"), access=Access.ACT
-        )
-        appointment = None
-        if "appointment" in values:
-            appointment = appointment_reference(
-                actor=request.user, appointment_id=values.pop("appointment")
-            )
+        patient, appointment = chart_parties(request.user, values)
         prescription, _ = services.prescription_create(
             actor=request.user,
             patient=patient,

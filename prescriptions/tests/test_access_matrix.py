@@ -95,7 +95,7 @@ def endpoints(ids: dict) -> list[tuple]:
             {"patient": str(ids["patient"]), "lines": [LINE]},
             creates,
         ),
-        ("patch", f"{record}/", {"data": {"text": "z"}}, writes),
+        ("patch", f"{record}/", {"data": {"text": "z"}, "reason": "Typo"}, writes),
         ("post", f"{record}/attachments/", "file", {**writes, "linked_doctor": 201}),
         ("post", f"{prescription}/complete/", {"reason": "Done"}, writes),
     ]

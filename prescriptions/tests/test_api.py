@@ -44,11 +44,11 @@ def allergy(doctor, patient, substance: str) -> None:
 
 
 def test_a_linked_doctor_prescribes_and_the_patient_reads_it(prescribe, as_user, patient):
-    created = prescribe(LINE, {**LINE, "drug_name": "Paracetamol", "route": "oral"})
+    created = prescribe(LINE, {**LINE, "drug_name": "Zopiclone", "route": "oral"})
     assert created.status_code == 201, created.content
     body = created.json()
     assert body["status"] == "active"
-    assert [line["drug_name"] for line in body["lines"]] == ["Amoxicillin", "Paracetamol"]
+    assert [line["drug_name"] for line in body["lines"]] == ["Amoxicillin", "Zopiclone"]
     assert [line["allergy_checked"] for line in body["lines"]] == [True, False]
     mine = as_user(patient).get(f"{URL}{body['id']}/")
     assert mine.status_code == 200 and mine.json()["lines"][0]["quantity"] == 21
@@ -144,6 +144,8 @@ def test_bad_lines_are_a_400_naming_the_field(prescribe, change, field):
         {"lines": "Amoxicillin"},
         {"lines": [LINE] * 21},
         {"lines": [LINE], "appointment": "not-a-uuid"},
+        {"lines": [{**LINE, "refils": 3}]},
+        {"lines": [LINE], "urgent": True},
         {"lines": [LINE], "appointment": "7d1c0000-0000-4000-8000-000000000000"},
     ],
 )
