@@ -6,10 +6,11 @@ from datetime import datetime
 from django.db.models import Prefetch, QuerySet
 
 from appointments.models import HOLDING, Appointment
+from core.audit import audit_record
 from core.lookups import get_visible_or_404
+from core.models import AuditAction
 from health_records.models import HealthRecord, RecordStatus, RecordType
-from patients.access import Access, clinical_rows_visible_to
-from patients.models import Patient
+from patients.access import Access, chart_patient_for_actor, clinical_rows_visible_to
 from prescriptions.models import MedicationLine, Prescription, PrescriptionStatus
 from users.models import User
 
@@ -30,10 +31,19 @@ def prescription_get(*, actor: User, prescription_id, access: Access = Access.VI
 ACTIVE_DIAGNOSIS = ("active", "recurrence", "relapse")
 
 
-def chart_summary(*, patient: Patient, now: datetime, upcoming: int = 10) -> dict:
+def chart_summary(*, actor: User, patient_id, now: datetime, upcoming: int = 10) -> dict:
     """What a doctor opens a chart for, in a fixed number of queries whatever the history:
     active prescriptions with their lines, allergies, the latest vitals, active diagnoses and
-    the next appointments. The caller has been let through the door for this patient."""
+    the next appointments. Through the door (the patient or a linked doctor; anyone else 404),
+    and audited as one read of the patient's summary."""
+    patient = chart_patient_for_actor(actor=actor, patient_id=patient_id)
+    audit_record(
+        actor=actor,
+        action=AuditAction.VIEW,
+        resource_type="patient_summary",
+        resource_id=patient.pk,
+        patient=patient.user,
+    )
     prescriptions = list(
         Prescription.objects.filter(patient=patient, status=PrescriptionStatus.ACTIVE)
         .select_related("doctor__user", "patient__user")

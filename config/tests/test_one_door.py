@@ -97,3 +97,16 @@ def test_every_admin_page_of_patient_data_reads_through_the_door():
         for model in registered
         if type(admin.site._registry[model]).get_queryset is default
     ] == []
+
+
+def test_no_view_writes_an_audit_event_itself():
+    """Reads are audited by the selectors and writes by the services, whichever door asked."""
+    writers = {"audit_record", "audit_records_bulk"}
+    offending = [
+        f"{source.relative_to(ROOT)}:{node.lineno}"
+        for source in portal_sources()
+        if source.name == "views.py"
+        for node in ast.walk(ast.parse(source.read_text(encoding="utf-8")))
+        if isinstance(node, ast.Name) and node.id in writers
+    ]
+    assert offending == []
