@@ -48,7 +48,9 @@ class MedicationLineInputSerializer(StrictSerializer):
     strength = serializers.CharField(max_length=64, required=False, allow_blank=True)
     form = serializers.CharField(max_length=64, required=False, allow_blank=True)
     dose = serializers.CharField(max_length=100, required=False, allow_blank=True)
-    route = serializers.ChoiceField(choices=Route.choices, required=False)
+    route = serializers.CharField(
+        max_length=16, required=False, help_text=f"One of: {', '.join(Route.values)}"
+    )
     frequency = serializers.CharField(max_length=100, required=False, allow_blank=True)
     duration_days = serializers.IntegerField(required=False, help_text="1 to 365")
     quantity = serializers.IntegerField(required=False, help_text="at least 1")
