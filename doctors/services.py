@@ -109,12 +109,6 @@ def _describe(window: AvailabilityWindow) -> str:
     return f"{weekday} {window.start_time:%H:%M}-{window.end_time:%H:%M} window ({window.pk})"
 
 
-def check_window(window: AvailabilityWindow) -> None:
-    """Every rule of a weekly window: order, lengths, and no overlap with the doctor's others."""
-    model_clean(window, exclude=["doctor"])
-    _check_window_rules(window)
-
-
 def _check_window_rules(window: AvailabilityWindow) -> None:
     """The rules beyond the fields' own: order, valid range, no overlap with the others."""
     if window.start_time >= window.end_time:

@@ -128,11 +128,6 @@ def may_write_clinical(actor: User, patient: Patient) -> bool:
     return is_doctor(actor) and may_see_patient(actor, patient)
 
 
-def patient_lock(patient: Patient) -> None:
-    """Take the patient's row lock (PostgreSQL) so that their bookings queue one at a time."""
-    Patient.objects.select_for_update().filter(pk=patient.pk).values_list("pk").first()
-
-
 def doctor_is_linked(*, doctor: Doctor, patient: Patient) -> bool:
     """A doctor is linked to a patient by an active care assignment or by an appointment in
     LINKING_STATUSES (read through the reverse relation: the appointments app imports this

@@ -33,11 +33,13 @@ LINE_FIELDS = (
 )  # fmt: skip
 REQUIRED = ("drug_name", "dose", "route", "frequency", "duration_days", "quantity")
 RANGES = {"duration_days": (1, 365), "quantity": (1, 1_000_000), "refills": (0, 12)}
-FINISHED = {
-    PrescriptionStatus.COMPLETED: AuditAction.UPDATE,
-    PrescriptionStatus.CANCELLED: AuditAction.UPDATE,
-    PrescriptionStatus.ENTERED_IN_ERROR: AuditAction.UPDATE,
-}
+FINISHED = frozenset(
+    {
+        PrescriptionStatus.COMPLETED,
+        PrescriptionStatus.CANCELLED,
+        PrescriptionStatus.ENTERED_IN_ERROR,
+    }
+)
 
 
 def _fail(field: str, message: str, code: str = "validation_error") -> ValidationFailed:
@@ -86,7 +88,7 @@ def prescription_create(
     notes: str = "",
     appointment: Appointment | None = None,
     request: HttpRequest | None = None,
-) -> tuple[Prescription, list[MedicationLine]]:
+) -> Prescription:
     doctor = _check_writer(actor, patient)
     if not lines:
         raise _fail("lines", "Give at least one medication.")
@@ -144,7 +146,7 @@ def prescription_create(
             context={"prescription": prescription, "lines": rows},
             link=f"/api/v1/prescriptions/{prescription.pk}/",
         )
-    return prescription, rows
+    return prescription
 
 
 def _audit(actor: User, action: str, prescription: Prescription, request, **detail) -> None:
@@ -186,5 +188,5 @@ def prescription_finish(
                 code="invalid_transition",
             )
         prescription.refresh_from_db()
-        _audit(actor, FINISHED[status], prescription, request, status=status)
+        _audit(actor, AuditAction.UPDATE, prescription, request, status=status)
     return prescription

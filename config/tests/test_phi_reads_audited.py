@@ -63,7 +63,7 @@ def clinic(patient, staff):
     record = health_record_create(
         actor=doctor.user, patient=chart, record_type="note", data={"text": "Seen."}
     )
-    prescription, _ = prescription_create(
+    prescription = prescription_create(
         actor=doctor.user,
         patient=chart,
         lines=[{"drug_name": "Metformin", "dose": "500 mg", "route": "oral",

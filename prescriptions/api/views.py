@@ -48,7 +48,7 @@ class PrescriptionViewSet(
         body.is_valid(raise_exception=True)
         values = dict(body.validated_data)
         patient, appointment = chart_parties(request.user, values)
-        prescription, _ = services.prescription_create(
+        prescription = services.prescription_create(
             actor=request.user,
             patient=patient,
             appointment=appointment,

@@ -27,9 +27,7 @@ def chart(linked, patient):
     attachment = attachment_add(
         actor=linked, record=record, upload=SimpleUploadedFile("a.pdf", PDF)
     )
-    prescription, _ = prescription_create(
-        actor=linked, patient=patient.patient_profile, lines=[LINE]
-    )
+    prescription = prescription_create(actor=linked, patient=patient.patient_profile, lines=[LINE])
     return {
         "patient": patient.patient_profile.pk,
         "record": record.record_id,
