@@ -1,13 +1,42 @@
+from csp.constants import SELF
+from csp.decorators import csp_update
 from django.contrib import admin
 from django.templatetags.static import static
 from django.urls import include, path, re_path
+from django.utils.decorators import method_decorator
 from django.utils.functional import lazy
 from django.views.generic import RedirectView
-from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
+from drf_spectacular.views import (
+    SpectacularAPIView,
+    SpectacularRedocView,
+    SpectacularSwaggerSplitView,
+)
 
 from appointments.selectors import held_spans
 from core.errors import api_not_found
 from doctors.api.urls import doctor_urls
+from doctors.urls import doctor_page_urls
+
+# Styles the Redoc bundle injects as it loads, before any nonce can reach them: the
+# perfect-scrollbar stylesheet, and an empty style element.
+REDOC_BUNDLE_STYLE_HASHES = [
+    "'sha256-QMIg+bpjm3JdElJ388KYke01izlUW0UoNOeKjpMxdgc='",
+    "'sha256-47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU='",
+]
+
+
+class RedocView(SpectacularRedocView):
+    """Redoc under the portal's CSP. Its styles carry the page's nonce (static/js/redoc-init.js),
+    apart from those its bundle injects as it loads, before any nonce can reach them: those are
+    allowed by their hashes, and a browser test fails if a new bundle changes them. Its search
+    runs in a worker made from a blob."""
+
+    @method_decorator(
+        csp_update({"style-src": REDOC_BUNDLE_STYLE_HASHES, "worker-src": [SELF, "blob:"]})
+    )
+    def get(self, request, *args, **kwargs):
+        return super().get(request, *args, **kwargs)
+
 
 api_v1 = [
     path("", include("users.api.urls")),
@@ -28,13 +57,21 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", include(api_v1)),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
-    path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="swagger-ui"),
-    path("api/redoc/", SpectacularRedocView.as_view(url_name="schema"), name="redoc"),
+    path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="schema"), name="swagger-ui"),
+    path("api/redoc/", RedocView.as_view(url_name="schema"), name="redoc"),
     re_path(r"^api/(?P<unmatched>.*)$", api_not_found),
+    # Server-rendered pages: each app's own, and the portal's dashboards that compose them.
     path("", include("core.urls")),
+    path("", include("portal.urls")),
     path("", include("users.urls")),
-    path("", include("blogs.urls")),
+    path("", include(doctor_page_urls(busy=held_spans))),
+    path("", include("doctors.schedule_urls")),
+    path("", include("patients.urls")),
     path("", include("appointments.urls")),
+    path("", include("health_records.urls")),
+    path("", include("prescriptions.urls")),
+    path("", include("blogs.urls")),
+    path("", include("ai_client.urls")),
 ]
 
 handler400 = "core.errors.handler400"

@@ -11,6 +11,7 @@ from django.http.multipartparser import MultiPartParserError
 from django.utils import timezone
 
 from core.errors import error_json_response
+from core.exceptions import NotFound
 from core.logging import client_var, request_id_var, user_id_var
 from core.timezones import activate_zone_of
 
@@ -145,3 +146,19 @@ class UserTimezoneMiddleware:
             return self.get_response(request)
         finally:
             timezone.deactivate()
+
+
+class PageNotFoundMiddleware:
+    """On the pages, a service's NotFound (an object that does not exist or is not the viewer's)
+    is the page-not-found answer, exactly as on the API."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self.get_response(request)
+
+    def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
+        if isinstance(exception, NotFound) and not request.path.startswith("/api/"):
+            raise Http404(exception.message) from exception
+        return None

@@ -3,7 +3,7 @@
 
 from datetime import datetime
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Prefetch, Q, QuerySet, Subquery
 
 from appointments.models import HOLDING, Appointment
 from core.audit import audit_record
@@ -50,22 +50,25 @@ def chart_summary(*, actor: User, patient_id, now: datetime, upcoming: int = 10)
         .prefetch_related(Prefetch("lines", queryset=MedicationLine.objects.order_by("position")))
         .order_by("-issued_at")
     )
-    records = list(
+    latest_vitals_id = (
         HealthRecord.objects.filter(
-            patient=patient,
-            status=RecordStatus.FINAL,
-            record_type__in=[RecordType.ALLERGY, RecordType.DIAGNOSIS],
+            patient=patient, status=RecordStatus.FINAL, record_type=RecordType.VITAL_SIGNS
+        )
+        .order_by("-recorded_at", "-version")
+        .values("pk")[:1]
+    )
+    # Allergies, diagnoses and the latest vitals in one query.
+    records = list(
+        HealthRecord.objects.filter(patient=patient, status=RecordStatus.FINAL)
+        .filter(
+            Q(record_type__in=[RecordType.ALLERGY, RecordType.DIAGNOSIS])
+            | Q(pk=Subquery(latest_vitals_id))
         )
         .select_related("author", "patient__user")
         .order_by("-recorded_at")
     )
-    latest_vitals = (
-        HealthRecord.objects.filter(
-            patient=patient, status=RecordStatus.FINAL, record_type=RecordType.VITAL_SIGNS
-        )
-        .select_related("author", "patient__user")
-        .order_by("-recorded_at", "-version")
-        .first()
+    latest_vitals = next(
+        (row for row in records if row.record_type == RecordType.VITAL_SIGNS), None
     )
     appointments = list(
         Appointment.objects.filter(patient=patient, status__in=HOLDING, end__gt=now)

@@ -1,15 +1,35 @@
 from django.contrib.auth import views as auth_views
-from django.urls import path
+from django.urls import URLPattern, path
 
 from users import views
+from users.views import PatientRegistration
 
-urlpatterns = [
-    path("", views.home, name="home"),
-    path("accounts/login/", views.LoginView.as_view(), name="login"),
-    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
-    path(
-        "accounts/reset/<str:uidb64>/<str:token>/",
-        views.password_reset_confirm,
-        name="password-reset-confirm",
-    ),
-]
+
+def account_page_urls(*, register_patient: PatientRegistration | None = None) -> list[URLPattern]:
+    """The account pages. Self-registration also opens the patient's record, which the patients
+    app owns (it comes after this one): the root URLconf passes its registration service in as
+    `register_patient`, and without it there is no registration page."""
+    patterns = [
+        path("accounts/login/", views.LoginView.as_view(), name="login"),
+        path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+        path("accounts/signed-out/", views.signed_out, name="signed-out"),
+        path(
+            "accounts/reset/<str:uidb64>/<str:token>/",
+            views.password_reset_confirm,
+            name="password-reset-confirm",
+        ),
+        path("accounts/password/change/", views.password_change, name="password-change"),
+        path("accounts/password/reset/", views.password_reset, name="password-reset"),
+    ]
+    if register_patient is not None:
+        patterns.append(
+            path(
+                "accounts/register/",
+                views.RegisterView.as_view(register_patient=register_patient),
+                name="register",
+            )
+        )
+    return patterns
+
+
+urlpatterns = account_page_urls()

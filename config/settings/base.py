@@ -9,6 +9,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import environ
+from csp.constants import NONCE, NONE, SELF
 from cryptography.fernet import Fernet
 from django.core.exceptions import ImproperlyConfigured
 
@@ -42,6 +43,8 @@ INSTALLED_APPS = [
     "corsheaders",
     "guardian",
     "axes",
+    "csp",
+    "django_htmx",
     "core",
     "users",
     "doctors",
@@ -51,6 +54,7 @@ INSTALLED_APPS = [
     "prescriptions",
     "blogs",
     "ai_client",
+    "portal",
     "config",
 ]
 
@@ -59,6 +63,7 @@ MIDDLEWARE = [
     "core.middleware.RequestBodyLimitMiddleware",
     "core.middleware.ApiDebugErrorMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "corsheaders.middleware.CorsMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -67,6 +72,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "core.middleware.UserTimezoneMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "django_htmx.middleware.HtmxMiddleware",
+    "core.middleware.PageNotFoundMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Last, so that it sees the lockout flag set during authentication.
     "axes.middleware.AxesMiddleware",
@@ -85,6 +92,8 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "csp.context_processors.nonce",
+                "core.context_processors.unread_notifications",
             ],
         },
     },
@@ -172,8 +181,9 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "/accounts/login/"
-LOGIN_REDIRECT_URL = "/"
-LOGOUT_REDIRECT_URL = "/accounts/login/"
+# Each role lands on its own dashboard (portal.views.dashboard).
+LOGIN_REDIRECT_URL = "/dashboard/"
+LOGOUT_REDIRECT_URL = "/accounts/signed-out/"
 PASSWORD_RESET_TIMEOUT = 60 * 60 * 24
 
 # Lockout (django-axes): five failures for one account within the cool-off lock it for that long,
@@ -447,6 +457,32 @@ for _served in (STATIC_ROOT, MEDIA_ROOT, *STATICFILES_DIRS):
         raise ImproperlyConfigured(
             f"PRIVATE_MEDIA_ROOT ({_private}) must lie apart from {_public}, which is served."
         )
+
+# --- Browser security headers ----------------------------------------------------------------
+# No inline script and no 'unsafe-inline': every script and stylesheet is a file served by the
+# portal; the few inline blocks a page needs carry the request's nonce.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF, NONCE],
+        "style-src": [SELF, NONCE],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF, "data:"],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    }
+}
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+SESSION_COOKIE_HTTPONLY = True
+# Sessions live in the database and are read through the cache: signing out ends them on the
+# server, and a page costs no query to find its session.
+SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 
 # --- Logging --------------------------------------------------------------------------------
 LOG_LEVEL = env("LOG_LEVEL", default="INFO")

@@ -21,7 +21,9 @@ PRODUCTION_ENV = {
 READ_SETTINGS = (
     "import django, json; django.setup(); from django.conf import settings as s; "
     "print(json.dumps({'databases': s.DATABASES, 'debug': s.DEBUG, "
-    "'secret': s.SECRET_KEY, 'broker': s.CELERY_BROKER_URL}, default=str))"
+    "'secret': s.SECRET_KEY, 'broker': s.CELERY_BROKER_URL, "
+    "'cookies_secure': [s.SESSION_COOKIE_SECURE, s.CSRF_COOKIE_SECURE, s.SESSION_COOKIE_HTTPONLY], "
+    "'csp': s.CONTENT_SECURITY_POLICY}, default=str))"
 )
 
 
@@ -95,6 +97,8 @@ def test_production_refuses_to_start_without_a_database_or_a_broker():
     assert started["debug"] is False
     assert started["databases"]["default"]["ENGINE"].endswith("postgresql")
     assert started["broker"] == PRODUCTION_ENV["REDIS_URL"]
+    assert started["cookies_secure"] == [True, True, True]
+    assert started["csp"]["DIRECTIVES"]["frame-ancestors"] == ["'none'"]
 
 
 def test_production_refuses_to_start_without_encryption_keys_of_its_own():

@@ -19,11 +19,14 @@ def test_login_page_signs_in_and_out(client, patient):
         "/accounts/login/", {"username": patient.email.upper(), "password": PASSWORD}
     )
     assert response.status_code == 302
-    assert response["Location"] == "/"
-    home = client.get("/")
-    assert patient.full_name.encode() in home.content
+    assert response["Location"] == "/dashboard/"
+    landing = client.get("/dashboard/", follow=True)
+    assert landing.redirect_chain == [("/patient/", 302)]
+    assert patient.full_name.encode() in landing.content
 
-    assert client.post("/accounts/logout/").status_code == 302
+    signed_out = client.post("/accounts/logout/", follow=True)
+    assert signed_out.redirect_chain == [("/accounts/signed-out/", 302)]
+    assert b"You are signed out" in signed_out.content
     assert "_auth_user_id" not in client.session
     actions = set(AuditEvent.objects.values_list("action", flat=True))
     assert {AuditAction.LOGIN, AuditAction.LOGOUT} <= actions

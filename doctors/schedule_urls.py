@@ -1,0 +1,3 @@
+"""The doctor's own schedule editors (availability and time off)."""
+
+urlpatterns: list = []

@@ -1,0 +1,3 @@
+"""Server-rendered pages of this app."""
+
+urlpatterns: list = []
