@@ -4,7 +4,9 @@ service; the history and the visit under way are recorded as they would be impor
 Idempotent: does nothing once the clinic has appointments."""
 
 from datetime import timedelta
+from zoneinfo import ZoneInfo
 
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from appointments import services
@@ -13,6 +15,7 @@ from appointments.selectors import held_spans
 from core.exceptions import ServiceError
 from doctors.models import Doctor
 from doctors.selectors import doctor_free_slots
+from patients.access import doctor_access_grant
 from patients.models import Patient
 from users.models import User
 
@@ -20,7 +23,8 @@ PAST_STATUSES = [Status.FULFILLED, Status.FULFILLED, Status.NOSHOW, Status.CANCE
 
 
 def seed_appointments(admin: User, doctors: list[Doctor], patients: list[Patient]) -> int:
-    if Appointment.objects.exists():
+    _seed_today(admin, doctors[0], patients)
+    if Appointment.objects.filter(start__lt=timezone.now() - timedelta(days=2)).exists():
         return Appointment.objects.count()
     now = timezone.now()
     for index, patient in enumerate(patients):
@@ -29,15 +33,32 @@ def seed_appointments(admin: User, doctors: list[Doctor], patients: list[Patient
     for index, patient in enumerate(patients):
         doctor = patient.care_assignments.select_related("doctor__user").first().doctor
         _book_upcoming(admin, doctor, patient, index)
-    # Someone in the waiting room: a visit that began this hour, checked in.
-    first = patients[0]
-    doctor = first.care_assignments.select_related("doctor__user").first().doctor
-    _record(admin, doctor, first, now, Status.ARRIVED)
     # A request that waits for the doctor's confirmation.
     confirming = next((doctor for doctor in doctors if doctor.requires_confirmation), None)
     if confirming is not None:
         _book_upcoming(admin, confirming, patients[1], 1)
     return Appointment.objects.count()
+
+
+def _seed_today(admin: User, doctor: Doctor, patients: list[Patient]) -> None:
+    """Whatever day the demo is opened, the first doctor has a day under way: a visit done, one
+    patient in the waiting room, and visits still to come. Added once a day."""
+    now = timezone.now()
+    day_start = timezone.localtime(now, ZoneInfo(doctor.timezone)).replace(
+        hour=0, minute=0, second=0
+    )
+    if Appointment.objects.filter(
+        doctor=doctor, start__gte=day_start, start__lt=now + timedelta(hours=12)
+    ).exists():
+        return
+    plan = [(-3, Status.FULFILLED), (0, Status.ARRIVED), (2, Status.BOOKED), (4, Status.BOOKED)]
+    for (hours, status), patient in zip(plan, patients, strict=False):
+        try:
+            with transaction.atomic():
+                _record(admin, doctor, patient, now + timedelta(hours=hours), status)
+                doctor_access_grant(doctor=doctor, patient=patient)  # as a booking links them
+        except IntegrityError:  # that patient is busy then: the demo does without this visit
+            continue
 
 
 def _record(admin, doctor, patient, start, status) -> None:

@@ -95,4 +95,21 @@ def seed_blog() -> list[BlogPost]:
                 if commenter is not None:
                     services.comment_create(actor=commenter, post=post, body=text)
         posts.append(post)
+    _seed_draft()
     return posts
+
+
+DRAFT_AUTHOR = "dr.weber@clinic.example"
+DRAFT = (
+    "Winter and your joints: what helps",
+    "Cold weather does not damage joints, but many people feel stiffer. Notes for a post:\n\n"
+    "- keep moving every day\n- warm up before exercise\n- ask us before changing medicines\n",
+)
+
+
+def _seed_draft() -> None:
+    """A draft by a demo author who also has published posts: their page shows both kinds."""
+    author = User.objects.filter(email__iexact=DRAFT_AUTHOR).first()
+    title, body = DRAFT
+    if author is not None and not BlogPost.objects.filter(title=title).exists():
+        services.post_create(actor=author, title=title, body=body, status=PostStatus.DRAFT)

@@ -1,9 +1,12 @@
 """Demo doctors with weekly schedules, in two time zones. Idempotent."""
 
-from datetime import time
+from datetime import datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from django.utils import timezone
 
 from doctors import services
-from doctors.models import AvailabilityWindow, Doctor
+from doctors.models import AvailabilityWindow, Doctor, TimeOff
 from users.models import Role, User
 from users.seed import seed_account
 
@@ -110,4 +113,17 @@ def seed_doctors(admin: User) -> list[Doctor]:
                         slot_minutes=slot,
                     )
         doctors.append(doctor)
+    _seed_time_off(admin, doctors[0])
     return doctors
+
+
+def _seed_time_off(admin: User, doctor: Doctor) -> None:
+    """A training afternoon next week, so that the time-off page has something to show."""
+    if TimeOff.objects.filter(doctor=doctor, end__gt=timezone.now()).exists():
+        return
+    zone = ZoneInfo(doctor.timezone)
+    day = timezone.localdate(timezone.now(), zone) + timedelta(days=8)
+    start = datetime.combine(day, time(13), tzinfo=zone)
+    services.time_off_create(
+        actor=admin, doctor=doctor, start=start, end=start + timedelta(hours=4), reason="Training"
+    )
