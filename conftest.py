@@ -2,7 +2,9 @@
 `browser` is skipped when that service is not configured, and fails when REQUIRE_SERVICES=1."""
 
 import os
+import re
 import shutil
+from pathlib import Path
 
 import pytest
 import redis
@@ -139,13 +141,41 @@ def browser():
         connections.close_all()
 
 
+BROWSER_FAILURES = Path(__file__).resolve().parent / "test-artifacts" / "browser"
+
+
+@pytest.hookimpl(wrapper=True, tryfirst=True)
+def pytest_runtest_makereport(item: pytest.Item, call):
+    """Keep each phase's report on the test, so that fixtures know whether it failed."""
+    report = yield
+    setattr(item, f"report_{report.when}", report)
+    return report
+
+
 @pytest.fixture
-def page(browser):
+def page(browser, request):
+    """A fresh browser tab. Every page it visits must run without a CSP violation or a script
+    error; when the test fails, a screenshot is kept in test-artifacts/browser/."""
     context = browser.new_context()
     opened = context.new_page()
     opened.set_default_timeout(10_000)
+    problems: list[str] = []
+    opened.on(
+        "console",
+        lambda message: (
+            "Content Security Policy" in message.text
+            and problems.append(f"{opened.url}: {message.text}")
+        ),
+    )
+    opened.on("pageerror", lambda error: problems.append(f"{opened.url}: {error}"))
     yield opened
+    failed = getattr(request.node, "report_call", None)
+    if failed is not None and failed.failed:
+        BROWSER_FAILURES.mkdir(parents=True, exist_ok=True)
+        name = re.sub(r"[^A-Za-z0-9_.-]+", "_", request.node.nodeid)[-150:]
+        opened.screenshot(path=str(BROWSER_FAILURES / f"{name}.png"), full_page=True)
     context.close()
+    assert problems == [], "the browser reported problems:\n" + "\n".join(problems)
 
 
 @pytest.fixture

@@ -89,6 +89,13 @@ def _render(kind: str, name: str, context: dict[str, Any]) -> str:
     return render_to_string(_template_name(kind, name), context, using="text").strip()
 
 
+def _with_link(body: str, link: str) -> str:
+    """An e-mail ends with the address of the page the message is about."""
+    if not link:
+        return body
+    return f"{body}\n\nOpen it in the portal: {settings.PORTAL_BASE_URL}{link}"
+
+
 @dataclass(frozen=True)
 class Notice:
     """One message to write: what `notify` takes, for `notify_many`."""
@@ -167,7 +174,7 @@ def notify_many(notices: Sequence[Notice]) -> list[Notification]:
         if wanted[Channel.EMAIL] and user.email:
             deliveries.append(
                 Delivery(notification=notification, channel=Channel.EMAIL, to=user.email,
-                         subject=title[:200], body=body)
+                         subject=title[:200], body=_with_link(body, notice.link))
             )  # fmt: skip
         if wanted[Channel.SMS] and user.phone:
             deliveries.append(
