@@ -83,3 +83,14 @@ def comment_get(*, post: BlogPost, comment_id) -> Comment:
         "No such comment.",
         pk=comment_id,
     )
+
+
+def comment_moderation_list(*, actor) -> QuerySet[Comment]:
+    """The comments an author moderates: those on their own posts (a post's author moderates
+    its comments), newest first, hidden ones included."""
+    return (
+        Comment.objects.filter(post__author=actor)
+        .select_related("post", "author")
+        .defer("post__body", "post__body_html", "post__search_vector")
+        .order_by("-created_at", "-id")
+    )

@@ -24,9 +24,14 @@ def _fail(field: str, message: str, code: str = "validation_error") -> Validatio
     return ValidationFailed(message, code=code, fields={field: [message]})
 
 
+# Words the blog's own pages use in their paths (/blog/feed/, /blog/mine/, ...): no post takes one.
+RESERVED_SLUGS = frozenset({"feed", "mine", "moderation"})
+
+
 def _unique_slug(title: str) -> str:
     base = slugify(title, allow_unicode=True)[:200] or "post"
     taken = set(BlogPost.objects.filter(slug__startswith=base).values_list("slug", flat=True))
+    taken |= RESERVED_SLUGS
     slug, number = base, 2
     while slug in taken:
         slug, number = f"{base}-{number}", number + 1

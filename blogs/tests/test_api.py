@@ -55,6 +55,13 @@ def test_unicode_titles_get_unique_readable_slugs(doctor):
     assert emoji.slug == "post"
 
 
+def test_a_post_never_takes_the_path_of_a_blog_page(doctor, client):
+    for title in ("Feed", "Mine", "Moderation"):
+        post = publish(doctor, title=title)
+        assert post.slug == f"{title.lower()}-2"
+        assert client.get(f"/blog/{post.slug}/").status_code == 200
+
+
 @pytest.mark.parametrize("role", [Role.PATIENT])
 def test_patients_cannot_post(role, api_client):
     response = client_for(UserFactory(role=role)).post(BLOGS, {"title": "Mine", "body": "x"})
