@@ -12,6 +12,7 @@ from datetime import date, datetime, timedelta
 from django.conf import settings
 from django.db import IntegrityError, OperationalError, connection, transaction
 from django.http import HttpRequest
+from django.urls import reverse
 from django.utils import timezone
 
 from appointments.constraints import DOCTOR_OVERLAP, PATIENT_OVERLAP
@@ -66,7 +67,7 @@ def _tell_parties(actor: User | None, kind: str, appointment: Appointment, **con
                 if actor is not None and user.pk == actor.pk
                 else kind,
                 context={"appointment": appointment, "action": kind, **context},
-                link=f"/api/v1/appointments/{appointment.pk}/",
+                link=reverse("appointment-page", args=[appointment.pk]),
                 subject_id=str(appointment.pk),
                 subject_state=state,
             )
@@ -508,7 +509,7 @@ def reminders_send(*, now: datetime | None = None) -> int:
                     "cancel_deadline": cancel_deadline,
                     "clinic_phone": settings.CLINIC_PHONE,
                 },
-                link=f"/api/v1/appointments/{appointment.pk}/",
+                link=reverse("appointment-page", args=[appointment.pk]),
                 subject_id=str(appointment.pk),
                 subject_state=message_state(appointment),
             )

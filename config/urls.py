@@ -16,6 +16,8 @@ from appointments.selectors import held_spans
 from core.errors import api_not_found
 from doctors.api.urls import doctor_urls
 from doctors.urls import doctor_page_urls
+from patients.services import patient_register
+from users.urls import account_page_urls
 
 # Styles the Redoc bundle injects as it loads, before any nonce can reach them: the
 # perfect-scrollbar stylesheet, and an empty style element.
@@ -63,7 +65,7 @@ urlpatterns = [
     # Server-rendered pages: each app's own, and the portal's dashboards that compose them.
     path("", include("core.urls")),
     path("", include("portal.urls")),
-    path("", include("users.urls")),
+    path("", include(account_page_urls(register_patient=patient_register))),
     path("", include(doctor_page_urls(busy=held_spans))),
     path("", include("doctors.schedule_urls")),
     path("", include("patients.urls")),

@@ -5,10 +5,10 @@ from users import views
 from users.views import PatientRegistration
 
 
-def account_page_urls(*, register_patient: PatientRegistration | None = None) -> list[URLPattern]:
+def account_page_urls(*, register_patient: PatientRegistration) -> list[URLPattern]:
     """The account pages. Self-registration also opens the patient's record, which the patients
     app owns (it comes after this one): the root URLconf passes its registration service in as
-    `register_patient`, and without it there is no registration page."""
+    `register_patient`, as it passes the doctors app the time that bookings hold."""
     patterns = [
         path("accounts/login/", views.LoginView.as_view(), name="login"),
         path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
@@ -20,16 +20,10 @@ def account_page_urls(*, register_patient: PatientRegistration | None = None) ->
         ),
         path("accounts/password/change/", views.password_change, name="password-change"),
         path("accounts/password/reset/", views.password_reset, name="password-reset"),
+        path(
+            "accounts/register/",
+            views.RegisterView.as_view(register_patient=register_patient),
+            name="register",
+        ),
     ]
-    if register_patient is not None:
-        patterns.append(
-            path(
-                "accounts/register/",
-                views.RegisterView.as_view(register_patient=register_patient),
-                name="register",
-            )
-        )
     return patterns
-
-
-urlpatterns = account_page_urls()

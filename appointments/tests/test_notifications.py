@@ -102,6 +102,23 @@ def test_cancel_confirm_and_reschedule_tell_the_other_party(frozen, patient):
     assert "Better now" in cancelled.body
 
 
+def test_each_partys_notification_and_email_open_the_appointments_page(
+    clinic_doctor, patient, staff, client, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        appointment = book(staff, clinic_doctor, patient)
+    page = f"/appointments/{appointment.pk}/"
+    for user in (patient, clinic_doctor.user):
+        notification = Notification.objects.get(user=user)
+        assert notification.link == page
+        client.force_login(user)
+        opened = client.get(notification.link)
+        assert opened.status_code == 200
+        assert clinic_doctor.user.full_name in opened.content.decode()
+    email = next(message for message in mail.outbox if message.to == [patient.email])
+    assert email.body.endswith(f"Open it in the portal: {django_settings.PORTAL_BASE_URL}{page}")
+
+
 def test_the_notification_is_written_with_the_event_or_not_at_all(
     clinic_doctor, patient, other_patient
 ):
