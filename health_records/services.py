@@ -11,6 +11,7 @@ from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
 from django.http import HttpRequest
+from django.urls import reverse
 from django.utils import timezone
 
 from appointments.models import Appointment
@@ -100,7 +101,7 @@ def health_record_create(
             user=patient.user,
             kind=HealthRecordKind.HEALTH_RECORD_ADDED,
             context={"record": record},
-            link=f"/api/v1/health-records/{record.record_id}/",
+            link=reverse("record-page", args=[record.record_id]),
         )
     return record
 

@@ -10,6 +10,7 @@ from typing import Any
 
 from django.db import transaction
 from django.http import HttpRequest
+from django.urls import reverse
 from django.utils import timezone
 
 from appointments.models import Appointment
@@ -144,7 +145,7 @@ def prescription_create(
             user=patient.user,
             kind=PrescriptionKind.PRESCRIPTION_ISSUED,
             context={"prescription": prescription, "lines": rows},
-            link=f"/api/v1/prescriptions/{prescription.pk}/",
+            link=reverse("prescription-page", args=[prescription.pk]),
         )
     return prescription
 
