@@ -56,8 +56,10 @@ def doctors_recommend(*, specialty: str, urgency: str, now: datetime) -> Recomme
     searched, found = specialty, []
     for slug in dict.fromkeys([specialty, FALLBACK_SPECIALTY]):
         searched = slug
-        doctors = list(
-            doctor_list().filter(specializations__slug=slug, accepting_new_patients=True)
+        doctors = list(  # a recommendation names the doctor, not their specialties
+            doctor_list()
+            .filter(specializations__slug=slug, accepting_new_patients=True)
+            .prefetch_related(None)
         )
         found = [
             (doctor, slot)

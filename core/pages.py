@@ -1,8 +1,15 @@
-"""What every server-rendered page shares: a service's error lands next to the field it concerns."""
+"""What every server-rendered page shares: a service's error lands next to the field it concerns,
+and the API's rate limits hold on the pages too."""
+
+import math
 
 from django import forms
+from django.http import HttpRequest
 
+from core.api.throttles import FailOpenScopedRateThrottle
 from core.exceptions import ServiceError
+
+TOO_MANY = "Too many attempts from here. Try again in {minutes} minute{plural}."
 
 
 def add_service_error(
@@ -21,3 +28,20 @@ def add_service_error(
             placed = True
     if not placed:
         form.add_error(None, error.message)
+
+
+class _ThrottleScope:
+    """What DRF's scoped throttle reads from the view it guards."""
+
+    def __init__(self, scope: str) -> None:
+        self.throttle_scope = scope
+
+
+def throttled(request: HttpRequest, scope: str) -> str:
+    """The API's rate limit of `scope` (same counter, same rate), applied to a page: the
+    message to show when it is exceeded, else ''."""
+    throttle = FailOpenScopedRateThrottle()
+    if throttle.allow_request(request, _ThrottleScope(scope)):
+        return ""
+    minutes = max(1, math.ceil((throttle.wait() or 60) / 60))
+    return TOO_MANY.format(minutes=minutes, plural="" if minutes == 1 else "s")

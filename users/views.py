@@ -1,7 +1,6 @@
 """The account pages: sign in and out, registration, password change and reset. They call the
 same services as the API, with the same rate limits."""
 
-import math
 from collections.abc import Callable
 from typing import Any
 
@@ -14,9 +13,8 @@ from django.shortcuts import redirect, render
 from django.views import View
 from django.views.decorators.debug import sensitive_post_parameters
 
-from core.api.throttles import FailOpenScopedRateThrottle
 from core.exceptions import ServiceError
-from core.pages import add_service_error
+from core.pages import add_service_error, throttled
 from users import services
 from users.forms import (
     EmailAuthenticationForm,
@@ -32,28 +30,10 @@ RESET_ANSWER = (
     "If an account has this address, a link to choose a new password is on its way. "
     "It works for a limited time."
 )
-TOO_MANY = "Too many attempts from here. Try again in {minutes} minute{plural}."
 
 # patients.services.patient_register, or any callable with its signature: the patients app,
 # which owns the patient record a new patient needs, comes after this one.
 PatientRegistration = Callable[..., Any]
-
-
-class _ThrottleScope:
-    """What DRF's scoped throttle reads from the view it guards."""
-
-    def __init__(self, scope: str) -> None:
-        self.throttle_scope = scope
-
-
-def throttled(request: HttpRequest, scope: str) -> str:
-    """The API's rate limit of `scope` (same counter, same rate), applied to a page: the
-    message to show when it is exceeded, else ''."""
-    throttle = FailOpenScopedRateThrottle()
-    if throttle.allow_request(request, _ThrottleScope(scope)):
-        return ""
-    minutes = max(1, math.ceil((throttle.wait() or 60) / 60))
-    return TOO_MANY.format(minutes=minutes, plural="" if minutes == 1 else "s")
 
 
 class LoginView(auth_views.LoginView):
