@@ -1,4 +1,5 @@
-from datetime import date
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
 
 from django import forms
 from django.contrib import admin, messages
@@ -6,14 +7,17 @@ from django.contrib.admin.widgets import AdminSplitDateTime
 from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import Case, F, When
-from django.http import JsonResponse
+from django.http import Http404, HttpResponseNotAllowed, JsonResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
-from django.urls import path
+from django.urls import path, reverse
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 
 from appointments import selectors, services
-from appointments.models import Appointment, AppointmentSeries
+from appointments.models import Appointment, AppointmentSeries, Status
+from appointments.status import TRANSITIONS
+from core.admin import KeyCheckedAutocompleteMixin
 from core.admin_tools import accent_insensitive_search, add_service_errors
 from core.errors import error_body
 from core.exceptions import ServiceError
@@ -73,6 +77,47 @@ class RescheduleForm(forms.Form):
         return data
 
 
+@dataclass(frozen=True)
+class DeskMove:
+    """A button of the day's list. It runs the list action of the same name, so that a button
+    and the action do exactly the same thing: the same service, the same messages."""
+
+    slug: str
+    action: str  # the AppointmentAdmin action it runs
+    target: str  # the status it moves to: offered only where the status machine allows it
+    label: str
+
+
+DESK_MOVES = {
+    move.slug: move
+    for move in (
+        DeskMove("confirm", "confirm_selected", Status.BOOKED, "Confirm"),
+        DeskMove("check-in", "check_in_selected", Status.ARRIVED, "Check in"),
+        DeskMove("no-show", "no_show_selected", Status.NOSHOW, "No-show"),
+        DeskMove("cancel", "cancel_selected", Status.CANCELLED, "Cancel"),
+    )
+}
+DESK_ORDERS = ("doctor", "time")
+
+
+def local_day_span(day: date) -> tuple[datetime, datetime]:
+    """The start and the end of `day` on the reader's clock (the admin activates their zone)."""
+    zone = timezone.get_current_timezone()
+    return (
+        datetime.combine(day, time.min, tzinfo=zone),
+        datetime.combine(day + timedelta(days=1), time.min, tzinfo=zone),
+    )
+
+
+class DoctorListFilter(admin.RelatedFieldListFilter):
+    """The doctors to filter by, with their names in the same query (a doctor is named by
+    their account)."""
+
+    def field_choices(self, field, request, model_admin):
+        doctors = Doctor.objects.select_related("user").order_by("user__full_name")
+        return [(doctor.pk, str(doctor)) for doctor in doctors]
+
+
 # Left off the change page as read-only fields: the notes are edited there, and the held span
 # (the visit widened by the doctor's buffers) is the scheduler's own bookkeeping.
 NOT_SHOWN_READ_ONLY = ("notes", "held_start", "held_end")
@@ -80,9 +125,13 @@ NOTES_HELP = "The patient can read these notes."
 
 
 @admin.register(Appointment)
-class AppointmentAdmin(admin.ModelAdmin):
+class AppointmentAdmin(KeyCheckedAutocompleteMixin, admin.ModelAdmin):
     list_display = ["start", "doctor", "patient", "status", "reason"]
-    list_filter = ["status", "doctor", ("start", admin.DateFieldListFilter)]
+    list_filter = [
+        "status",
+        ("doctor", DoctorListFilter),
+        ("start", admin.DateFieldListFilter),
+    ]
     # Names are searched without accents or case (get_search_results); reason as typed.
     search_fields = ["patient__user__full_name", "doctor__user__full_name", "reason"]
     search_help_text = "Patient or doctor name (accents optional), or the reason."
@@ -159,6 +208,21 @@ class AppointmentAdmin(admin.ModelAdmin):
                 name="appointments_appointment_slots",
             ),
             path(
+                "today/",
+                self.admin_site.admin_view(self.today_view),
+                name="appointments_appointment_today",
+            ),
+            path(
+                "today/<uuid:object_id>/<slug:move>/",
+                self.admin_site.admin_view(self.desk_move_view),
+                name="appointments_appointment_desk_move",
+            ),
+            path(
+                "waiting-room/",
+                self.admin_site.admin_view(self.waiting_room_view),
+                name="appointments_appointment_waiting_room",
+            ),
+            path(
                 "<uuid:object_id>/reschedule/",
                 self.admin_site.admin_view(self.reschedule_view),
                 name="appointments_appointment_reschedule",
@@ -220,16 +284,111 @@ class AppointmentAdmin(admin.ModelAdmin):
         }
         return TemplateResponse(request, "admin/appointments/appointment/reschedule.html", context)
 
+    # --- the front desk's day -------------------------------------------------------------
+
+    def _desk_context(self, request, title: str) -> dict:
+        return {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "title": title,
+            "today": timezone.localdate(),
+            "zone": timezone.get_current_timezone_name(),
+            "has_add_permission": self.has_add_permission(request),
+        }
+
+    def _todays(self, request):
+        """Today's appointments (on the reader's clock) of every doctor, read through the
+        selector like the list: every one shown is audited."""
+        start, end = local_day_span(timezone.localdate())
+        return selectors.appointment_list(actor=request.user).filter(
+            start__gte=start, start__lt=end
+        )
+
+    def today_view(self, request):
+        """Today's appointments of every doctor, grouped by doctor (or in time order), with
+        the buttons the status of each allows."""
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        order = request.GET.get("order")
+        order = order if order in DESK_ORDERS else DESK_ORDERS[0]
+        rows = self._todays(request)
+        if order == "doctor":
+            rows = rows.order_by("doctor__user__full_name", "doctor_id", "start", "id")
+        else:
+            rows = rows.order_by("start", "doctor__user__full_name", "id")
+        rows = list(rows)
+        can_change = self.has_change_permission(request)  # the buttons change appointments
+        counts: dict[str, int] = {}
+        for row in rows:
+            allowed = TRANSITIONS[row.status]
+            row.desk_moves = (
+                [move for move in DESK_MOVES.values() if move.target in allowed]
+                if can_change
+                else []
+            )
+            counts[row.status] = counts.get(row.status, 0) + 1
+        context = {
+            **self._desk_context(request, "Today"),
+            "rows": rows,
+            "order": order,
+            "counts": [
+                (label, counts[value]) for value, label in Status.choices if value in counts
+            ],
+            "back": request.get_full_path(),
+        }
+        return TemplateResponse(request, "admin/appointments/appointment/today.html", context)
+
+    def waiting_room_view(self, request):
+        """The patients checked in today, who has waited longest first. The check-in time is
+        the one the check-in service recorded in the audit log; a visit without one (checked
+        in some other way) is placed by its start time."""
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        rows = list(self._todays(request).filter(status=Status.ARRIVED))
+        checked_in = selectors.check_in_times(row.pk for row in rows)
+        now = timezone.now()
+        for row in rows:
+            row.checked_in_at = checked_in.get(str(row.pk))
+            row.waited_minutes = (
+                int((now - row.checked_in_at).total_seconds() // 60) if row.checked_in_at else None
+            )
+        rows.sort(key=lambda row: (row.checked_in_at or row.start, row.start))
+        context = {**self._desk_context(request, "Waiting room"), "rows": rows}
+        return TemplateResponse(
+            request, "admin/appointments/appointment/waiting_room.html", context
+        )
+
+    def desk_move_view(self, request, object_id, move):
+        """One button of the day's list: the list action of that name, on that appointment."""
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        if move not in DESK_MOVES:
+            raise Http404("No such action.")
+        if not self.has_change_permission(request):
+            raise PermissionDenied
+        queryset = self.get_queryset(request).filter(pk=object_id)
+        if not queryset.exists():
+            raise Http404("No such appointment.")
+        getattr(self, DESK_MOVES[move].action)(request, queryset)
+        back = request.POST.get("next", "")
+        if not url_has_allowed_host_and_scheme(
+            back, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+        ):
+            back = reverse("admin:appointments_appointment_today")
+        return redirect(back)
+
     def _each(self, request, queryset, action, **kwargs) -> None:
-        done = 0
+        done = []
         for appointment in queryset.select_related("doctor__user", "patient__user"):
             try:
                 action(actor=request.user, appointment=appointment, request=request, **kwargs)
-                done += 1
+                done.append(appointment)
             except ServiceError as exc:
                 self.message_user(request, f"{appointment}: {exc.message}", level=messages.ERROR)
-        if done:
-            self.message_user(request, f"{done} appointment(s) updated.")
+        if len(done) == 1:
+            self.message_user(request, f"{done[0]}: {done[0].get_status_display().lower()}.")
+        elif done:
+            self.message_user(request, f"{len(done)} appointment(s) updated.")
 
     @admin.action(description="Confirm the selected requests")
     def confirm_selected(self, request, queryset):
@@ -271,4 +430,10 @@ class AppointmentSeriesAdmin(admin.ModelAdmin):
         return selectors.series_list(actor=request.user)
 
     def has_add_permission(self, request) -> bool:
+        return False  # series are booked through the API's series service
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False  # its appointments are changed one by one, in Appointments
+
+    def has_delete_permission(self, request, obj=None) -> bool:
         return False

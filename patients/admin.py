@@ -2,6 +2,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 
+from core.admin import KeyCheckedAutocompleteMixin
 from core.admin_tools import accent_insensitive_search, add_service_errors
 from core.exceptions import ServiceError
 from patients import selectors, services
@@ -178,7 +179,7 @@ class CareAssignmentForm(forms.ModelForm):
 
 
 @admin.register(CareAssignment)
-class CareAssignmentAdmin(admin.ModelAdmin):
+class CareAssignmentAdmin(KeyCheckedAutocompleteMixin, admin.ModelAdmin):
     """Links are made and ended through the patients services, which grant and revoke access."""
 
     form = CareAssignmentForm

@@ -1,5 +1,7 @@
 from django import forms
 from django.contrib import admin, messages
+from rest_framework_simplejwt.token_blacklist.admin import BlacklistedTokenAdmin
+from rest_framework_simplejwt.token_blacklist.models import BlacklistedToken
 
 from core.admin_tools import add_service_errors
 from core.exceptions import ServiceError
@@ -150,3 +152,25 @@ class StaffProfileAdmin(admin.ModelAdmin):
         data = {name: form.cleaned_data[name] for name in form.changed_data}
         services.staff_profile_update(actor=request.user, profile=fresh, data=data, request=request)
         obj.refresh_from_db()
+
+
+if admin.site.is_registered(BlacklistedToken):
+    admin.site.unregister(BlacklistedToken)
+
+
+@admin.register(BlacklistedToken)
+class RevokedTokenAdmin(BlacklistedTokenAdmin):
+    """Revoked refresh tokens, read-only as the outstanding ones are: a revocation is made by
+    signing out or changing a password, and is never undone or edited by hand. (The library's
+    own page offers to edit it, with a list of every token in a select.)"""
+
+    actions = None
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
