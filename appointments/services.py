@@ -436,21 +436,24 @@ def cancellation_notice() -> timedelta:
     return timedelta(hours=settings.APPOINTMENT_CANCELLATION_NOTICE_HOURS)
 
 
+def patient_notice_closed(actor: User, appointment: Appointment, what: str) -> str:
+    """Why a patient can no longer change this appointment online (inside the cancellation
+    notice), or "" if they still can. Doctors and staff may change it at any time."""
+    if not is_patient(actor) or appointment.start - timezone.now() >= cancellation_notice():
+        return ""
+    hours = settings.APPOINTMENT_CANCELLATION_NOTICE_HOURS
+    call = (
+        f"call the clinic at {settings.CLINIC_PHONE}"
+        if settings.CLINIC_PHONE
+        else "call the clinic"
+    )
+    return f"Appointments can be {what} online up to {hours} hours before the start. Please {call}."
+
+
 def _check_patient_notice(actor: User, appointment: Appointment, what: str) -> None:
-    if not is_patient(actor):
-        return
-    if appointment.start - timezone.now() < cancellation_notice():
-        hours = settings.APPOINTMENT_CANCELLATION_NOTICE_HOURS
-        call = (
-            f"call the clinic at {settings.CLINIC_PHONE}"
-            if settings.CLINIC_PHONE
-            else ("call the clinic")
-        )
-        raise Conflict(
-            f"Appointments can be {what} online up to {hours} hours before the start. "
-            f"Please {call}.",
-            code="inside_cancellation_notice",
-        )
+    closed = patient_notice_closed(actor, appointment, what)
+    if closed:
+        raise Conflict(closed, code="inside_cancellation_notice")
 
 
 def appointment_cancel(

@@ -312,10 +312,18 @@ def appointment_page(request: HttpRequest, appointment_id) -> HttpResponse:
     )
     as_doctor = is_doctor(request.user)
     moves = (DOCTOR_MOVES if as_doctor else PATIENT_MOVES).get(appointment.status, ())
+    # Inside the cancellation notice a patient is told to call instead of being offered moves
+    # the service would refuse.
+    notice_closed = ""
+    if moves and not as_doctor:
+        notice_closed = services.patient_notice_closed(request.user, appointment, "changed")
+        if notice_closed:
+            moves = tuple(move for move in moves if move not in ("cancel", "reschedule"))
     context = {
         "appointment": appointment,
         "as_doctor": as_doctor,
         "moves": moves,
+        "notice_closed": notice_closed,
         "moved_to": moved_to,
         "cancel_form": CancelForm(auto_id="id_cancel_%s"),
         "zone_name": timezone.get_current_timezone_name(),

@@ -574,6 +574,23 @@ def test_patient_cannot_cancel_inside_the_notice(client, clinic_doctor, patient)
     assert appointment.status == Status.BOOKED
 
 
+def test_inside_the_notice_the_page_says_to_call_instead_of_offering_a_cancel(
+    client, clinic_doctor, patient, settings
+):
+    settings.CLINIC_PHONE = "+49 30 1234567"
+    soon = book(clinic_doctor, patient, start=NOW + timedelta(hours=2))
+    later = book(clinic_doctor, patient, start=TUESDAY_9 + timedelta(days=2))
+    client.force_login(patient)
+    page = text(client.get(f"/appointments/{soon.pk}/"))
+    assert "call the clinic at +49 30 1234567" in page
+    assert "Cancel the appointment" not in page and "Reschedule" not in page
+    page = text(client.get(f"/appointments/{later.pk}/"))
+    assert "call the clinic" not in page
+    assert "Cancel the appointment" in page and "Reschedule" in page
+    client.force_login(clinic_doctor.user)  # the doctor may still cancel
+    assert "Cancel the appointment" in text(client.get(f"/appointments/{soon.pk}/"))
+
+
 def test_a_move_the_service_refuses_is_an_error_message(client, clinic_doctor, patient):
     appointment = book(clinic_doctor, patient)
     client.force_login(patient)

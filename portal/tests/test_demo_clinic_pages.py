@@ -1,7 +1,7 @@
 """Every page a role can reach by following links from its dashboard, in the demo clinic: it
 answers without an error, has data to show, and costs at most 8 queries."""
 
-from collections import deque
+from collections import Counter, deque
 from html.parser import HTMLParser
 from urllib.parse import urljoin, urlsplit
 
@@ -20,6 +20,7 @@ MAX_QUERIES = 8
 # Not pages: downloads and the documentation of the API.
 SKIP_PREFIXES = ("/api/", "/static/", "/admin/", "/calendar/", "/blog/feed/")
 SKIP_SUFFIXES = (".ics",)
+INFERENCE_PAGES = ("/symptom-check/", "/risk/")
 
 
 class _Links(HTMLParser):
@@ -48,14 +49,18 @@ def _local_pages(base: str, html: str) -> list[str]:
     return found
 
 
-def _crawl(client, start: str, limit: int = 80) -> dict[str, tuple[int, int]]:
-    """path -> (status, queries) for every page reached from `start` by following links."""
+def _crawl(client, start: str, limit: int = 150) -> dict[str, tuple[int, int]]:
+    """path -> (status, queries) for every page reached from `start` by following links (a page
+    that differs only in its query string is visited twice at most)."""
     seen: dict[str, tuple[int, int]] = {}
+    variants: Counter[str] = Counter()
     queue = deque([start])
     while queue and len(seen) < limit:
         path = queue.popleft()
-        if path in seen:
+        bare = path.split("?")[0]
+        if path in seen or variants[bare] >= 2:
             continue
+        variants[bare] += 1
         with CaptureQueriesContext(connection) as captured:
             response = client.get(path)
         seen[path] = (response.status_code, len(captured))
@@ -78,7 +83,12 @@ def test_every_page_reached_from_the_dashboard_works_within_the_query_budget(
     client.force_login(User.objects.get(email=email))
     pages = _crawl(client, start)
     assert len(pages) >= 10, pages
-    broken = {path: status for path, (status, _) in pages.items() if status >= 400}
+    # The inference service does not run in these tests: its pages say so, with 503.
+    broken = {
+        path: status
+        for path, (status, _) in pages.items()
+        if status >= 400 and not (status == 503 and path.startswith(INFERENCE_PAGES))
+    }
     assert broken == {}
     heavy = {path: queries for path, (status, queries) in pages.items() if queries > MAX_QUERIES}
     assert heavy == {}
