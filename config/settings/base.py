@@ -481,8 +481,9 @@ SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
 # Sessions live in the database and are read through the cache: signing out ends them on the
-# server, and a page costs no query to find its session.
-SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+# server, and a page costs no query to find its session. While the cache is down they are read
+# from the database (core.sessions).
+SESSION_ENGINE = "core.sessions"
 
 # --- Logging --------------------------------------------------------------------------------
 LOG_LEVEL = env("LOG_LEVEL", default="INFO")

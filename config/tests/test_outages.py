@@ -58,3 +58,16 @@ def test_with_the_cache_down_every_throttled_endpoint_still_answers(
     warnings = [r for r in caplog.records if r.getMessage().startswith("throttle cache")]
     assert warnings and warnings[0].throttle_failures == 1
     assert elapsed < 5
+
+
+def test_with_the_cache_down_the_pages_still_sign_in_and_answer(client, patient, user_password):
+    with override_settings(CACHES=DEAD_REDIS_CACHES):
+        signed_in = client.post(
+            "/accounts/login/", {"username": patient.email, "password": user_password}
+        )
+        assert signed_in.status_code == 302
+        home = client.get("/patient/")
+        assert home.status_code == 200
+        assert patient.full_name in home.content.decode()
+        assert client.post("/accounts/logout/").status_code == 302
+        assert client.get("/patient/").status_code == 302  # signed out on the server too
