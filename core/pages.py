@@ -4,6 +4,7 @@ and the API's rate limits hold on the pages too."""
 import math
 
 from django import forms
+from django.core.paginator import Paginator
 from django.http import HttpRequest
 
 from core.api.throttles import FailOpenScopedRateThrottle
@@ -45,3 +46,18 @@ def throttled(request: HttpRequest, scope: str) -> str:
         return ""
     minutes = max(1, math.ceil((throttle.wait() or 60) / 60))
     return TOO_MANY.format(minutes=minutes, plural="" if minutes == 1 else "s")
+
+
+def filtered_page(request: HttpRequest, filterset_class, queryset, *, page_size: int, fixed=None):
+    """A list page's filters (the API's filterset, read from the query string, with `fixed`
+    values the page decides) and the page of rows asked for: (filters, page). Invalid filters
+    show their errors and no rows."""
+    query = request.GET.copy()
+    query.pop("page", None)
+    for name, value in (fixed or {}).items():
+        query.pop(name, None)
+        if value is not None:
+            query[name] = value
+    filters = filterset_class(query, queryset=queryset)
+    rows = filters.qs if filters.is_valid() else filters.queryset.none()
+    return filters, Paginator(rows, page_size).get_page(request.GET.get("page"))

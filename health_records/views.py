@@ -7,7 +7,6 @@ from datetime import date
 from typing import Any
 
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -15,7 +14,7 @@ from django.utils.formats import date_format
 from django.utils.text import Truncator
 
 from core.exceptions import ServiceError
-from core.pages import add_service_error
+from core.pages import add_service_error, filtered_page
 from health_records import selectors, services
 from health_records.filters import HealthRecordFilter
 from health_records.forms import label_of, record_form_class
@@ -150,15 +149,12 @@ def record_list(request: HttpRequest) -> HttpResponse:
         messages.info(request, "Choose a patient to see their records.")
         return redirect("my-patients")
     patient = _list_patient(request)
-    query = request.GET.copy()
-    query.pop("page", None)
-    query.pop("patient", None)
-    if patient is not None:
-        query["patient"] = str(patient.pk)
-    filters = HealthRecordFilter(query, queryset=selectors.health_record_list(actor=request.user))
-    valid = filters.is_valid()
-    page = Paginator(filters.qs if valid else filters.queryset.none(), PAGE_SIZE).get_page(
-        request.GET.get("page")
+    filters, page = filtered_page(
+        request,
+        HealthRecordFilter,
+        selectors.health_record_list(actor=request.user),
+        page_size=PAGE_SIZE,
+        fixed={"patient": str(patient.pk) if patient is not None else None},
     )
     return render(
         request,
@@ -170,7 +166,7 @@ def record_list(request: HttpRequest) -> HttpResponse:
             "records": [shown_record(record) for record in page.object_list],
             "record_types": RecordType.choices,
         },
-        status=200 if valid else 400,
+        status=200 if not filters.errors else 400,
     )
 
 

@@ -5,7 +5,6 @@ are fetched), writes through the prescriptions services, as the API's do."""
 from contextlib import suppress
 
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -13,7 +12,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from core.exceptions import ServiceError
-from core.pages import add_service_error
+from core.pages import add_service_error, filtered_page
 from health_records.views import shown_record
 from patients.access import Access, chart_patient_for_actor, patient_for_actor
 from prescriptions import selectors, services
@@ -58,15 +57,12 @@ def prescription_list(request: HttpRequest) -> HttpResponse:
             messages.info(request, "Choose a patient to see their prescriptions.")
             return redirect("my-patients")
         patient = chart_patient_for_actor(actor=request.user, patient_id=request.GET["patient"])
-    query = request.GET.copy()
-    query.pop("page", None)
-    query.pop("patient", None)
-    if patient is not None:
-        query["patient"] = str(patient.pk)
-    filters = PrescriptionFilter(query, queryset=selectors.prescription_list(actor=request.user))
-    valid = filters.is_valid()
-    page = Paginator(filters.qs if valid else filters.queryset.none(), PAGE_SIZE).get_page(
-        request.GET.get("page")
+    filters, page = filtered_page(
+        request,
+        PrescriptionFilter,
+        selectors.prescription_list(actor=request.user),
+        page_size=PAGE_SIZE,
+        fixed={"patient": str(patient.pk) if patient is not None else None},
     )
     return render(
         request,
@@ -77,7 +73,7 @@ def prescription_list(request: HttpRequest) -> HttpResponse:
             "page": page,
             "statuses": PrescriptionStatus.choices,
         },
-        status=200 if valid else 400,
+        status=200 if not filters.errors else 400,
     )
 
 
