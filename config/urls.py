@@ -6,6 +6,7 @@ from django.urls import include, path, re_path
 from django.utils.decorators import method_decorator
 from django.utils.functional import lazy
 from django.views.generic import RedirectView
+from drf_spectacular.utils import extend_schema
 from drf_spectacular.views import (
     SpectacularAPIView,
     SpectacularRedocView,
@@ -33,6 +34,7 @@ class RedocView(SpectacularRedocView):
     allowed by their hashes, and a browser test fails if a new bundle changes them. Its search
     runs in a worker made from a blob."""
 
+    @extend_schema(exclude=True)
     @method_decorator(
         csp_update({"style-src": REDOC_BUNDLE_STYLE_HASHES, "worker-src": [SELF, "blob:"]})
     )
