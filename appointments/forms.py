@@ -1,9 +1,10 @@
 """Forms of the appointment pages. They only turn what was typed or chosen into Python values
 (dates, aware datetimes, choices); every booking rule is the services' to decide."""
 
-from datetime import datetime
+from datetime import date, datetime
 
 from django import forms
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
@@ -70,24 +71,33 @@ class CancelForm(forms.Form):
     reason = forms.CharField(label="Reason", required=False, max_length=REASON_MAX)
 
 
-class WeekForm(forms.Form):
-    week = forms.DateField(
-        label="Week from",
+# A calendar page shows days around the one asked for: the dates a calendar can hold (Python's
+# run from year 1 to 9999) are narrowed to those a clinic's calendar could mean.
+FIRST_CALENDAR_DAY, LAST_CALENDAR_DAY = date(1900, 1, 1), date(2999, 12, 31)
+
+
+def _calendar_day(label: str) -> forms.DateField:
+    return forms.DateField(
+        label=label,
         required=False,
         input_formats=["%Y-%m-%d"],
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=forms.DateInput(
+            attrs={"type": "date", "min": FIRST_CALENDAR_DAY, "max": LAST_CALENDAR_DAY}
+        ),
+        validators=[
+            MinValueValidator(FIRST_CALENDAR_DAY, "Choose a date from the year 1900 on."),
+            MaxValueValidator(LAST_CALENDAR_DAY, "Choose a date before the year 3000."),
+        ],
         error_messages={"invalid": "Give the date as YYYY-MM-DD."},
     )
+
+
+class WeekForm(forms.Form):
+    week = _calendar_day("Week from")
 
 
 class DayForm(forms.Form):
-    day = forms.DateField(
-        label="Day",
-        required=False,
-        input_formats=["%Y-%m-%d"],
-        widget=forms.DateInput(attrs={"type": "date"}),
-        error_messages={"invalid": "Give the date as YYYY-MM-DD."},
-    )
+    day = _calendar_day("Day")
 
 
 class BookStartForm(forms.Form):
