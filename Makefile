@@ -8,6 +8,10 @@ PORT   ?= 8000
 INFERENCE_PORT    ?= 8001
 INFERENCE_API_KEY ?= local-development-inference-key
 INFERENCE_URL     ?= http://127.0.0.1:$(INFERENCE_PORT)
+# Links in e-mails and calendar feeds point at the portal where `make run` serves it; the demo
+# clinic has a (fictional) phone number for patients who can no longer change a visit online.
+PORTAL_BASE_URL   ?= http://$(HOST):$(PORT)
+CLINIC_PHONE      ?= +1 555 0100 (demo)
 export INFERENCE_API_KEY INFERENCE_URL
 
 .PHONY: install run test lint migrate seed clean inference
@@ -25,6 +29,8 @@ migrate: install
 seed: migrate
 	$(PY) manage.py seed_demo
 
+run: export PORTAL_BASE_URL := $(PORTAL_BASE_URL)
+run: export CLINIC_PHONE := $(CLINIC_PHONE)
 run: seed
 	@echo ""
 	@echo "  Portal:        http://$(HOST):$(PORT)/"
