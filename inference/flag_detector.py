@@ -254,7 +254,7 @@ def version() -> str:
     digest = hashlib.sha256()
     for name in ("red_flag_paraphrases.csv", "vignettes.csv", "symptoms.csv"):
         digest.update((DATA / name).read_bytes())
-    for module in ("text.py", "flag_detector.py", "red_flags.py"):
+    for module in ("text.py", "vocabulary.py", "flag_detector.py", "red_flags.py"):
         digest.update((HERE / module).read_bytes())
     digest.update(sklearn.__version__.encode())
     return digest.hexdigest()[:12]

@@ -25,7 +25,7 @@ from rapidfuzz.distance import OSA
 from spellchecker import SpellChecker
 from spellchecker.spellchecker import WordFrequency
 
-from inference.vocabulary import symptoms
+from inference.vocabulary import symptoms, with_implied
 
 STEMMER = snowballstemmer.stemmer("english")
 CLAUSE_BREAK = re.compile(
@@ -633,8 +633,8 @@ def read(text: str) -> Reading:
             present[code] = None
     if age is not None and age < YOUNG_INFANT_MONTHS:
         present["young_infant"] = None
-    reading.present = list(present)
-    reading.negated = [code for code in negated if code not in present]
+    reading.present = with_implied(list(present))
+    reading.negated = [code for code in negated if code not in reading.present]
     reading.unknown = list(unknown)
     reading.affirmed_text = ". ".join(affirmed)
     return reading

@@ -12,7 +12,7 @@ from inference.flag_detector import FlagDetector
 from inference.model import URGENCIES, Model
 from inference.red_flags import CALL, RedFlag, flag, red_flag_codes
 from inference.text import Reading, read
-from inference.vocabulary import DATA, symptoms
+from inference.vocabulary import DATA, symptoms, with_implied
 
 DISCLAIMER = (
     "This is not a diagnosis. It is a guide to how soon and whom to see, based only on what "
@@ -95,6 +95,10 @@ def unknown_codes(codes: list[str]) -> list[str]:
     return [code for code in codes if code not in known]
 
 
+# Seen the same day whatever else is found (and whatever the model thinks likely).
+URGENT_ALONE = {"shortness_of_breath", "coughing_blood", "confusion"}
+
+
 def analyze(
     model: Model,
     detector: FlagDetector | None = None,
@@ -107,7 +111,7 @@ def analyze(
     reading = read(text) if text else None
     if reading and reading.about_someone_else:  # the account holder's age and sex are not theirs
         sex, age = None, None
-    present = list(dict.fromkeys(codes + (reading.present if reading else [])))
+    present = with_implied(codes + (reading.present if reading else []))
     negated = [code for code in (reading.negated if reading else []) if code not in present]
     findings = find_flags(detector, present=present, reading=reading, age=age)
     analysis = Analysis(
@@ -153,14 +157,16 @@ def analyze(
     analysis.urgency = max((c.urgency for c in likely), key=URGENCIES.index)
     analysis.specialty = top.specialty
     baby = "young_infant" in present
-    if baby and URGENCIES.index(analysis.urgency) < URGENCIES.index("urgent"):
-        # A baby under 3 months is seen the same day, whatever it is (NICE NG143).
+    same_day = baby or bool(URGENT_ALONE & set(present))
+    if same_day and URGENCIES.index(analysis.urgency) < URGENCIES.index("urgent"):
+        # A baby under 3 months is seen the same day, whatever it is (NICE NG143), and so is
+        # anyone short of breath, coughing blood or newly confused (NHS: urgent GP or 111).
         analysis.urgency = "urgent"
     if ranked[0][1] < UNSURE:
         # A guess is no ground for sending someone home, nor for an ambulance without a flag;
         # a guess that points to a doctor within a day or two keeps that.
         if analysis.urgency in ("self_care", "emergency"):
-            analysis.urgency = "urgent" if baby else "routine"
+            analysis.urgency = "urgent" if same_day else "routine"
         if top.urgency == "emergency":  # emergency medicine is never booked
             analysis.specialty = "family-medicine"
         if analysis.urgency == "routine":

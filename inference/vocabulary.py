@@ -23,3 +23,13 @@ def symptoms() -> dict[str, Symptom]:
         row["code"]: Symptom(row["code"], row["name"], tuple(row["phrases"].split("|")))
         for row in rows
     }
+
+
+# A symptom that is a severe form of another counts as that one too.
+IMPLIES = {"severe_breathlessness": ("shortness_of_breath",)}
+
+
+def with_implied(codes: list[str]) -> list[str]:
+    """`codes` and, after them, what they imply (each code once, in order)."""
+    implied = [more for code in codes for more in IMPLIES.get(code, ())]
+    return list(dict.fromkeys([*codes, *implied]))

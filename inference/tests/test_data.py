@@ -53,6 +53,8 @@ RED_FLAG_ONLY = {
     "seizure",
     "stated_emergency",
     "sudden_onset",
+    "severe_breathlessness",
+    "head_injury",
 }
 
 

@@ -301,3 +301,54 @@ def test_everyday_descriptions_find_the_expected_condition(client, text, expecte
     result = analyze(client, text=text)
     assert result["urgency"] != "emergency", result["red_flags"]
     assert expected in top_codes(result), (top_codes(result), result["symptoms_present"])
+
+
+# Written by someone trying the portal as a patient, who had not read the rules: each was answered
+# "routine" (with a booking offered) before the breathing and head-injury rules existed.
+BREATHING_EMERGENCIES = [
+    "I can't breathe",
+    "I cannot breathe",
+    "cant breathe at all",
+    "gasping for air",
+    "severe shortness of breath",
+    "my lips are turning blue",
+]
+
+
+@pytest.mark.parametrize("text", BREATHING_EMERGENCIES)
+def test_struggling_for_breath_or_blue_lips_is_an_emergency_at_any_age(client, text):
+    answer = analyze(client, text=text, age=40)
+    assert answer["urgency"] == "emergency", answer
+    assert [flag["code"] for flag in answer["red_flags"]] == ["severe_breathing_difficulty"]
+    assert answer["booking_offered"] is False
+
+
+def test_a_picked_blue_lips_symptom_alone_is_an_emergency(client):
+    answer = analyze(client, symptoms=["blue_lips"], age=40)
+    assert answer["urgency"] == "emergency"
+
+
+def test_a_head_injury_with_confusion_is_an_emergency(client):
+    answer = analyze(client, text="I fainted and hit my head, now confused", age=40)
+    assert "serious_head_injury" in [flag["code"] for flag in answer["red_flags"]]
+    quiet = analyze(client, text="I bumped my head on a cupboard door, just a small bruise", age=40)
+    assert quiet["red_flags"] == []
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        {"symptoms": ["shortness_of_breath"]},
+        {"text": "difficulty breathing"},
+        {"text": "trouble breathing"},
+        {"symptoms": ["coughing_blood"]},
+    ],
+)
+def test_breathlessness_or_coughing_blood_alone_is_seen_the_same_day(client, body):
+    answer = analyze(client, age=40, **body)
+    assert answer["urgency"] == "urgent", answer
+
+
+def test_mild_breathlessness_is_not_an_emergency(client):
+    answer = analyze(client, text="a bit out of breath after climbing the stairs", age=40)
+    assert answer["red_flags"] == []
