@@ -336,18 +336,26 @@ def risk_assessment(request: HttpRequest) -> HttpResponse:
         form.is_valid()
         form.add_error(None, too_many)
     elif form.is_bound and form.is_valid():
-        for score in form.cleaned_data["scores"]:
-            filled_by_chart = {
-                FIELD_OF_INPUT.get(name, name)
-                for name in services.PREFILLED_FIELDS[score]
-                if FIELD_OF_INPUT.get(name, name) in initial
-            }
+        # Every score's inputs are read before any runs: a score's refusal marks the field on
+        # the form, which drops it from the cleaned data the next score would read.
+        typed = {
+            score: form.inputs_for(
+                score,
+                filled_by_chart={
+                    FIELD_OF_INPUT.get(name, name)
+                    for name in services.PREFILLED_FIELDS[score]
+                    if FIELD_OF_INPUT.get(name, name) in initial
+                },
+            )
+            for score in form.cleaned_data["scores"]
+        }
+        for score, inputs in typed.items():
             try:
                 assessment = services.risk_assessment_run(
                     actor=request.user,
                     patient=None,
                     score=score,
-                    inputs=form.inputs_for(score, filled_by_chart=filled_by_chart),
+                    inputs=inputs,
                     today=timezone.localdate(),
                     request=request,
                 )

@@ -375,6 +375,14 @@ def appointment_reschedule(request: HttpRequest, appointment_id) -> HttpResponse
     old one is cancelled and linked, in one transaction, by the service)."""
     posted = request.method == "POST"
     appointment = _appointment(request, appointment_id, Access.ACT if posted else Access.VIEW)
+    if not posted and "reschedule" not in PATIENT_MOVES.get(appointment.status, ()):
+        # Nothing to choose for a visit that is over or cancelled (the service would refuse).
+        messages.info(
+            request,
+            f"This appointment is {appointment.get_status_display().lower()}: "
+            "it can no longer be moved.",
+        )
+        return redirect("appointment-page", appointment_id=appointment.pk)
     doctor = appointment.doctor
     form = RescheduleForm(request.POST if posted else None)
     if posted and form.is_valid():

@@ -17,17 +17,19 @@ def add_service_error(
     form: forms.Form, error: ServiceError, *, field_map: dict | None = None
 ) -> None:
     """Put a service's error on the form: each field error next to its field (renamed through
-    `field_map` where the form calls it otherwise), the rest at the top of the form."""
+    `field_map` where the form calls it otherwise), and the error's message at the top of the
+    form when it concerns no field the form has."""
     field_map = field_map or {}
-    placed = False
+    placed = unplaced = False
     for name, messages in error.fields.items():
         target = field_map.get(name, name)
         if target not in form.fields:
-            target = None
+            unplaced = True  # e.g. the state it is in: the message says it in words
+            continue
         for message in messages if isinstance(messages, list) else [messages]:
             form.add_error(target, str(message))
             placed = True
-    if not placed:
+    if unplaced or not placed:
         form.add_error(None, error.message)
 
 

@@ -508,6 +508,12 @@ def test_the_real_service_explains_each_score_and_refuses_out_of_range(
     assert refused.status_code == 400
     assert "Weight (kg) must be between 20 and 350" in refused.content.decode()
 
+    # An age no score accepts is refused by each score: none runs on the chart's age instead.
+    before = RiskAssessment.objects.count()
+    both = page.post(RISK, {**body, "scores": ["findrisc", "ascvd"], "age": "150"})
+    assert both.status_code == 400
+    assert RiskAssessment.objects.count() == before
+
 
 def test_the_pages_share_the_apis_rate_limit_for_the_assistant(
     client, patient, service, monkeypatch

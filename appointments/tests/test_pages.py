@@ -771,3 +771,18 @@ def test_calendar_links_for_a_doctor_and_refusals(client, clinic_doctor, staff):
     assert client.get("/calendar/").status_code == 404
     assert client.post("/calendar/").status_code == 404
     assert not CalendarFeed.objects.filter(user=staff).exists()
+
+
+def test_a_cancelled_appointment_offers_no_new_times_and_says_why(client, clinic_doctor, patient):
+    appointment = book(clinic_doctor, patient)
+    services.appointment_cancel(actor=patient, appointment=appointment, reason="Away")
+    client.force_login(patient)
+    response = client.get(f"/appointments/{appointment.pk}/reschedule/", follow=True)
+    assert response.redirect_chain == [(f"/appointments/{appointment.pk}/", 302)]
+    assert "it can no longer be moved" in text(response)
+    posted = client.post(
+        f"/appointments/{appointment.pk}/reschedule/",
+        {"start": (TUESDAY_9 + timedelta(hours=1)).isoformat()},
+    )
+    # The service's refusal, in words (not the status it found).
+    assert "Only pending or booked appointments can be rescheduled." in text(posted)

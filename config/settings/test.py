@@ -1,15 +1,19 @@
 """Test settings: fast hashing, mail in memory, N+1 queries fail the test that causes them."""
 
+import os
 import tempfile
 from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
 
 from .base import *  # noqa: F403
 from .base import (
     BASE_DIR,
+    CACHES,
     DATABASES,
     DEVELOPMENT_FIELD_ENCRYPTION_KEY,
     INSTALLED_APPS,
     MIDDLEWARE,
+    REDIS_URL,
     REST_FRAMEWORK,
     env,
 )
@@ -61,3 +65,15 @@ LOGGING = {
 # Serve static files from the app folders, as in development, for the browser tests.
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
+
+# Parallel test workers (pytest-xdist) each flush their own Redis database: the first worker uses
+# the one REDIS_URL names, the next the one below it, and so on. Subprocesses started by the tests
+# inherit it through the environment.
+_worker = env("PYTEST_XDIST_WORKER", default="")
+if REDIS_URL and _worker.startswith("gw") and _worker[2:].isdigit():
+    _url = urlsplit(REDIS_URL)
+    _database = (int(_url.path.strip("/") or 0) - int(_worker[2:])) % 16
+    REDIS_URL = urlunsplit(_url._replace(path=f"/{_database}"))
+    os.environ["REDIS_URL"] = REDIS_URL
+    CACHES = {"default": {**CACHES["default"], "LOCATION": REDIS_URL}}
+    CELERY_BROKER_URL = REDIS_URL

@@ -170,6 +170,8 @@ def test_mark_as_read_with_htmx_swaps_the_row(client, patient):
     html = response.content.decode()
     assert f'id="notification-{notification.pk}"' in html and "unread" not in html.split(">")[0]
     assert 'hx-swap-oob="true"' in html and "(0 unread)" in html
+    # The menu's badge is swapped too: nothing unread is left, so it is hidden.
+    assert '<span id="nav-unread" class="badge empty"' in html
     assert "Mark as read" not in html
     notification.refresh_from_db()
     assert notification.is_read
