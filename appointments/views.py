@@ -269,10 +269,17 @@ def book_confirm(request: HttpRequest, doctor_id) -> HttpResponse:
             messages.success(request, message)
             return redirect("appointment-page", appointment_id=appointment.pk)
     week = timezone.localtime(start).date().isoformat() if start is not None else None
+    # Booked this close, it could no longer be changed online: say so before, not after.
+    notice_closed = (
+        services.patient_notice_closed(request.user, Appointment(start=start), "changed")
+        if start is not None
+        else ""
+    )
     context = {
         "doctor": doctor,
         "form": form,
         "start": start,
+        "notice_closed": notice_closed,
         "zone_name": timezone.get_current_timezone_name(),
         "slots_url": _with_query(reverse("book-slots", args=[doctor.pk]), week=week),
     }

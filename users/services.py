@@ -302,7 +302,8 @@ def password_reset_request(*, email: str, request=None) -> None:
         _send_password_link(user)
 
 
-def password_reset_confirm(*, uid: str, token: str, new_password: str, request=None) -> User:
+def password_reset_user(*, uid: str, token: str) -> User:
+    """The account a password link (reset or invitation) is for, while the link is valid."""
     invalid = ValidationFailed(
         "This password reset link is invalid or has expired.", code="invalid_reset_token"
     )
@@ -312,6 +313,11 @@ def password_reset_confirm(*, uid: str, token: str, new_password: str, request=N
         raise invalid from None
     if not default_token_generator.check_token(user, token):
         raise invalid
+    return user
+
+
+def password_reset_confirm(*, uid: str, token: str, new_password: str, request=None) -> User:
+    user = password_reset_user(uid=uid, token=token)
     _check_password(new_password, user, field="new_password")
     with transaction.atomic():
         user.set_password(new_password)

@@ -50,6 +50,13 @@ def signed_out(request: HttpRequest) -> HttpResponse:
 @sensitive_post_parameters("new_password", "new_password_again")
 def password_reset_confirm(request: HttpRequest, uidb64: str, token: str) -> HttpResponse:
     """The page an e-mailed reset or invitation link opens; the service checks the token."""
+    if request.method != "POST":
+        try:  # a used or expired link says so at once, not after a password is typed twice
+            services.password_reset_user(uid=uidb64, token=token)
+        except ServiceError as exc:
+            return render(
+                request, "registration/password_link_invalid.html", {"message": exc.message}
+            )
     form = SetPasswordForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:

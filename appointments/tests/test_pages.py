@@ -786,3 +786,14 @@ def test_a_cancelled_appointment_offers_no_new_times_and_says_why(client, clinic
     )
     # The service's refusal, in words (not the status it found).
     assert "Only pending or booked appointments can be rescheduled." in text(posted)
+
+
+def test_the_confirm_page_warns_when_the_visit_could_not_be_changed_online(
+    client, clinic_doctor, patient, settings
+):
+    settings.CLINIC_PHONE = "+49 30 1234567"
+    client.force_login(patient)
+    soon = text(client.get(confirm_url(clinic_doctor, NOW + timedelta(hours=3))))
+    assert "cannot be cancelled or moved online" in soon and "+49 30 1234567" in soon
+    later = text(client.get(confirm_url(clinic_doctor, TUESDAY_9 + timedelta(days=2))))
+    assert "cannot be cancelled or moved online" not in later

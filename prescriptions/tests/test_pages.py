@@ -498,3 +498,13 @@ def test_only_a_linked_doctor_prescribes(
     unlinked = make_patient()
     assert client.get(f"/patients/{unlinked.pk}/prescriptions/new/").status_code == 404
     assert not Prescription.objects.exists()
+
+
+def test_a_drug_the_table_does_not_know_is_flagged_on_the_page(client, linked, patient):
+    allergy(linked, patient, "Penicillin")
+    misspelt = prescribe(linked, patient, lines=[{**LINE, "drug_name": "Amoxicilin"}])
+    known = prescribe(linked, patient)  # metformin is in the table
+    client.force_login(linked)
+    page = client.get(page_of(misspelt)).content.decode()
+    assert "is not in the clinic's drug table (is it spelt right?)" in page
+    assert "not in the clinic's drug table" not in client.get(page_of(known)).content.decode()

@@ -426,6 +426,11 @@ def test_reset_link_expires(client, patient, settings, django_capture_on_commit_
     assert b"invalid or has expired" in response.content
     patient.refresh_from_db()
     assert patient.check_password(PASSWORD)
+    with time_machine.travel(later):
+        opened = client.get(link)  # says so before anything is typed, and offers a new link
+    assert b"This link no longer works" in opened.content
+    assert b'href="/accounts/password/reset/"' in opened.content
+    assert b"new_password" not in opened.content
 
 
 def test_staff_reach_the_password_change_page_too(client, staff):
