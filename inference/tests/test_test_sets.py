@@ -6,6 +6,7 @@ from collections import Counter
 import pytest
 
 from inference.evaluate import APPROPRIATE, flag_results, main, report
+from inference.first_contact import report as first_contact_report
 from inference.flag_detector import detector, shipped_calibration
 from inference.paraphrases import SPLITS, in_split, paraphrases, vignettes
 from inference.red_flags import CATEGORIES, MESSAGES, RULE_ONLY
@@ -83,3 +84,18 @@ def test_the_report_prints_every_figure(capsys):
     for line in ("sensitivity, all", "specificity (controls)", "Appropriate advice"):
         assert line in shown
     assert "Right condition in the top 3" in shown
+
+
+def test_the_first_contact_report_counts_flags_misses_and_quiet_controls(tmp_path):
+    batch = tmp_path / "batch.csv"
+    batch.write_text(
+        "id,category,text\n"
+        'e1,possible_stroke,"her face is drooping and her speech is slurred"\n'
+        'e2,possible_stroke,"my knee aches a little"\n'
+        'c1,control,"I would like a repeat prescription for my inhaler"\n',
+        encoding="utf-8",
+    )
+    printed = first_contact_report(batch)
+    assert "possible_stroke                    2     50.0 %    50.0 %" in printed
+    assert "controls left quiet                1    100.0 %" in printed
+    assert "e2 possible_stroke (raised []): my knee aches a little" in printed
