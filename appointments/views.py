@@ -26,6 +26,7 @@ from appointments.forms import (
     WeekForm,
 )
 from appointments.models import HOLDING, Appointment, CalendarFeed, Status
+from appointments.status import TRANSITIONS
 from core.exceptions import NotFound, ServiceError, ValidationFailed
 from core.pages import add_service_error
 from doctors.models import Doctor
@@ -56,16 +57,22 @@ ACTIONS = {
     "complete": (services.appointment_complete, "The visit of {patient} is completed."),
     "no-show": (services.appointment_no_show, "{patient} is recorded as a no-show."),
 }
-# Buttons offered for convenience; whether a move is allowed is the services' answer.
-PATIENT_MOVES = {
-    Status.PENDING: ("cancel", "reschedule"),
-    Status.BOOKED: ("cancel", "reschedule"),
+# The status each move leads to (a reschedule cancels the old visit). Buttons are offered where
+# the status machine has that edge; whether the move is allowed now is the services' answer.
+MOVE_TARGETS = {
+    "confirm": Status.BOOKED,
+    "check-in": Status.ARRIVED,
+    "complete": Status.FULFILLED,
+    "no-show": Status.NOSHOW,
+    "cancel": Status.CANCELLED,
+    "reschedule": Status.CANCELLED,
 }
-DOCTOR_MOVES = {
-    Status.PENDING: ("confirm", "cancel"),
-    Status.BOOKED: ("check-in", "no-show", "cancel"),
-    Status.ARRIVED: ("complete",),
-}
+PATIENT_MOVE_NAMES = ("cancel", "reschedule")
+DOCTOR_MOVE_NAMES = ("confirm", "check-in", "complete", "no-show", "cancel")
+
+
+def _moves(status: str, names: tuple[str, ...]) -> tuple[str, ...]:
+    return tuple(name for name in names if MOVE_TARGETS[name] in TRANSITIONS[status])
 
 
 # --- helpers ------------------------------------------------------------------------------
@@ -318,7 +325,7 @@ def appointment_page(request: HttpRequest, appointment_id) -> HttpResponse:
         .first()
     )
     as_doctor = is_doctor(request.user)
-    moves = (DOCTOR_MOVES if as_doctor else PATIENT_MOVES).get(appointment.status, ())
+    moves = _moves(appointment.status, DOCTOR_MOVE_NAMES if as_doctor else PATIENT_MOVE_NAMES)
     # Inside the cancellation notice a patient is told to call instead of being offered moves
     # the service would refuse.
     notice_closed = ""
@@ -382,7 +389,7 @@ def appointment_reschedule(request: HttpRequest, appointment_id) -> HttpResponse
     old one is cancelled and linked, in one transaction, by the service)."""
     posted = request.method == "POST"
     appointment = _appointment(request, appointment_id, Access.ACT if posted else Access.VIEW)
-    if not posted and "reschedule" not in PATIENT_MOVES.get(appointment.status, ()):
+    if not posted and not _moves(appointment.status, ("reschedule",)):
         # Nothing to choose for a visit that is over or cancelled (the service would refuse).
         messages.info(
             request,
