@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from inference.flag_detector import FlagDetector, detector
 from inference.model import Model, model
 from inference.paraphrases import Paraphrase, Vignette, in_split, paraphrases, vignettes
-from inference.red_flags import CATEGORIES
+from inference.red_flags import MESSAGES
 from inference.text import read
 from inference.triage import analyze, find_flags
 
@@ -58,7 +58,7 @@ def flag_report(results: list[FlagResult]) -> dict:
     emergencies = [r for r in results if r.row.category]
     controls = [r for r in results if not r.row.category]
     per_category = {}
-    for category in CATEGORIES:
+    for category in MESSAGES:  # the rule-only flags too: the detector's share stays 0
         rows = [r for r in emergencies if r.row.category == category]
         per_category[category] = {
             "cases": len(rows),

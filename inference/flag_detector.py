@@ -32,7 +32,7 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import StratifiedKFold
 
 from inference.paraphrases import in_split, paraphrases, vignettes
-from inference.red_flags import CATEGORIES
+from inference.red_flags import CATEGORIES, RULE_ONLY
 from inference.text import read
 from inference.vocabulary import DATA, symptoms
 
@@ -122,6 +122,8 @@ def training_examples() -> tuple[list[str], list[set[str]], list[bool]]:
     labels: list[set[str]] = []
     tuning: list[bool] = []
     for row in in_split(paraphrases(), "tune"):
+        if row.category in RULE_ONLY:  # the rules' alone: neither a positive nor a control
+            continue
         texts.append(read(row.text).affirmed_text)
         labels.append({row.category} if row.category else set())
         tuning.append(True)

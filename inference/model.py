@@ -63,9 +63,11 @@ class Model:
     def features(self, present: list[str], negated: list[str]) -> np.ndarray:
         row = np.zeros((1, len(self.symptom_codes)))
         for code in negated:
-            row[0, self._column[code]] = -1.0
+            if code in self._column:  # the rules' own symptoms are no feature
+                row[0, self._column[code]] = -1.0
         for code in present:
-            row[0, self._column[code]] = 1.0
+            if code in self._column:
+                row[0, self._column[code]] = 1.0
         return row
 
     def probabilities(self, present: list[str], negated: list[str]) -> dict[str, float]:
@@ -148,7 +150,10 @@ def _top_k_accuracy(probabilities: np.ndarray, classes: np.ndarray, truth: list[
 
 def train(conditions_path: Path = DATA / "conditions.csv") -> Model:
     conditions = load_conditions(conditions_path)
-    symptom_codes = list(symptoms())
+    # Only the symptoms some condition has: the rules' own (an overdose, a fall) tell the model
+    # nothing, and leaving them out keeps its random draws unchanged when the rules grow.
+    used = {code for condition in conditions for code in condition.weights}
+    symptom_codes = [code for code in symptoms() if code in used]
     features, labels = draw_cases(conditions, symptom_codes, np.random.default_rng(SEED))
     train_x, test_x, train_y, test_y = train_test_split(
         features, labels, test_size=HELD_OUT_SHARE, random_state=SEED, stratify=labels

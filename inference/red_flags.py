@@ -28,7 +28,8 @@ MESSAGES = {
     "possible_ectopic_pregnancy": "Tummy pain in a possible pregnancy, with fainting, "
     "dizziness, bleeding or shoulder-tip pain.",
     "severe_breathing_difficulty": "Severe difficulty breathing, or blue or grey lips or skin.",
-    "serious_head_injury": "A head injury followed by confusion, fainting, vomiting or a fit.",
+    "serious_head_injury": "A head injury followed by confusion, drowsiness, fainting, vomiting "
+    "or a fit, or in someone who takes blood thinners.",
 }
 # Flags only the rules raise: the learned detector has no paraphrases to learn them from yet, so
 # it is trained, calibrated and measured on the others (CATEGORIES).
@@ -68,8 +69,27 @@ LOW_BELLY_PAIN = (
 )
 # Carbon monoxide: fumes, a faulty heater or a CO alarm, and the signs it causes.
 CO_SIGNS = ("headache", "dizziness", "nausea", "vomiting", "confusion", "fainting")
-CHILD_BREATHING = ("shortness_of_breath", "wheezing", "blue_lips", "breathing_pauses")
-AFTER_HEAD_INJURY = ("confusion", "fainting", "vomiting", "seizure", "unresponsive")
+CHILD_BREATHING = (
+    "shortness_of_breath",
+    "wheezing",
+    "blue_lips",
+    "breathing_pauses",
+    "inhaler_not_helping",
+)
+# A head injury needs a scan today when any of these follow it (NICE NG232), or when the person
+# takes blood thinners.
+AFTER_HEAD_INJURY = (
+    "confusion",
+    "drowsiness",
+    "fainting",
+    "vomiting",
+    "seizure",
+    "unresponsive",
+    "speech_difficulty",
+    "fluid_from_nose_or_ear",
+    "ear_discharge",
+    "anticoagulant",
+)
 
 
 @dataclass(frozen=True)
@@ -129,12 +149,28 @@ def red_flag_codes(present: set[str], *, child: bool = False, infant: bool = Fal
         found.append("seizure")
     if "stated_emergency" in present:  # "I think I'm having a heart attack": believe them
         found.append("stated_emergency")
-    # At any age: struggling for breath, or the lips or skin turning blue (too little oxygen).
-    breathing = _any(present, "severe_breathlessness", "blue_lips")
+    # At any age: struggling for breath, the lips or skin turning blue (too little oxygen), or
+    # an asthma attack that the reliever inhaler does not ease.
+    breathing = _any(present, "severe_breathlessness", "blue_lips", "inhaler_not_helping") or (
+        # too breathless or wheezy to talk
+        _any(present, "shortness_of_breath", "wheezing") and "speech_difficulty" in present
+    )
     if breathing and "child_breathing_difficulty" not in found:
         found.append("severe_breathing_difficulty")
-    if "head_injury" in present and _any(present, *AFTER_HEAD_INJURY):
+    # A fall from a height counts as a knock to the head when the same signs follow it.
+    if _any(present, "head_injury", "fall") and _any(present, *AFTER_HEAD_INJURY):
         found.append("serious_head_injury")
+    # Sudden breathlessness with a swollen or painful calf: a clot in the lung until shown
+    # otherwise.
+    if (
+        "shortness_of_breath" in present
+        and _any(present, "calf_pain", "one_leg_swollen")
+        and _any(
+            present, "chest_pain", "pleuritic_pain", "coughing_blood", "recent_surgery_or_travel"
+        )
+        and "severe_breathing_difficulty" not in found
+    ):
+        found.append("severe_breathing_difficulty")
     if infant and "fever" in present:
         found.append("infant_fever")
     if _any(present, "missed_period", "pregnancy") and (

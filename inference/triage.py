@@ -70,6 +70,10 @@ def find_flags(
     # fever in a baby under 3 months.
     if reading and reading.age_in_months is not None and not infant:
         by_detector = [code for code in by_detector if code != "infant_fever"]
+    # Nor a child's: a patient known to be an adult who writes of no child struggles to breathe
+    # as an adult (the rules' severe_breathing_difficulty), not as a child.
+    if age is not None and not child:
+        by_detector = [code for code in by_detector if code != "child_breathing_difficulty"]
     return FlagFindings(by_rules, by_detector)
 
 

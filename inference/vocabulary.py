@@ -26,7 +26,10 @@ def symptoms() -> dict[str, Symptom]:
 
 
 # A symptom that is a severe form of another counts as that one too.
-IMPLIES = {"severe_breathlessness": ("shortness_of_breath",)}
+IMPLIES = {
+    "severe_breathlessness": ("shortness_of_breath",),
+    "drowsiness": ("fatigue",),
+}
 
 
 def with_implied(codes: list[str]) -> list[str]:

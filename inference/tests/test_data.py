@@ -46,6 +46,10 @@ URGENCIES = {"self_care", "routine", "soon", "urgent", "emergency"}
 SEXES = {"", "female", "male"}
 # Symptoms that only the red-flag rules act on: heavy bleeding is an injury, not a condition.
 RED_FLAG_ONLY = {
+    "drowsiness",
+    "anticoagulant",
+    "fall",
+    "fluid_from_nose_or_ear",
     "severe_bleeding",
     "overdose",
     "unresponsive",

@@ -22,7 +22,8 @@ def test_the_paraphrase_set_covers_every_flag_and_has_near_miss_controls():
     emergencies = [row for row in rows if row.category]
     per_category = Counter(row.category for row in emergencies)
     assert len(emergencies) >= 300 and len(rows) - len(emergencies) >= 150
-    assert set(per_category) == set(CATEGORIES) == set(MESSAGES) - set(RULE_ONLY)
+    assert set(per_category) == set(MESSAGES)
+    assert set(CATEGORIES) == set(MESSAGES) - set(RULE_ONLY)
     assert min(per_category.values()) >= 20
     assert {row.split for row in rows} <= set(SPLITS)
     assert len(in_split(rows, "held_out")) >= 300
@@ -79,7 +80,7 @@ def test_the_held_out_vignettes_find_the_right_condition_in_the_top_three():
 def test_the_report_prints_every_figure(capsys):
     main(["--split", "held_out"])
     shown = capsys.readouterr().out
-    for category in CATEGORIES:
+    for category in MESSAGES:
         assert category in shown
     for line in ("sensitivity, all", "specificity (controls)", "Appropriate advice"):
         assert line in shown

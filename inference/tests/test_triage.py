@@ -352,3 +352,36 @@ def test_breathlessness_or_coughing_blood_alone_is_seen_the_same_day(client, bod
 def test_mild_breathlessness_is_not_an_emergency(client):
     answer = analyze(client, text="a bit out of breath after climbing the stairs", age=40)
     assert answer["red_flags"] == []
+
+
+# Written after batches 8 and 9 (independent of the phrase table): each missed its own flag.
+@pytest.mark.parametrize(
+    ("text", "flag"),
+    [
+        ("asthma attack, my blue inhaler isn't working", "severe_breathing_difficulty"),
+        ("wheezing so badly I can hardly get my words out", "severe_breathing_difficulty"),
+        (
+            "suddenly breathless with sharp chest pain after a long flight, one calf is swollen",
+            "severe_breathing_difficulty",
+        ),
+        ("fell off a ladder this morning and keeps falling asleep", "serious_head_injury"),
+        ("bumped my head on the car door, I take warfarin", "serious_head_injury"),
+        ("knocked my head and I've thrown up twice since", "serious_head_injury"),
+    ],
+)
+def test_new_wordings_of_the_rule_only_flags_raise_them(client, text, flag):
+    answer = analyze(client, text=text, age=45)
+    assert flag in [found["code"] for found in answer["red_flags"]], answer["red_flags"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "sore throat and swollen glands for 3 days, no temperature",
+        "I'm dying to know if my referral has gone through yet",
+        "fell off my bike last week and grazed my knee, healing well",
+        "my toenail fell off after the marathon",
+    ],
+)
+def test_everyday_words_near_the_new_rules_raise_no_flag(client, text):
+    assert analyze(client, text=text, age=45)["red_flags"] == []
