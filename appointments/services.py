@@ -22,6 +22,7 @@ from appointments.selectors import PartiesBusy, message_state, parties_busy
 from appointments.status import check_transition
 from core.audit import audit_record, audit_records_bulk
 from core.exceptions import Conflict, NotAllowed, NotFound, ValidationFailed
+from core.metrics import APPOINTMENTS_BOOKED, APPOINTMENTS_CANCELLED, count_on_commit
 from core.models import AuditAction
 from core.notifications import Notice, notify, notify_many
 from doctors.models import Doctor
@@ -334,6 +335,7 @@ def appointment_book(
             duration_minutes=duration_minutes,
         )
         appointment = _insert(plan, actor=actor, reason=reason)
+        count_on_commit(APPOINTMENTS_BOOKED)
         if not linked:
             doctor_access_grant(doctor=doctor, patient=patient)  # a booking links them
         _audit(actor, AuditAction.CREATE, appointment, request, status=appointment.status)
@@ -464,7 +466,7 @@ def appointment_cancel(
     if not reason:
         raise _fail("reason_required", "Say why the appointment is cancelled.", "reason")
     _check_patient_notice(actor, appointment, "cancelled")
-    return _move(
+    cancelled = _move(
         appointment,
         Status.CANCELLED,
         actor=actor,
@@ -473,6 +475,8 @@ def appointment_cancel(
         cancelled_at=timezone.now(),
         cancellation_reason=reason[:500],
     )
+    count_on_commit(APPOINTMENTS_CANCELLED)
+    return cancelled
 
 
 def reminders_send(*, now: datetime | None = None) -> int:
@@ -669,6 +673,7 @@ def series_book(
             )
         series.occurrences = len(booked)  # the visits it holds, not the ones refused
         series.save(update_fields=["occurrences", "updated_at"])
+        count_on_commit(APPOINTMENTS_BOOKED, len(booked))
         doctor_access_grant(doctor=doctor, patient=patient)
         for appointment in booked:
             _audit(actor, AuditAction.CREATE, appointment, request, series=str(series.pk))
@@ -729,6 +734,7 @@ def series_cancel(
         )
         if not future:
             return []
+        count_on_commit(APPOINTMENTS_CANCELLED, len(future))
         audit_records_bulk(
             actor=actor,
             action=AuditAction.UPDATE,

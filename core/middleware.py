@@ -10,6 +10,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.http.multipartparser import MultiPartParserError
 from django.utils import timezone
 
+from core import metrics
 from core.errors import error_json_response
 from core.exceptions import NotFound
 from core.logging import client_var, request_id_var, user_id_var
@@ -60,6 +61,27 @@ class RequestContextMiddleware:
             request_id_var.reset(id_token)
             user_id_var.reset(user_token)
             client_var.reset(client_token)
+
+
+class MetricsMiddleware:
+    """Times every request and counts its response, labelled by URL pattern (never the path
+    itself: ids in paths would make a label per object)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        started = time.perf_counter()
+        response = self.get_response(request)
+        match = getattr(request, "resolver_match", None)
+        view = _loggable_path(request) if match is not None else "unmatched"
+        method = request.method if request.method in _KNOWN_METHODS else "other"
+        metrics.REQUEST_SECONDS.labels(view, method).observe(time.perf_counter() - started)
+        metrics.RESPONSES.labels(view, method, str(response.status_code)).inc()
+        return response
+
+
+_KNOWN_METHODS = frozenset({"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"})
 
 
 def _loggable_path(request: HttpRequest) -> str:

@@ -59,6 +59,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "core.middleware.MetricsMiddleware",
     "core.middleware.RequestContextMiddleware",
     "core.middleware.RequestBodyLimitMiddleware",
     "core.middleware.ApiDebugErrorMiddleware",
@@ -350,6 +351,11 @@ HEALTH_CHECKS: dict[str, tuple[str, bool]] = {
 }
 if REDIS_URL:
     HEALTH_CHECKS["broker"] = ("core.health.check_broker", True)
+
+# Prometheus scrapes /metrics from these addresses (as the portal's workers see them, so the
+# scraper should reach the workers directly, not through the proxy); clinic staff signed in may
+# read it too. Empty: staff only.
+METRICS_ALLOWED_IPS: list[str] = env.list("METRICS_ALLOWED_IPS", default=[])
 
 # --- Encryption at rest ---------------------------------------------------------------------
 # Fernet keys, comma-separated: the first encrypts, every one decrypts. To rotate, put a new key
