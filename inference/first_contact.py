@@ -2,7 +2,7 @@
 them): for each emergency category, the share that raised any red flag and the share that
 raised its own; for controls, the share left quiet; and every miss, to study afterwards.
 
-    python -m inference.first_contact inference/data/unseen_batch8.csv
+    python -m inference.first_contact batch.csv
 
 The file has the columns id, category, text; category `control` marks a non-emergency."""
 

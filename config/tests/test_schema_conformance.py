@@ -1,7 +1,8 @@
 """The API answers as its OpenAPI schema says: Schemathesis generates requests from the schema
-the portal serves, sends them to the running portal (pytest-django's live server) as a signed-in
-patient and as a member of staff, and checks every answer: no 5xx, a documented status code, a
-documented content type, and a body that fits the documented schema.
+the portal serves, sends them to the running portal (pytest-django's live server) as an
+anonymous caller, a signed-in patient, a doctor and a member of staff, and checks every answer:
+no 5xx, a documented status code, a documented content type, a body that fits the documented
+schema, and every error in the portal's one error shape.
 
 Bounded and reproducible: a fixed seed, deterministic generation, a few examples per operation,
 no shrinking (a failure is reported as found, with its curl command). Every operation runs; none
@@ -40,11 +41,32 @@ from users.models import Role, User
 from users.services import token_pair_for
 from users.tests.factories import UserFactory, system_admin
 
+
+@schemathesis.check
+def error_in_the_one_shape(ctx, response, case) -> None:
+    """Every 4xx is {"error": {"code": str, "message": str, "fields": {...}}}."""
+    if not 400 <= response.status_code < 500:
+        return None
+    try:
+        body = response.json()
+    except ValueError:
+        raise AssertionError(
+            f"{response.status_code} is not JSON: {response.text[:200]!r}"
+        ) from None
+    error = body.get("error") if isinstance(body, dict) else None
+    assert isinstance(error, dict) and set(error) == {"code", "message", "fields"}, body
+    assert isinstance(error["code"], str) and error["code"], body
+    assert isinstance(error["message"], str) and error["message"], body
+    assert isinstance(error["fields"], dict), body
+    return None
+
+
 CHECKS = [
     not_a_server_error,
     status_code_conformance,
     content_type_conformance,
     response_schema_conformance,
+    error_in_the_one_shape,
 ]
 CONFIG = schemathesis.Config.from_dict(
     {
@@ -74,6 +96,7 @@ class Clinic:
     and body fields: random ids alone would reach little but 404s and 400s."""
 
     patient: User
+    doctor: User
     staff: User
     real: dict[tuple[str, str], str]  # (path prefix, parameter or field name) -> a real value
 
@@ -229,13 +252,15 @@ def clinic(transactional_db, inference) -> Clinic:
         ("/api/v1/slots/", "end"): str(today + timedelta(days=6)),
         ("/api/v1/slots/", "specialization"): specialization.slug,
     }
-    return Clinic(patient=patient.user, staff=staff, real=real)
+    return Clinic(patient=patient.user, doctor=doctor.user, staff=staff, real=real)
 
 
-@pytest.fixture(params=["patient", "staff"])
+@pytest.fixture(params=["anonymous", "patient", "doctor", "staff"])
 def auth_headers(request, clinic: Clinic) -> dict[str, str]:
-    user = clinic.patient if request.param == "patient" else clinic.staff
-    return {"Authorization": f"Bearer {token_pair_for(user)['access']}"}
+    if request.param == "anonymous":
+        return {}
+    user = {"patient": clinic.patient, "doctor": clinic.doctor, "staff": clinic.staff}
+    return {"Authorization": f"Bearer {token_pair_for(user[request.param])['access']}"}
 
 
 @pytest.fixture
