@@ -65,3 +65,15 @@ lint: install
 
 clean:
 	rm -rf $(VENV) db.sqlite3 db.sqlite3-* .test-db.sqlite3* staticfiles
+
+# Benchmarks (not tests): their own database on the local PostgreSQL, gunicorn with two workers,
+# and bench/REPORT.md written from the run (bench/README.md).
+BENCH_STAMP := $(VENV)/.installed-bench-requirements
+
+$(BENCH_STAMP): bench/requirements.txt $(STAMP)
+	$(PY) -m pip install --quiet --disable-pip-version-check -r bench/requirements.txt
+	@touch $(BENCH_STAMP)
+
+.PHONY: bench
+bench: install $(BENCH_STAMP)
+	$(PY) -m bench.run --command "make bench"

@@ -12,7 +12,9 @@ and prints wall time and SQL query counts for each. Usage:
 """
 
 import argparse
+import atexit
 import os
+import shutil
 import statistics
 import sys
 import tempfile
@@ -33,6 +35,7 @@ def main() -> None:
     args = parser.parse_args()
 
     workdir = tempfile.mkdtemp(prefix="clinic-bench-")
+    atexit.register(shutil.rmtree, workdir, ignore_errors=True)  # the throwaway database
     os.environ.setdefault("SQLITE_PATH", str(Path(workdir) / "bench.sqlite3"))
     os.environ["DJANGO_SETTINGS_MODULE"] = "config.settings.local"
     os.environ["DJANGO_DEBUG"] = "false"
