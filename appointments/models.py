@@ -81,6 +81,8 @@ class Appointment(BaseModel):
             models.Index(fields=["doctor", "start"]),
             models.Index(fields=["patient", "start"]),
             models.Index(fields=["status", "start"]),
+            # Staff's lists and the front desk read every doctor's visits in time order.
+            models.Index(fields=["start", "id"], name="appointment_start_id_idx"),
         ]
         constraints = [
             models.CheckConstraint(

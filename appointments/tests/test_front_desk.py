@@ -408,3 +408,21 @@ def test_malformed_booking_input_is_a_form_error(staff_client, clinic_doctor, fi
     )
     assert refused(answer, field)
     assert not Appointment.objects.exists()
+
+
+def test_today_shows_a_page_at_a_time_and_counts_the_whole_day(staff_client, frozen):
+    doctors = [make_doctor(weekly={day: (time(9), time(17)) for day in range(7)}) for _ in range(4)]
+    booked = [
+        book(doctors[index % 4], MONDAY_9 + timedelta(minutes=30 * (index // 4)))
+        for index in range(53)
+    ]
+    first = staff_client.get(TODAY_URL, {"order": "time"})
+    html = first.content.decode()
+    summary = html[html.index("desk-summary") :][:120]
+    assert "53 appointments:" in summary and "53 booked." in summary, summary
+    assert "Page 1 of 2" in html
+    second = staff_client.get(TODAY_URL, {"order": "time", "page": 2})
+    shown = [row.pk for row in desk_rows(first)] + [row.pk for row in desk_rows(second)]
+    assert len(desk_rows(first)) == 50
+    assert sorted(shown) == sorted(item.pk for item in booked)  # each once, none left out
+    assert 'href="?order=time&amp;page=1"' in second.content.decode()
