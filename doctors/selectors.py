@@ -11,13 +11,14 @@ import zoneinfo
 from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta, tzinfo
+from functools import cached_property
 from uuid import UUID
 
 from django.db.models import Prefetch, Q, QuerySet
 
 from core.exceptions import ValidationFailed
 from doctors.models import AvailabilityWindow, Doctor, Specialization, TimeOff
-from doctors.slots import Interval, Rules, Slot, Window, compute_slots
+from doctors.slots import Blocked, Interval, Rules, Slot, Window, compute_slots
 
 # doctor ids, span start, span end -> each doctor's busy intervals (buffers included)
 BusyLoader = Callable[[Collection[UUID], datetime, datetime], Mapping[UUID, list[Interval]]]
@@ -99,6 +100,16 @@ class Schedule:
     time_off: list[Interval] = field(default_factory=list)
     busy: list[Interval] = field(default_factory=list)
 
+    # The searches ask for one day at a time: the spans are sorted and merged once, after
+    # schedules_load has filled them.
+    @cached_property
+    def _blocked_off(self) -> Blocked:
+        return Blocked(self.time_off)
+
+    @cached_property
+    def _blocked_busy(self) -> Blocked:
+        return Blocked(self.busy)
+
     def slots(
         self, *, first_day: date, last_day: date, now: datetime, include_busy: bool = True
     ) -> list[Slot]:
@@ -106,8 +117,8 @@ class Schedule:
         nothing were booked."""
         return compute_slots(
             windows=self.windows,
-            time_off=self.time_off,
-            busy=self.busy if include_busy else [],
+            time_off=self._blocked_off,
+            busy=self._blocked_busy if include_busy else [],
             now=now,
             rules=rules_for(self.doctor),
             first_day=first_day,
@@ -134,10 +145,20 @@ def schedules_load(
     for row in TimeOff.objects.filter(doctor_id__in=ids, start__lt=span_end, end__gt=span_start):
         schedules[row.doctor_id].time_off.append(Interval(row.start, row.end))
     if busy is not None:
-        for doctor_id, spans in busy(ids, span_start, span_end).items():
-            if doctor_id in schedules:
-                schedules[doctor_id].busy.extend(spans)
+        busy_add(schedules, busy=busy, first_day=first_day, last_day=last_day)
     return schedules
+
+
+def busy_add(
+    schedules: dict[UUID, Schedule], *, busy: BusyLoader, first_day: date, last_day: date
+) -> None:
+    """The time bookings hold over [first_day, last_day], added to the schedules (one query).
+    Spans loaded twice where two calls' padded spans meet are merged by the slot engine."""
+    span_start, span_end = span_utc(first_day, last_day)
+    for doctor_id, spans in busy(list(schedules), span_start, span_end).items():
+        if doctor_id in schedules:
+            schedules[doctor_id].busy.extend(spans)
+            schedules[doctor_id].__dict__.pop("_blocked_busy", None)  # sorted again on use
 
 
 def doctors_free_slots(
@@ -165,6 +186,9 @@ def doctor_free_slots(
     )[doctor.pk]
 
 
+FIRST_BUSY_LOAD = timedelta(days=6)  # the first load covers a week of bookings
+
+
 def earliest_free_slots(
     *,
     doctors: Sequence[Doctor],
@@ -174,15 +198,21 @@ def earliest_free_slots(
     limit: int,
     busy: BusyLoader | None,
 ) -> list[tuple[Doctor, Slot]]:
-    """The `limit` earliest free slots across many doctors. Inputs load once (a fixed number of
-    queries); slots are then computed a day at a time and the search stops as soon as later
-    days cannot give an earlier slot."""
-    schedules = schedules_load(doctors=doctors, first_day=first_day, last_day=last_day, busy=busy)
+    """The `limit` earliest free slots across many doctors, in a fixed number of queries;
+    slots are computed a day at a time and the search stops as soon as later days cannot give
+    an earlier slot. Most searches stop within days, so the bookings (the bulk of the rows) are
+    loaded for the first week and only then, if the search goes on, for the rest."""
+    schedules = schedules_load(doctors=doctors, first_day=first_day, last_day=last_day, busy=None)
+    busy_loaded_until = first_day - timedelta(days=1)
     found: list[tuple[Doctor, Slot]] = []
     day = first_day
     # Local dates of different zones overlap by up to 26 hours: one extra day settles the order.
     stop_after: date | None = None
     while day <= last_day and (stop_after is None or day <= stop_after):
+        if busy is not None and day > busy_loaded_until:
+            until = last_day if day > first_day else min(last_day, day + FIRST_BUSY_LOAD)
+            busy_add(schedules, busy=busy, first_day=day, last_day=until)
+            busy_loaded_until = until
         for schedule in schedules.values():
             for slot in schedule.slots(first_day=day, last_day=day, now=now):
                 found.append((schedule.doctor, slot))

@@ -66,7 +66,7 @@ def local_to_utc(day: date, at: time, zone: tzinfo) -> datetime | None:
     return as_utc
 
 
-class _Blocked:
+class Blocked:
     """Sorted, merged intervals with a fast overlap test."""
 
     def __init__(self, intervals: Iterable[Interval]) -> None:
@@ -92,8 +92,8 @@ class _Blocked:
 def compute_slots(
     *,
     windows: Sequence[Window],
-    time_off: Iterable[Interval],
-    busy: Iterable[Interval],
+    time_off: "Iterable[Interval] | Blocked",
+    busy: "Iterable[Interval] | Blocked",
     now: datetime,
     rules: Rules,
     first_day: date,
@@ -106,8 +106,9 @@ def compute_slots(
     slot itself. Slots must start after `now` + minimum notice and before `now` + horizon.
     """
     zone = rules.timezone
-    off = _Blocked(time_off)
-    held = _Blocked(busy)
+    # Sorted and merged once by a caller that asks for many days (Schedule), else here.
+    off = time_off if isinstance(time_off, Blocked) else Blocked(time_off)
+    held = busy if isinstance(busy, Blocked) else Blocked(busy)
     earliest = now + rules.min_notice
     latest = now + rules.horizon
     slots: set[Slot] = set()
@@ -123,8 +124,18 @@ def compute_slots(
             step = timedelta(minutes=window.slot_minutes)
             cursor = datetime.combine(day, window.start)
             last_start = datetime.combine(day, window.end) - step
+            window_start = local_to_utc(day, window.start, zone)
+            # No clock change inside the window (the usual day): the local times are the
+            # window's start plus whole steps, with no conversion each.
+            steady = window_start is not None and (
+                window_end - window_start == datetime.combine(day, window.end) - cursor
+            )
             while cursor <= last_start:
-                start = local_to_utc(day, cursor.time(), zone)
+                start = (
+                    window_start + (cursor - datetime.combine(day, window.start))
+                    if steady
+                    else local_to_utc(day, cursor.time(), zone)
+                )
                 cursor += step
                 if start is None:
                     continue  # this wall-clock time is skipped by the clock change

@@ -8,6 +8,7 @@ from appointments.models import Appointment, AppointmentSeries, Status
 from appointments.tests.conftest import TUESDAY_9
 from core.models import Notification
 from core.testing import assert_error
+from doctors.models import TimeOff
 from doctors.tests.factories import make_doctor
 from users.tests.utils import client_for
 
@@ -191,6 +192,33 @@ def test_earliest_slots_across_a_specialty(frozen, patient, api_client):
 )
 def test_search_bad_input(frozen, api_client, params, field):
     assert field in assert_error(api_client.get(SEARCH, params), 400)["fields"]
+
+
+def test_a_search_that_runs_past_the_first_week_still_sees_the_bookings_there(
+    frozen, patient, api_client, django_assert_max_num_queries
+):
+    """The bookings are loaded a week first, then for the rest: a slot booked in the second
+    week is not offered."""
+    doctor = make_doctor(specialties=("Rheumatology",), weekly={1: (time(9), time(10))})
+    # Tuesdays only, 09:00-10:00 Berlin: 2 June, 9 June, 16 June... Off for the first two.
+    TimeOff.objects.create(
+        doctor=doctor,
+        start=datetime(2026, 6, 1, tzinfo=UTC),
+        end=datetime(2026, 6, 12, tzinfo=UTC),
+        reason="Away",
+    )
+    taken = datetime(2026, 6, 16, 7, 0, tzinfo=UTC)  # 09:00 Berlin, day 15 of the search
+    services.appointment_book(
+        actor=patient, doctor=doctor, patient=patient.patient_profile, start=taken
+    )
+    params = {"specialization": "rheumatology", "start": "2026-06-02", "end": "2026-07-01"}
+    with django_assert_max_num_queries(7):  # one more than a search settled in its first week
+        rows = api_client.get(SEARCH, {**params, "limit": 3}).json()
+    assert [row["start"] for row in rows] == [
+        "2026-06-16T07:30:00+00:00",
+        "2026-06-23T07:00:00+00:00",
+        "2026-06-23T07:30:00+00:00",
+    ]
 
 
 def test_search_queries_do_not_grow_with_the_number_of_doctors(

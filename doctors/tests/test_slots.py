@@ -184,3 +184,24 @@ def test_two_windows_on_one_day_and_no_duplicates():
         time(14),
         time(14, 30),
     ]
+
+
+@pytest.mark.parametrize("zone", [NEW_YORK, BERLIN, ZoneInfo("Australia/Lord_Howe")])
+def test_every_slot_of_a_year_sits_on_the_local_grid(zone):
+    """Whole steps from the window's start, on the clock of the place, every day of a year with
+    its clock changes (Lord Howe moves by half an hour); a skipped hour gives no slot and a
+    repeated one no second."""
+    found = slots(
+        every_day(time(0), time(4), minutes=20), zone=zone, first=date(2026, 1, 2),
+        last=date(2026, 12, 31),
+    )  # fmt: skip
+    by_day: dict[date, list[datetime]] = {}
+    for slot in found:
+        start = local(slot.start, zone)
+        assert (start.hour * 60 + start.minute) % 20 == 0 and start.hour < 4, start
+        assert slot.end - slot.start == timedelta(minutes=20)
+        by_day.setdefault(start.date(), []).append(start)
+    assert len(by_day) == 364
+    for starts in by_day.values():
+        assert len(starts) == len({start.replace(tzinfo=None) for start in starts})
+        assert len(starts) in (12, 9, 10, 11), starts  # fewer on a day whose clock jumps
