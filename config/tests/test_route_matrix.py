@@ -41,6 +41,7 @@ from rest_framework.routers import APIRootView
 from rest_framework.test import APIClient
 
 from ai_client import client as inference_client
+from config.tests.fake_inference import inference_answer
 from config.tests.route_world import (
     ADMIN,
     ANONYMOUS,
@@ -59,7 +60,6 @@ from config.tests.route_world import (
     SIGNED_IN,
     RouteWorld,
     build_route_world,
-    inference_answer,
 )
 from users.tests.utils import client_for
 

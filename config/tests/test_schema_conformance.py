@@ -31,6 +31,7 @@ from appointments import services as appointment_services
 from appointments.selectors import held_spans
 from blogs import services as blog_services
 from blogs.models import PostStatus
+from config.tests.fake_inference import inference_answer
 from core.models import AuditEvent, Notification
 from doctors import selectors as doctor_selectors
 from doctors import services as doctor_services
@@ -115,38 +116,11 @@ class Clinic:
         return st.sampled_from([{**values, **real}, values]) if real else st.just(values)
 
 
-def _inference(request: httpx.Request) -> httpx.Response:
-    """Answers as the inference service does (ai_client's contract tests hold the two to these
-    shapes), so that the AI operations are checked through to their answers. The real service
-    would take half a minute to start: it trains its model first."""
-    path = request.url.path
-    if path == "/v1/symptoms":
-        return httpx.Response(200, json=[{"code": "cough", "name": "Cough"}])
-    if path == "/v1/symptoms/analyze":
-        return httpx.Response(
-            200,
-            json={
-                "urgency": "routine",
-                "advice": "Book a routine visit with a doctor.",
-                "specialty": "general-practice",
-                "booking_offered": True,
-                "red_flags": [],
-                "conditions": [],
-                "model_version": "triage-test",
-                "disclaimer": "This is not a diagnosis.",
-            },
-        )
-    if path.startswith("/v1/risk/"):
-        score = path.rsplit("/", 1)[-1]
-        return httpx.Response(
-            200, json={"version": "0.1.0", "score": score, "value": 24.2, "category": "normal"}
-        )
-    return httpx.Response(404, json={"detail": "Not Found"})
-
-
 @pytest.fixture
 def inference(monkeypatch) -> Iterator[None]:
-    monkeypatch.setattr(inference_client, "_transport", lambda: httpx.MockTransport(_inference))
+    monkeypatch.setattr(
+        inference_client, "_transport", lambda: httpx.MockTransport(inference_answer)
+    )
     inference_client.breaker.close()
     yield
     inference_client.breaker.close()
