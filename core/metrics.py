@@ -26,6 +26,10 @@ from prometheus_client.registry import Collector
 
 logger = logging.getLogger(__name__)
 
+# A command run before gunicorn has created the directory (a migration, a shell) still works.
+if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+    os.makedirs(os.environ["PROMETHEUS_MULTIPROC_DIR"], exist_ok=True)
+
 CONTENT_TYPE = CONTENT_TYPE_LATEST
 
 # From a cached health check (about a millisecond) to a slow page (over a second).
