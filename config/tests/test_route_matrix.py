@@ -31,7 +31,6 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
-import httpx
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
@@ -40,8 +39,6 @@ from django.urls import URLPattern, URLResolver, get_resolver, resolve
 from rest_framework.routers import APIRootView
 from rest_framework.test import APIClient
 
-from ai_client import client as inference_client
-from config.tests.fake_inference import inference_answer
 from config.tests.route_world import (
     ADMIN,
     ANONYMOUS,
@@ -711,17 +708,6 @@ def markers_in(text: str, markers: Iterable[str]) -> set[str]:
 
 
 # --- the tests -------------------------------------------------------------------------------
-
-
-@pytest.fixture
-def inference(monkeypatch) -> Iterator[None]:
-    """The inference service, answered in-process (an httpx MockTransport)."""
-    monkeypatch.setattr(
-        inference_client, "_transport", lambda: httpx.MockTransport(inference_answer)
-    )
-    inference_client.breaker.close()
-    yield
-    inference_client.breaker.close()
 
 
 def test_every_api_route_is_classified():

@@ -8,12 +8,10 @@ Bounded and reproducible: a fixed seed, deterministic generation, a few examples
 no shrinking (a failure is reported as found, with its curl command). Every operation runs; none
 is excluded."""
 
-from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import time, timedelta
 from typing import Any
 
-import httpx
 import pytest
 import schemathesis
 from django.utils import timezone
@@ -25,13 +23,11 @@ from schemathesis.specs.openapi.checks import (
     status_code_conformance,
 )
 
-from ai_client import client as inference_client
 from ai_client import services as ai_services
 from appointments import services as appointment_services
 from appointments.selectors import held_spans
 from blogs import services as blog_services
 from blogs.models import PostStatus
-from config.tests.fake_inference import inference_answer
 from core.models import AuditEvent, Notification
 from doctors import selectors as doctor_selectors
 from doctors import services as doctor_services
@@ -114,16 +110,6 @@ class Clinic:
             return st.just(values)
         real = {name: value for name in values if (value := self.real_value(path, name))}
         return st.sampled_from([{**values, **real}, values]) if real else st.just(values)
-
-
-@pytest.fixture
-def inference(monkeypatch) -> Iterator[None]:
-    monkeypatch.setattr(
-        inference_client, "_transport", lambda: httpx.MockTransport(inference_answer)
-    )
-    inference_client.breaker.close()
-    yield
-    inference_client.breaker.close()
 
 
 @pytest.fixture
