@@ -151,9 +151,16 @@ def red_flag_codes(present: set[str], *, child: bool = False, infant: bool = Fal
         found.append("stated_emergency")
     # At any age: struggling for breath, the lips or skin turning blue (too little oxygen), or
     # an asthma attack that the reliever inhaler does not ease.
-    breathing = _any(present, "severe_breathlessness", "blue_lips", "inhaler_not_helping") or (
-        # too breathless or wheezy to talk
-        _any(present, "shortness_of_breath", "wheezing") and "speech_difficulty" in present
+    # An adult's gasp after the pauses of loud snoring is sleep apnoea, not a struggle for
+    # breath (the other signs still count, and a child's pauses raise the child's flag).
+    struggling = "severe_breathlessness" in present and (child or "snoring" not in present)
+    breathing = (
+        struggling
+        or _any(present, "blue_lips", "inhaler_not_helping")
+        or (
+            # too breathless or wheezy to talk
+            _any(present, "shortness_of_breath", "wheezing") and "speech_difficulty" in present
+        )
     )
     if breathing and "child_breathing_difficulty" not in found:
         found.append("severe_breathing_difficulty")

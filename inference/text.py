@@ -55,11 +55,12 @@ PSEUDO_NEGATION = re.compile(
 HISTORICAL = re.compile(
     r"\b(?:years? ago|last year|months ago|as a (?:child|kid|teenager|baby)|when (?:i|he|she) "
     r"was (?:a |little|young|\d)|in the past|history of|used to (?:have|get)|years back|"
-    r"weeks ago)\b"
+    r"weeks ago|always been like (?:that|this))\b"
 )
 CURRENT = re.compile(
     r"\b(?:now|today|tonight|this (?:morning|afternoon|evening)|just|currently|right now|"
-    r"suddenly|since (?:this|last night)|started|this week|back again|are back)\b"
+    r"suddenly|since (?:this|last night|having|giving birth|i|my|he|she|we|the)|started|"
+    r"this week|back again|are back)\b"
 )
 # A question asked for a course or a school project about anyone at all ("what should I do if
 # someone has a seizure, doing a first aid course") speaks of no patient: ConText's
@@ -265,6 +266,20 @@ class Lexicon:
 NOT_A_FINDING = ""
 FIGURES_OF_SPEECH = (
     "fit note",
+    "have to shake my hand",  # pins and needles shaken off, no fit
+    "shake my hand out",
+    "shake out my hand",
+    "shake it out",
+    "can't get back off",  # back to sleep, not "can't wake"
+    "non emergency",
+    "non-emergency",
+    "when to call an ambulance",  # a question for another day
+    "when should i call an ambulance",
+    "dying with this",  # "I feel like I'm dying with this man flu"
+    "new washing up liquid",  # on the hands, not swallowed
+    "washing up liquid & hands",
+    "can't get back to sleep",
+    "can't get off to sleep",
     "dying to",
     "dying for",
     "jerk awake",

@@ -277,3 +277,35 @@ def test_the_detector_reads_what_is_left_once_denials_are_taken_out():
     assert "self" not in reading.affirmed_text and "sore throat" in reading.affirmed_text
     findings = find_flags(detector(), present=reading.present, reading=reading, age=30)
     assert findings.codes == []
+
+
+def flags_at(text: str, age: int | None) -> set[str]:
+    reading = read(text)
+    return set(find_flags(None, present=reading.present, reading=reading, age=age).codes)
+
+
+def test_a_snorers_gasp_is_sleep_apnoea_but_a_child_or_blue_lips_still_raise_a_flag():
+    snorer = "my wife says I snore really loudly and sometimes stop breathing then gasp"
+    assert flags_at(snorer, age=52) == set()
+    child = "my son snores and stops breathing at night then gasps"
+    assert "child_breathing_difficulty" in flags_at(child, age=None)
+    blue = "he snores loudly, now he is gasping and his lips are blue"
+    assert "severe_breathing_difficulty" in flags_at(blue, age=60)
+    awake = "I'm gasping for air and can't get my words out"
+    assert "severe_breathing_difficulty" in flags_at(awake, age=52)
+
+
+@pytest.mark.parametrize(
+    ("text", "absent"),
+    [
+        ("pins and needles at night, I have to shake my hand to get the feeling back", "seizure"),
+        ("I wake at 3am and can't get back off", "unresponsive"),
+        ("I sleep on three pillows or I can't breathe", "severe_breathlessness"),
+        ("woke up with my big toe on fire and swollen", "stated_emergency"),
+        ("I can't lift my arm above my head since the shoulder started", "arm_weakness"),
+        ("what's the number for non-emergency advice", "stated_emergency"),
+        ("my hands are red and cracked from the new washing up liquid", "overdose"),
+    ],
+)
+def test_everyday_wordings_that_once_raised_a_false_alarm(text, absent):
+    assert absent not in read(text).present
