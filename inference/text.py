@@ -59,8 +59,8 @@ HISTORICAL = re.compile(
 )
 CURRENT = re.compile(
     r"\b(?:now|today|tonight|this (?:morning|afternoon|evening)|just|currently|right now|"
-    r"suddenly|since (?:this|last night|having|giving birth|i|my|he|she|we|the)|started|"
-    r"this week|back again|are back)\b"
+    r"suddenly|since (?:this|last night|having|giving birth|i|my|he|she|we|the|\d|a|an|one|"
+    r"two|three)|started|this week|back again|are back)\b"
 )
 # A question asked for a course or a school project about anyone at all ("what should I do if
 # someone has a seizure, doing a first aid course") speaks of no patient: ConText's
@@ -580,7 +580,6 @@ def read(text: str) -> Reading:
     age = None if MOTHER.search(text) else age_in_months(text)
     reading = Reading(
         about_someone_else=bool(SOMEONE_ELSE.search(text)) and not MOTHER.search(text),
-        duration_days=duration_days(text),
         mentions_child=(bool(CHILD.search(text)) and not MOTHER.search(text))
         or (age is not None and age < 16 * 12),
         age_in_months=age,
@@ -595,6 +594,7 @@ def read(text: str) -> Reading:
         and not CURRENT.search(text)
         and not reading.about_someone_else
     )
+    timed: list[str] = []  # the clauses whose durations tell how long the complaint has lasted
     for clause in CLAUSE_BREAK.split(text):
         if not clause or not clause.strip():
             continue
@@ -623,6 +623,8 @@ def read(text: str) -> Reading:
                 blanked[start:end] = " " * (end - start)
         kept = list(clause)
         historical = bool(HISTORICAL.search(clause)) and not CURRENT.search(clause)
+        if not historical:  # "had the same a few years back" says nothing of how long now
+            timed.append(clause)
         for start, code, positions in sorted(matches):
             before = "".join(blanked[:start])
             if code == NOT_A_FINDING:
@@ -648,6 +650,7 @@ def read(text: str) -> Reading:
             present[code] = None
     if age is not None and age < YOUNG_INFANT_MONTHS:
         present["young_infant"] = None
+    reading.duration_days = duration_days(" . ".join(timed))
     reading.present = with_implied(list(present))
     reading.negated = [code for code in negated if code not in reading.present]
     reading.unknown = list(unknown)

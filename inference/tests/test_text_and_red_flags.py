@@ -309,3 +309,23 @@ def test_a_snorers_gasp_is_sleep_apnoea_but_a_child_or_blue_lips_still_raise_a_f
 )
 def test_everyday_wordings_that_once_raised_a_false_alarm(text, absent):
     assert absent not in read(text).present
+
+
+@pytest.mark.parametrize(
+    ("text", "days"),
+    [
+        ("itchy rash for 3 weeks", 21),
+        ("Been about 2 weeks.", 14),
+        ("coughing since 2 weeks ago", 14),
+        ("Had a cold 6 days ago, now my face feels full", 6),
+        # history dates something else, not how long this has gone on
+        ("ear blocked for about a week. had the same thing a few years back", 7),
+    ],
+)
+def test_how_long_it_has_gone_on(text, days):
+    assert read(text).duration_days == days
+
+
+def test_since_a_time_is_now_not_history():
+    assert "cough" in read("coughing since 2 weeks ago").present
+    assert "seizure" not in read("I had a seizure 2 years ago and none since").present
