@@ -27,7 +27,9 @@ async function listAppointments() {
       return item;
     }),
   );
-  document.getElementById("status").textContent = page.count + " appointments";
+  // Past a thousand or so, the count is where counting stopped: "more than 1000".
+  const total = page.count_exact ? String(page.count) : "more than " + page.count;
+  document.getElementById("status").textContent = total + " appointments";
 }
 
 document.getElementById("sign-in").addEventListener("submit", async (event) => {
