@@ -5,7 +5,8 @@ On PostgreSQL, exclusion constraints make double booking impossible (a clash rai
 below run one booking at a time."""
 
 import zoneinfo
-from contextlib import nullcontext
+from collections.abc import Iterator
+from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
@@ -20,11 +21,12 @@ from appointments.models import Appointment, AppointmentSeries, Status
 from appointments.notifications import AppointmentKind as NotificationKind
 from appointments.selectors import PartiesBusy, message_state, parties_busy
 from appointments.status import check_transition
-from core.audit import audit_record, audit_records_bulk
+from core.audit import audit_event, audit_records_bulk
+from core.db import insert_together
 from core.exceptions import Conflict, NotAllowed, NotFound, ValidationFailed
 from core.metrics import APPOINTMENTS_BOOKED, APPOINTMENTS_CANCELLED, count_on_commit
-from core.models import AuditAction
-from core.notifications import Notice, notify, notify_many
+from core.models import AuditAction, AuditEvent
+from core.notifications import Notice, messages_render, notify, notify_many
 from doctors.models import Doctor
 from doctors.selectors import Schedule, rules_for, schedules_load, span_utc
 from doctors.slots import Interval, Slot, local_to_utc
@@ -55,30 +57,36 @@ def _fail(code: str, message: str, field: str = "start") -> ValidationFailed:
     return ValidationFailed(message, code=code, fields={field: [message]})
 
 
-def _tell_parties(actor: User | None, kind: str, appointment: Appointment, **context) -> None:
-    """Tell the patient and the doctor, in the same transaction (one batch of writes). A party
-    who did it gets a receipt of their own (a separate kind, so that it can be turned off on
-    its own)."""
+def _party_notices(
+    actor: User | None, kind: str, appointment: Appointment, **context
+) -> list[Notice]:
+    """The patient's and the doctor's message about the appointment. A party who did it gets a
+    receipt of their own (a separate kind, so that it can be turned off on its own)."""
     state = message_state(appointment)
-    notify_many(
-        [
-            Notice(
-                user=user,
-                kind=NotificationKind.APPOINTMENT_OWN_ACTION
-                if actor is not None and user.pk == actor.pk
-                else kind,
-                context={"appointment": appointment, "action": kind, **context},
-                link=reverse("appointment-page", args=[appointment.pk]),
-                subject_id=str(appointment.pk),
-                subject_state=state,
-            )
-            for user in (appointment.patient.user, appointment.doctor.user)
-        ]
-    )
+    return [
+        Notice(
+            user=user,
+            kind=NotificationKind.APPOINTMENT_OWN_ACTION
+            if actor is not None and user.pk == actor.pk
+            else kind,
+            context={"appointment": appointment, "action": kind, **context},
+            link=reverse("appointment-page", args=[appointment.pk]),
+            subject_id=str(appointment.pk),
+            subject_state=state,
+        )
+        for user in (appointment.patient.user, appointment.doctor.user)
+    ]
 
 
-def _audit(actor: User, action: str, appointment: Appointment, request=None, **detail) -> None:
-    audit_record(
+def _tell_parties(actor: User | None, kind: str, appointment: Appointment, **context) -> None:
+    """Tell the patient and the doctor, in the same transaction (one batch of writes)."""
+    notify_many(_party_notices(actor, kind, appointment, **context))
+
+
+def _audit_event(
+    actor: User, action: str, appointment: Appointment, request=None, **detail
+) -> AuditEvent:
+    return audit_event(
         actor=actor,
         action=action,
         resource_type="appointment",
@@ -87,6 +95,10 @@ def _audit(actor: User, action: str, appointment: Appointment, request=None, **d
         request=request,
         detail=detail or None,
     )
+
+
+def _audit(actor: User, action: str, appointment: Appointment, request=None, **detail) -> None:
+    _audit_event(actor, action, appointment, request, **detail).save()
 
 
 def _check_parties(actor: User, doctor: Doctor, patient: Patient, returning: bool) -> bool:
@@ -272,13 +284,10 @@ def _lock_parties(doctor: Doctor, patient: Patient) -> None:
         )
 
 
-def _insert(
-    plan: Booking, *, actor: User, reason: str, isolated: bool = False, **extra
-) -> Appointment:
-    """Insert a checked booking. Call inside a transaction. `isolated` puts it in a savepoint,
-    so that a clash leaves the transaction usable for the next visit of a series."""
+def _appointment_new(plan: Booking, *, actor: User, reason: str, **extra) -> Appointment:
+    """The checked booking as an appointment, not yet inserted."""
     held_start, held_end = _held_span(plan.doctor, plan.start, plan.end)
-    appointment = Appointment(
+    return Appointment(
         doctor=plan.doctor,
         patient=plan.patient,
         start=plan.start,
@@ -291,15 +300,30 @@ def _insert(
         off_grid_reason=plan.off_grid_reason,
         **extra,
     )
+
+
+@contextmanager
+def _clashes_refused() -> Iterator[None]:
+    """An insert that clashes with a booking made meanwhile (the exclusion constraints, or a
+    deadlock between two racing inserts) answers as the checks would have: a 409."""
     try:
-        with transaction.atomic() if isolated else nullcontext():
-            appointment.save(force_insert=True)
+        yield
     except IntegrityError as exc:
         raise _clash(exc) from exc
     except OperationalError as exc:
         if getattr(exc.__cause__, "sqlstate", None) == DEADLOCK_DETECTED:
             raise Conflict(SLOT_TAKEN, code="slot_taken") from exc  # another booking won
         raise
+
+
+def _insert(
+    plan: Booking, *, actor: User, reason: str, isolated: bool = False, **extra
+) -> Appointment:
+    """Insert a checked booking. Call inside a transaction. `isolated` puts it in a savepoint,
+    so that a clash leaves the transaction usable for the next visit of a series."""
+    appointment = _appointment_new(plan, actor=actor, reason=reason, **extra)
+    with _clashes_refused(), transaction.atomic() if isolated else nullcontext():
+        appointment.save(force_insert=True)
     return appointment
 
 
@@ -334,12 +358,19 @@ def appointment_book(
             off_grid_reason=off_grid_reason,
             duration_minutes=duration_minutes,
         )
-        appointment = _insert(plan, actor=actor, reason=reason)
-        count_on_commit(APPOINTMENTS_BOOKED)
+        appointment = _appointment_new(plan, actor=actor, reason=reason)
         if not linked:
             doctor_access_grant(doctor=doctor, patient=patient)  # a booking links them
-        _audit(actor, AuditAction.CREATE, appointment, request, status=appointment.status)
-        _tell_parties(actor, NotificationKind.APPOINTMENT_BOOKED, appointment)
+        event = _audit_event(actor, AuditAction.CREATE, appointment, request, status=plan.status)
+        messages = messages_render(
+            _party_notices(actor, NotificationKind.APPOINTMENT_BOOKED, appointment)
+        )
+        # The visit, its audit event and both parties' messages go in together: one statement
+        # on PostgreSQL, whose exclusion constraints still refuse a clash.
+        with _clashes_refused():
+            insert_together([appointment], [event], messages.notifications, messages.deliveries)
+        messages.queue_after_commit()
+        count_on_commit(APPOINTMENTS_BOOKED)
     return appointment
 
 

@@ -33,6 +33,7 @@ from django.db import connection, models, transaction
 from appointments.models import Appointment, Status
 from bench.pgcopy import copy_rows
 from doctors.models import AvailabilityWindow, Doctor, Specialization, TimeOff
+from doctors.schedule_cache import schedule_changed
 from doctors.slots import Interval, Rules, Slot, Window, compute_slots
 from patients.models import CareAssignment, Patient, PatientUserObjectPermission
 from prescriptions.models import MedicationLine, Prescription
@@ -182,6 +183,10 @@ class PeopleGenerator:
         self._care_teams()
         with transaction.atomic():
             self.tables.copy_all()
+            # COPY sends no signals, and the same seed gives the same doctor ids: schedules a
+            # cache may hold from an earlier generation are moved on by hand.
+            for doctor_id in self.people.doctor_ids:
+                schedule_changed(doctor_id)
 
     def _user(self, role: str, full_name: str, email: str, zone: str, **flags: bool) -> uuid.UUID:
         rng = self.rng

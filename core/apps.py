@@ -10,8 +10,10 @@ class CoreConfig(AppConfig):
     def ready(self) -> None:
         from core.db import register_database_functions
         from core.metrics import register_scrape_gauge
+        from core.notifications import preference_signals_connect
 
         register_database_functions()
+        preference_signals_connect()  # cached message choices follow every change
         register_scrape_gauge(
             "portal_outbox_pending",
             "Notification deliveries waiting in the outbox to be sent, per channel.",

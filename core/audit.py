@@ -1,4 +1,5 @@
-"""The one place that writes audit events."""
+"""The one place that makes audit events: written here, or (`audit_event`) handed to a caller
+that inserts it with the other rows of its event (core.db.insert_together)."""
 
 from collections.abc import Iterable
 from operator import attrgetter
@@ -25,7 +26,7 @@ def _user_agent(request: HttpRequest | None) -> str:
     return request.META.get("HTTP_USER_AGENT", "")[:256]
 
 
-def _event(
+def audit_event(
     *,
     actor: AbstractBaseUser | None,
     action: AuditAction | str,
@@ -35,7 +36,8 @@ def _event(
     request: HttpRequest | None,
     detail: dict[str, Any] | None,
 ) -> AuditEvent:
-    """`patient` is the patient's user, or that user's primary key."""
+    """An audit event, not written yet. `patient` is the patient's user, or that user's
+    primary key."""
     if actor is not None and not actor.is_authenticated:
         actor = None
     patient_id = patient.pk if isinstance(patient, AbstractBaseUser) else patient
@@ -63,7 +65,7 @@ def audit_record(
     detail: dict[str, Any] | None = None,
 ) -> AuditEvent:
     """Append one audit event. `patient` is the user whose data was touched, if any."""
-    event = _event(
+    event = audit_event(
         actor=actor,
         action=action,
         resource_type=resource_type,
@@ -87,7 +89,7 @@ def audit_records_bulk(
     """Append one event per (resource id, patient) in a single insert, e.g. for a list page."""
     AuditEvent.objects.bulk_create(
         [
-            _event(
+            audit_event(
                 actor=actor,
                 action=action,
                 resource_type=resource_type,

@@ -6,7 +6,9 @@ Core holds the mechanism, not the list: each app registers the kinds of message 
 `notify` writes the in-portal notification and one delivery row per channel the user wants,
 inside the caller's transaction, so the message exists exactly when the event does. Sending
 happens after commit (core.outbox, through a Celery task); if the broker is down the rows stay
-pending and the periodic sweep sends them later."""
+pending and the periodic sweep sends them later.
+
+The channels each user chose are cached (core.caching), versioned on every change to them."""
 
 import logging
 import threading
@@ -17,11 +19,14 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from django.db import connections, transaction
+from django.db.models.signals import post_delete, post_save
 from django.template import TemplateDoesNotExist
 from django.template.loader import get_template, render_to_string
 from django.utils import timezone
 from django.utils.choices import BaseChoiceIterator
 
+from core.caching import VersionedCache, Versions
+from core.db import insert_together
 from core.exceptions import ValidationFailed
 from core.models import Channel, Delivery, Notification, NotificationPreference
 from core.outbox import delivery_send
@@ -131,24 +136,66 @@ def notify(
     return notify_many([notice])[0]
 
 
-def notify_many(notices: Sequence[Notice]) -> list[Notification]:
-    """`notify` for several messages at once, in at most three queries whatever their number:
-    the preferences of every user and kind involved, then one insert of the notifications and
-    one of their deliveries. Notifications come back in the order of `notices`. (SQLite caps
-    the parameters of a query, so there Django splits an insert of more than about 60 rows.)"""
-    if not notices:
-        return []
+# The channels each user chose, (kind, channel) -> enabled, by user id.
+ChosenChannels = dict[tuple[str, str], bool]
+_preference_versions: Versions[Any] = Versions("notifications.preferences")
+_preferences: VersionedCache[Any, ChosenChannels] = VersionedCache(
+    _preference_versions, "chosen", timeout=60 * 60
+)
+
+
+def _chosen_channels(user_ids: Iterable[Any]) -> dict[Any, ChosenChannels]:
+    """Each user's choices, from the cache; one query for the users it misses."""
+    return _preferences.get_many(user_ids, _chosen_channels_load)
+
+
+def _chosen_channels_load(user_ids: list[Any]) -> dict[Any, ChosenChannels]:
+    chosen: dict[Any, ChosenChannels] = {user_id: {} for user_id in user_ids}
+    rows = NotificationPreference.objects.filter(user_id__in=user_ids).values_list(
+        "user_id", "kind", "channel", "enabled"
+    )
+    for user_id, kind, channel, enabled in rows:
+        chosen[user_id][(kind, channel)] = enabled
+    return chosen
+
+
+def _preference_saved_or_deleted(sender, instance: NotificationPreference, **kwargs) -> None:
+    _preference_versions.changed(instance.user_id)
+
+
+def preference_signals_connect() -> None:
+    """Any save or delete of a choice (the admin, a cascade) moves the user's version on;
+    `preferences_set`, which writes without signals, does it itself."""
+    post_save.connect(
+        _preference_saved_or_deleted, sender=NotificationPreference, dispatch_uid="prefs.saved"
+    )
+    post_delete.connect(
+        _preference_saved_or_deleted, sender=NotificationPreference, dispatch_uid="prefs.deleted"
+    )
+
+
+@dataclass
+class Messages:
+    """Rendered notifications and their deliveries, not yet written: `notify_many` writes them,
+    or a caller writes them with rows of its own (core.db.insert_together), then calls
+    `queue_after_commit`."""
+
+    notifications: list[Notification]
+    deliveries: list[Delivery]
+
+    def queue_after_commit(self) -> None:
+        queued = [(delivery.pk, delivery.channel) for delivery in self.deliveries]
+        if queued:
+            transaction.on_commit(lambda: queue_deliveries(queued))
+
+
+def messages_render(notices: Sequence[Notice]) -> Messages:
+    """Each notice rendered in its user's time zone, with a delivery per channel they chose
+    (the choices come from the cache: no query once it is warm)."""
     unknown = sorted({notice.kind for notice in notices} - _kinds.keys())
     if unknown:  # a kind nobody registered has no preferences to honour
         raise ValueError(f"Unregistered notification kinds: {', '.join(unknown)}")
-    chosen: dict[tuple[Any, str], dict[str, bool]] = {}
-    rows = NotificationPreference.objects.filter(
-        user_id__in={notice.user.pk for notice in notices},
-        kind__in={notice.kind for notice in notices},
-    ).values_list("user_id", "kind", "channel", "enabled")
-    for user_id, kind, channel, enabled in rows:
-        chosen.setdefault((user_id, kind), {})[channel] = enabled
-
+    chosen = _chosen_channels(notice.user.pk for notice in notices) if notices else {}
     notifications: list[Notification] = []
     deliveries: list[Delivery] = []
     for notice in notices:
@@ -170,7 +217,11 @@ def notify_many(notices: Sequence[Notice]) -> list[Notification]:
             subject_state=notice.subject_state,
         )
         notifications.append(notification)
-        wanted = {**DEFAULT_CHANNELS, **chosen.get((user.pk, notice.kind), {})}
+        user_chosen = chosen.get(user.pk, {})
+        wanted = {
+            channel: user_chosen.get((notice.kind, channel), default)
+            for channel, default in DEFAULT_CHANNELS.items()
+        }
         if wanted[Channel.EMAIL] and user.email:
             deliveries.append(
                 Delivery(notification=notification, channel=Channel.EMAIL, to=user.email,
@@ -180,15 +231,21 @@ def notify_many(notices: Sequence[Notice]) -> list[Notification]:
             deliveries.append(
                 Delivery(notification=notification, channel=Channel.SMS, to=user.phone, body=sms)
             )
-    # One transaction for both inserts; inside the caller's it opens no savepoint (no query).
-    with transaction.atomic(savepoint=False):
-        Notification.objects.bulk_create(notifications)
-        if deliveries:
-            Delivery.objects.bulk_create(deliveries)
-    queued = [(delivery.pk, delivery.channel) for delivery in deliveries]
-    if queued:
-        transaction.on_commit(lambda: queue_deliveries(queued))
-    return notifications
+    return Messages(notifications, deliveries)
+
+
+def notify_many(notices: Sequence[Notice]) -> list[Notification]:
+    """`notify` for several messages at once, in at most three queries whatever their number
+    (one on PostgreSQL once the choices are cached): the channels every user chose, then the
+    notifications and their deliveries. Notifications come back in the order of `notices`.
+    (SQLite caps the parameters of a query, so there Django splits an insert of more than
+    about 60 rows.)"""
+    if not notices:
+        return []
+    messages = messages_render(notices)
+    insert_together(messages.notifications, messages.deliveries)
+    messages.queue_after_commit()
+    return messages.notifications
 
 
 # The request path gives the broker one short try; the worker and beat keep Celery's own
@@ -310,6 +367,7 @@ def preferences_set(*, user, choices: list[dict[str, Any]]) -> list[dict[str, An
         unique_fields=["user", "kind", "channel"],
         update_fields=["enabled", "updated_at"],
     )
+    _preference_versions.changed(user.pk)  # bulk_create sends no signal
     return preferences_for(user)
 
 

@@ -268,11 +268,14 @@ class DoctorAdmin(admin.ModelAdmin):
         return [] if obj is None else self.inlines
 
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        # Before the rollback below: it reads (the content type, on a worker's first page), and
+        # a transaction marked for rollback refuses every query.
+        response = super().render_change_form(request, context, add, change, form_url, obj)
         if request.method == "POST":
             # The forms wrote through the services while they were validated; a page that
             # comes back with errors leaves nothing behind (changeform_view is one transaction).
             transaction.set_rollback(True)
-        return super().render_change_form(request, context, add, change, form_url, obj)
+        return response
 
     def save_form(self, request, form, change):
         return form.instance  # already written by DoctorForm

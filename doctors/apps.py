@@ -13,4 +13,8 @@ class DoctorsConfig(AppConfig):
     verbose_name = "Doctors"
 
     def ready(self) -> None:
+        from doctors.schedule_cache import schedule_signals_connect
+
         post_migrate.connect(_ensure_specializations, sender=self, dispatch_uid="doctors.specs")
+        # Cached schedules follow every save and delete, whichever door made it.
+        schedule_signals_connect()

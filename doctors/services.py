@@ -1,4 +1,7 @@
-"""Every write to doctors, their schedules and time off."""
+"""Every write to doctors, their schedules and time off.
+
+Each write to what the slot engine reads calls `schedule_changed`: the cached copies
+(doctors.schedule_cache) stop being used once the write commits."""
 
 from collections.abc import Iterable
 from datetime import datetime, timedelta
@@ -11,6 +14,7 @@ from core.exceptions import NotAllowed, ValidationFailed
 from core.services import model_clean, model_update
 from doctors.models import AvailabilityWindow, Doctor, Specialization, TimeOff, Weekday
 from doctors.permissions import can_manage_doctor
+from doctors.schedule_cache import SCHEDULE_FIELDS, schedule_changed
 from users.models import Role, User
 from users.roles import is_clinic_staff
 
@@ -96,6 +100,8 @@ def doctor_update(*, actor: User, doctor: Doctor, data: dict[str, Any]) -> Docto
         doctor.save(update_fields=[*changed, "updated_at"])
         if chosen is not None:
             doctor.specializations.set(chosen)
+        if not set(changed).isdisjoint(SCHEDULE_FIELDS):
+            schedule_changed(doctor.pk)
     return doctor
 
 
@@ -149,6 +155,7 @@ def availability_create(*, actor: User, doctor: Doctor, **fields: Any) -> Availa
         model_update(instance=window, fields=WINDOW_FIELDS, data=fields, exclude=["doctor"])
         _check_window_rules(window)
         window.save()
+        schedule_changed(doctor.pk)
     return window
 
 
@@ -161,12 +168,14 @@ def availability_update(
         changed = model_update(instance=window, fields=WINDOW_FIELDS, data=data, exclude=["doctor"])
         _check_window_rules(window)
         window.save(update_fields=[*changed, "updated_at"])
+        schedule_changed(window.doctor_id)
     return window
 
 
 def availability_delete(*, actor: User, window: AvailabilityWindow) -> None:
     _require_manager(actor, window.doctor)
     window.delete()
+    schedule_changed(window.doctor_id)
 
 
 # Nothing is booked further ahead than the longest booking horizon (730 days).
@@ -201,9 +210,11 @@ def time_off_create(
     check_time_off(time_off)
     model_clean(time_off, exclude=["doctor"])
     time_off.save()
+    schedule_changed(doctor.pk)
     return time_off
 
 
 def time_off_delete(*, actor: User, time_off: TimeOff) -> None:
     _require_manager(actor, time_off.doctor)
     time_off.delete()
+    schedule_changed(time_off.doctor_id)

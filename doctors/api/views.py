@@ -1,5 +1,6 @@
 import zoneinfo
 
+from django.http import Http404
 from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
@@ -70,10 +71,7 @@ class DoctorViewSet(
     http_method_names = ["get", "post", "patch", "delete", "head", "options"]
 
     def get_queryset(self):
-        doctors = selectors.doctor_list()
-        if self.action == "slots":  # the slots name no specialty: one query fewer
-            doctors = doctors.prefetch_related(None)
-        return doctors
+        return selectors.doctor_list()
 
     def get_permissions(self):
         if self.action in ("list", "retrieve", "slots", "availability") and (
@@ -223,7 +221,11 @@ class DoctorViewSet(
     )
     @action(detail=True, methods=["get"], pagination_class=None, filter_backends=[])
     def slots(self, request, pk=None):
-        doctor = self.get_object()  # an unknown doctor is a 404 before anything else
+        # The doctor's terms and timetable come from the schedule cache (no query when warm);
+        # an unknown or inactive doctor is a 404 before anything else, as in the directory.
+        doctor = selectors.doctor_schedule_get(pk)
+        if doctor is None:
+            raise Http404
         query = SlotQuerySerializer(data=request.query_params)
         query.is_valid(raise_exception=True)
         first_day, last_day = query.validated_data["start"], query.validated_data["end"]
@@ -236,7 +238,7 @@ class DoctorViewSet(
             now=timezone.now(),
             busy=self.busy,
         )
-        doctor_zone = zoneinfo.ZoneInfo(doctor.timezone)
+        doctor_zone = zoneinfo.ZoneInfo(doctor.terms.timezone)
         return Response(
             [
                 selectors.slot_view(slot, doctor_zone=doctor_zone, viewer_zone=viewer_zone)
@@ -274,14 +276,12 @@ class SlotSearchView(APIView):
         values = query.validated_data
         selectors.slot_range_check(values["start"], values["end"])
         viewer_zone = _zone_or_400(values.get("tz"))
-        specialization = selectors.specialization_list().filter(slug=values["specialization"])
-        if not specialization.exists():
+        doctors = selectors.doctors_to_search(specialization=values["specialization"])
+        if (
+            not doctors
+            and not selectors.specialization_list().filter(slug=values["specialization"]).exists()
+        ):
             raise ValidationError({"specialization": ["No such specialization."]})
-        doctors = list(  # a search finds doctors a new patient can book
-            selectors.doctor_list().filter(
-                specializations__slug=values["specialization"], accepting_new_patients=True
-            )
-        )
         found = selectors.earliest_free_slots(
             doctors=doctors,
             first_day=values["start"],
