@@ -12,6 +12,8 @@ own rows are not committed yet, so they may neither be cached for others nor hid
 (A rolled-back change moves nothing: the database is as the cache had it.)
 
 The cache only saves queries: when it does not answer, the database is read as if it were empty.
+Without a cache that every process shares (settings.VERSIONED_CACHE off: the embedded mode's
+local memory), nothing is cached and every read goes to the database.
 """
 
 import logging
@@ -20,6 +22,7 @@ from collections.abc import Callable, Hashable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
+from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
 
@@ -126,6 +129,8 @@ class Ask(Generic[K, V]):
 def cached_many(*asks: Ask) -> list[dict]:
     """Several kinds of entry (`VersionedCache.get_many` each) in one round trip to the cache,
     and one more to store what had to be loaded. One dict of values per ask, in order."""
+    if not settings.VERSIONED_CACHE:
+        return [dict(ask.load(list(dict.fromkeys(ask.keys)))) for ask in asks]
     wanted = []
     for ask in asks:
         keys = list(dict.fromkeys(ask.keys))

@@ -152,6 +152,9 @@ else:
     }
     CELERY_BROKER_URL = "memory://"
     CELERY_TASK_ALWAYS_EAGER = True
+# Cached schedules and message choices (core.caching) need a cache that every process shares:
+# with local memory, `run_periodic` would keep what the web process has since changed.
+VERSIONED_CACHE = bool(REDIS_URL)
 # Without a broker, e-mail and SMS are sent by a background thread, never in the request;
 # `run_periodic` sweeps what it could not send.
 DELIVERIES_IN_BACKGROUND = env.bool("DELIVERIES_IN_BACKGROUND", default=True)

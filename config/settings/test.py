@@ -27,6 +27,8 @@ CELERY_TASK_ALWAYS_EAGER = True
 # Sent before the request returns, so that tests read the outbox at once; the embedded mode's
 # background thread has its own tests.
 DELIVERIES_IN_BACKGROUND = False
+# One process: the local-memory cache is shared by all there is, so the cache is tested too.
+VERSIONED_CACHE = True
 
 INSTALLED_APPS = [*INSTALLED_APPS, "zeal"]
 MIDDLEWARE = [*MIDDLEWARE, "zeal.middleware.zeal_middleware"]

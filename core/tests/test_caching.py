@@ -44,6 +44,15 @@ def test_values_are_read_once_then_served_from_the_cache(versions, source):
     assert source.reads == [["a", "b", "zz"]]  # the unknown key is asked again, never cached
 
 
+def test_without_a_shared_cache_every_read_goes_to_the_database(versions, source, settings):
+    settings.VERSIONED_CACHE = False  # the embedded mode: each process has its own memory
+    entries = VersionedCache(versions, "value", timeout=60)
+    assert entries.get_many(["a", "zz"], source.load) == {"a": 1}
+    assert entries.get_many(["a"], source.load) == {"a": 1}
+    assert source.reads == [["a", "zz"], ["a"]]
+    assert cache.get(entries.key("a")) is None
+
+
 def test_a_committed_change_is_read_again(versions, source):
     entries = VersionedCache(versions, "value", timeout=60)
     entries.get_many(["a"], source.load)
