@@ -17,6 +17,7 @@ from appointments.selectors import held_spans
 from core.errors import api_not_found
 from doctors.api.urls import doctor_urls
 from doctors.urls import doctor_page_urls
+from interop.errors import fhir_not_found
 from patients.services import patient_register
 from users.urls import account_page_urls
 
@@ -64,6 +65,8 @@ urlpatterns = [
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="schema"), name="swagger-ui"),
     path("api/redoc/", RedocView.as_view(url_name="schema"), name="redoc"),
     re_path(r"^api/(?P<unmatched>.*)$", api_not_found),
+    path("fhir/R4/", include("interop.urls")),
+    re_path(r"^fhir/(?P<unmatched>.*)$", fhir_not_found),
     # Server-rendered pages: each app's own, and the portal's dashboards that compose them.
     path("", include("core.urls")),
     path("", include("portal.urls")),

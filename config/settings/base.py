@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "blogs",
     "ai_client",
     "portal",
+    "interop",
     "config",
 ]
 
