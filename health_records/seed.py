@@ -48,10 +48,10 @@ def seed_health_records(patients: list[Patient]) -> int:
                     "height_cm": 168 + index,
                 },
             )
-        for test, value, unit, low, high in (
-            ("HbA1c", 6.1 + index * 0.3, "%", 4.0, 5.6),
-            ("Cholesterol, total", 4.6 + index * 0.4, "mmol/L", 0, 5.0),
-            ("HDL cholesterol", 1.3, "mmol/L", 1.0, 3.0),
+        for test, loinc, value, unit, low, high in (
+            ("HbA1c", "4548-4", 6.1 + index * 0.3, "%", 4.0, 5.6),
+            ("Cholesterol, total", "14647-2", 4.6 + index * 0.4, "mmol/L", 0, 5.0),
+            ("HDL cholesterol", "14646-4", 1.3, "mmol/L", 1.0, 3.0),
         ):
             health_record_create(
                 **write,
@@ -59,6 +59,7 @@ def seed_health_records(patients: list[Patient]) -> int:
                 recorded_at=now - timedelta(days=20),
                 data={
                     "test_name": test,
+                    "loinc_code": loinc,
                     "value": round(value, 1),
                     "unit": unit,
                     "reference_low": low,

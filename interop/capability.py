@@ -52,7 +52,10 @@ def capability_statement(base_url: str, software_date: str) -> dict:
                 ),
                 "security": {
                     "cors": False,
-                    "description": "Bearer JWT from /api/v1/auth/token/ (as the REST API).",
+                    "description": (
+                        "A Bearer JWT from /api/v1/auth/token/, or the portal's session "
+                        "(as the REST API)."
+                    ),
                 },
                 "resource": resources,
             }

@@ -190,8 +190,11 @@ def _head(resource_type: str, resource_id: str, *rows: Any) -> dict:
 
 
 def _observation_status(record: Any) -> str:
-    # A replaced (`amended`) version was final while it was current.
-    return ENTERED_IN_ERROR if record.status == RecordStatus.ENTERED_IN_ERROR else "final"
+    """A record changed after it was first written is FHIR's `amended`; a retracted one
+    `entered-in-error`."""
+    if record.status == RecordStatus.ENTERED_IN_ERROR:
+        return ENTERED_IN_ERROR
+    return "amended" if record.version > 1 else "final"
 
 
 def _quantity(value: float, unit: str, ucum: str | None) -> dict:

@@ -8,6 +8,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from appointments.selectors import held_spans
+from core.admin_tools import accent_insensitive_search
 from core.exceptions import ValidationFailed
 from doctors.models import Doctor, Specialization
 from doctors.selectors import MAX_SLOT_RANGE_DAYS, doctor_list, doctors_free_slots, rules_for
@@ -18,12 +19,13 @@ from interop.resources import (
     ID_PARAM,
     ResourceType,
     ids_filter,
-    list_page,
     meta,
     not_found,
     queryset_page,
 )
 from interop.search import (
+    FIRST_YEAR,
+    LAST_YEAR,
     Page,
     SearchParam,
     SearchRequest,
@@ -31,6 +33,7 @@ from interop.search import (
     instant_range,
     reference_id,
     token_code,
+    token_codes,
     uuid_or_none,
 )
 
@@ -120,9 +123,9 @@ def practitioner_of(doctor: Doctor) -> dict:
 def _practitioners(request: SearchRequest) -> QuerySet[Doctor]:
     rows = ids_filter(doctor_list(), request)
     for value in request.get("name"):
-        rows = rows.filter(user__full_name__icontains=value)
+        rows = accent_insensitive_search(rows, value, ["user__full_name"])
     for values in request.any_of("identifier"):
-        rows = rows.filter(license_number__in=[token_code(value)[1] for value in values])
+        rows = rows.filter(license_number__in=token_codes(values, LICENCE_SYSTEM))
     return rows
 
 
@@ -222,7 +225,14 @@ def _parse_slot_id(resource_id: str) -> tuple[UUID, datetime] | None:
         start = datetime.strptime(start_part, "%Y%m%d%H%M").replace(tzinfo=UTC)
     except ValueError:
         return None
+    if not FIRST_YEAR <= start.year <= LAST_YEAR:
+        return None
     return (doctor_id, start) if doctor_id is not None else None
+
+
+def _slot_key(doctor_id: UUID, start: datetime) -> tuple[datetime, str]:
+    """How slots are ordered, and where a page of them ends: by start, then doctor."""
+    return (start, str(doctor_id))
 
 
 def slot_of(doctor_id: UUID, slot: Slot, status: str) -> dict:
@@ -260,32 +270,53 @@ def _slots(
     if "free" in statuses:
         found += [(doctor_id, s, "free") for doctor_id, slots in free.items() for s in slots]
     found = [item for item in found if lower <= item[1].start < upper]
-    found.sort(key=lambda item: (item[1].start, str(item[0])))
+    found.sort(key=lambda item: _slot_key(item[0], item[1].start))
     return found
 
 
 def slot_search(actor, request: SearchRequest) -> Page:
+    """Free and busy slots, computed now. Pages follow the slots' order (start, then doctor):
+    the next page starts after the last slot shown (`_cursor`), so that a slot that passes
+    the booking notice between two pages moves nothing; the window the first page chose is
+    pinned in the links."""
     rows = doctor_list().prefetch_related(None)
     for ids in _doctor_ids(request, "schedule", "Schedule"):
         rows = rows.filter(pk__in=ids)
     rows = specialty_filter(rows, request, "specializations__slug")
     statuses = set(SLOT_STATUSES)
     for alternatives in request.any_of("status"):
-        unknown = set(alternatives) - set(SLOT_STATUSES)
-        if unknown:
+        if set(alternatives) - set(SLOT_STATUSES):
             raise bad_search(f"status: a slot here is {' or '.join(SLOT_STATUSES)}.")
         statuses &= set(alternatives)
-    lower, upper = instant_range(date_bounds(request, "start"))
+    if request.offset:
+        raise bad_search("Slot searches page with the next link (_cursor), not _offset.")
+    asked_lower, asked_upper = instant_range(date_bounds(request, "start"))
     now = timezone.now()
-    lower = max(lower or now, now - timedelta(days=1))
-    upper = upper or lower + timedelta(days=DEFAULT_SLOT_DAYS)
-    if upper <= lower:
-        return list_page([], request)
-    try:
-        found = _slots(list(rows), lower, upper, statuses)
-    except ValidationFailed as exc:
-        raise bad_search(exc.message) from exc
-    return list_page([slot_of(*item) for item in found], request)
+    lower = max(asked_lower or now, now - timedelta(days=1))
+    upper = asked_upper or max(lower, now) + timedelta(days=DEFAULT_SLOT_DAYS)
+    pinned = [] if asked_upper else [("start", f"lt{instant(upper)}")]
+    after = _cursor_key(request.cursor)
+    found = _slots(list(rows), lower, upper, statuses) if upper > lower else []
+    total = len(found)
+    if after is not None:
+        found = [item for item in found if _slot_key(item[0], item[1].start) > after]
+    shown = found[: request.count]
+    next_cursor = None
+    if request.count and len(found) > request.count:
+        last_doctor, last_slot, _ = shown[-1]
+        next_cursor = slot_id(last_doctor, last_slot.start)
+    return Page(
+        [slot_of(*item) for item in shown], total, request, next_cursor=next_cursor, pinned=pinned
+    )
+
+
+def _cursor_key(cursor: str | None) -> tuple[datetime, str] | None:
+    if cursor is None:
+        return None
+    parsed = _parse_slot_id(cursor)
+    if parsed is None:
+        raise bad_search("_cursor is the id of the last slot of a page (from a next link).")
+    return _slot_key(*parsed)
 
 
 def slot_read(actor, resource_id: str) -> dict:
@@ -314,7 +345,7 @@ PRACTITIONER = ResourceType(
     documentation="The clinic's doctors (public directory).",
     params=(
         ID_PARAM,
-        SearchParam("name", "string", "Part of the doctor's name (any case)."),
+        SearchParam("name", "string", "Words of the doctor's name (any case, any accents)."),
         SearchParam("identifier", "token", f"The licence number ({LICENCE_SYSTEM})."),
     ),
     search=practitioner_search,
@@ -349,8 +380,8 @@ SLOT = ResourceType(
     name="Slot",
     documentation=(
         "Bookable visits, free or busy, computed on each request (ids are stable: doctor and "
-        f"start). A search covers {DEFAULT_SLOT_DAYS} days from now unless `start` says "
-        "otherwise, and at most 60."
+        f"start). A search covers {DEFAULT_SLOT_DAYS} days from its start (now, unless `start` "
+        "says otherwise), and at most 60; pages follow the next link (_cursor)."
     ),
     params=(
         SearchParam("schedule", "reference", "The doctor's schedule: Schedule/<id>."),

@@ -3,7 +3,7 @@
 import logging
 from typing import Any
 
-from django.core.exceptions import RequestDataTooBig
+from django.core.exceptions import RequestDataTooBig, SuspiciousOperation
 from django.http import Http404, HttpRequest, JsonResponse
 from django.views.decorators.csrf import csrf_exempt
 from rest_framework import exceptions
@@ -69,6 +69,8 @@ def _outcome_of(exc: Exception) -> tuple[int, str, str | None, dict[str, str]]:
         return 404, "Not found.", None, {}
     if isinstance(exc, RequestDataTooBig):
         return 413, "The request body is too large.", None, {}
+    if isinstance(exc, SuspiciousOperation):  # e.g. more query parameters than allowed
+        return 400, "The request is not valid.", None, {}
     if isinstance(exc, (exceptions.NotAuthenticated, exceptions.AuthenticationFailed)):
         detail = exc.detail
         message = str(detail.get("detail", "")) if isinstance(detail, dict) else str(detail)

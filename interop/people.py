@@ -6,6 +6,7 @@ from django.db.models import QuerySet
 
 from appointments.models import Appointment, Status
 from appointments.selectors import appointment_list
+from core.admin_tools import accent_insensitive_search
 from interop.references import PORTAL, instant, patient_reference, reference
 from interop.resources import ID_PARAM, ResourceType, ids_filter, meta, not_found, queryset_page
 from interop.search import (
@@ -15,6 +16,7 @@ from interop.search import (
     date_bounds,
     reference_id,
     token_code,
+    token_codes,
     uuid_or_none,
 )
 from patients.access import patients_visible_to
@@ -82,7 +84,7 @@ def _patient_ids(request: SearchRequest, name: str) -> list[list]:
 def patient_search(actor, request: SearchRequest) -> Page:
     rows: QuerySet[Patient] = ids_filter(patients_visible_to(actor), request)
     for value in request.get("name"):
-        rows = rows.filter(user__full_name__icontains=value)
+        rows = accent_insensitive_search(rows, value, ["user__full_name"])
     for values in request.any_of("gender"):
         rows = rows.filter(sex__in=[token_code(value)[1] for value in values])
     for bound in date_bounds(request, "birthdate"):
@@ -90,7 +92,7 @@ def patient_search(actor, request: SearchRequest) -> Page:
         day_lookups = bound.lookups("date_of_birth")
         rows = rows.filter(**{key: value.date() for key, value in day_lookups.items()})
     for values in request.any_of("identifier"):
-        ids = [uuid_or_none(token_code(value)[1]) for value in values]
+        ids = [uuid_or_none(code) for code in token_codes(values, PATIENT_SYSTEM)]
         rows = rows.filter(pk__in=[found for found in ids if found is not None])
     return queryset_page(rows, request, patient_of)
 
@@ -173,7 +175,7 @@ PATIENT = ResourceType(
     ),
     params=(
         ID_PARAM,
-        SearchParam("name", "string", "Part of the patient's name (any case)."),
+        SearchParam("name", "string", "Words of the patient's name (any case, any accents)."),
         SearchParam("gender", "token", "female, male, other or unknown."),
         SearchParam("birthdate", "date", "Date of birth: prefixes eq, ge, gt, le, lt."),
         SearchParam("identifier", "token", f"The portal's patient id ({PATIENT_SYSTEM})."),

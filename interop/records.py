@@ -26,7 +26,14 @@ from interop.clinical import (
     observations_of,
 )
 from interop.people import appointment_of, patient_of
-from interop.resources import ID_PARAM, ResourceType, list_page, not_found
+from interop.references import (
+    ALLERGY_CLINICAL,
+    ALLERGY_VERIFICATION,
+    coding,
+    concept,
+    patient_reference,
+)
+from interop.resources import ID_PARAM, ResourceType, list_page, meta, not_found
 from interop.search import (
     DateBound,
     Page,
@@ -38,9 +45,11 @@ from interop.search import (
     token_code,
     uuid_or_none,
 )
-from patients.access import Access, chart_patient_for_actor
+from patients.access import Access, chart_patient_for_actor, patients_visible_to
+from patients.models import Patient
 from prescriptions.models import Prescription
 from prescriptions.selectors import prescription_list
+from users.roles import is_clinic_staff
 
 
 @dataclass(frozen=True)
@@ -74,6 +83,8 @@ def _audit_shown(actor, found: list[Found]) -> None:
         row = item.row
         if isinstance(row, HealthRecord):
             seen[("health_record", str(row.record_id))] = row.patient.user_id
+        elif isinstance(row, Patient):
+            seen[(Patient.audit_resource_type, str(row.pk))] = row.user_id
         else:
             seen[(Prescription.audit_resource_type, str(row.pk))] = row.patient.user_id
     for resource_type in {key[0] for key in seen}:
@@ -205,6 +216,62 @@ CONDITIONS = RecordResource(
 ALLERGIES = RecordResource(
     "AllergyIntolerance", (RecordType.ALLERGY,), _one(allergy_intolerance_of), {}
 )
+
+# The allergies a patient typed in their profile (free text): the portal's prescribing checks
+# them too, so another system must see them, marked as the patient's own, unconfirmed word.
+REPORTED = "reported"
+
+
+def reported_allergy_of(patient: Patient) -> dict:
+    return {
+        "resourceType": "AllergyIntolerance",
+        "id": f"{patient.pk}-{REPORTED}",
+        "meta": meta(patient),
+        "clinicalStatus": concept(coding(ALLERGY_CLINICAL, "active", "Active")),
+        "verificationStatus": concept(coding(ALLERGY_VERIFICATION, "unconfirmed", "Unconfirmed")),
+        "code": {"text": patient.allergies},
+        "patient": patient_reference(patient),
+        "asserter": patient_reference(patient),
+        "note": [
+            {"text": "As the patient wrote it in their profile; not confirmed by a clinician."}
+        ],
+    }
+
+
+def _reporting_patients(actor, request: SearchRequest) -> QuerySet[Patient]:
+    """Patients whose profile lists allergies, visible to the actor as a chart is (the patient
+    and their linked doctors)."""
+    rows = patients_visible_to(actor, access=Access.ACT).exclude(allergies="")
+    if is_clinic_staff(actor):
+        return rows.none()
+    for values in request.any_of("patient"):
+        ids = [uuid_or_none(reference_id(value, "Patient", name="patient")) for value in values]
+        rows = rows.filter(pk__in=[found for found in ids if found is not None])
+    return rows
+
+
+def allergy_search(actor, request: SearchRequest) -> Page:
+    rows = _record_rows(actor, ALLERGIES.record_types, request)
+    for alternatives in request.any_of("_id"):
+        ids = [uuid_or_none(value[:36]) for value in alternatives]
+        rows = rows.filter(record_id__in=[found for found in ids if found is not None])
+    found = [Found(allergy_intolerance_of(row), row) for row in rows]
+    found += [Found(reported_allergy_of(row), row) for row in _reporting_patients(actor, request)]
+    return _page(actor, _filter(found, request, {}), request)
+
+
+def allergy_read(actor, resource_id: str) -> dict:
+    if not resource_id.endswith(f"-{REPORTED}"):
+        return ALLERGIES.read(actor, resource_id)
+    patient_id = uuid_or_none(resource_id.removesuffix(f"-{REPORTED}"))
+    patient = _reporting_patients(actor, SearchRequest()).filter(pk=patient_id).first()
+    if patient_id is None or patient is None:
+        raise not_found("AllergyIntolerance", resource_id)
+    resource = reported_allergy_of(patient)
+    _audit_shown(actor, [Found(resource, patient)])
+    return resource
+
+
 IMMUNIZATIONS = RecordResource(
     "Immunization", (RecordType.IMMUNIZATION,), _one(immunization_of), {}
 )
@@ -258,6 +325,8 @@ def patient_everything(*, actor, patient_id) -> list[dict]:
         resources += [resource for row in rows for resource in kind.to_resources(row)]
     for row in _prescriptions(actor, request):
         resources += medication_requests_of(row)
+    if patient.allergies:
+        resources.append(reported_allergy_of(patient))
     audit_record(
         actor=actor,
         action=AuditAction.VIEW,
@@ -299,7 +368,16 @@ CONDITION = _resource_type(
     SearchParam("code", "token", "An ICD-10 code, e.g. E11.9."),
     SearchParam("clinical-status", "token", "active, recurrence, relapse, inactive, ..."),
 )
-ALLERGY_INTOLERANCE = _resource_type(ALLERGIES, f"Recorded allergies. {CLINICAL_ACCESS}")
+ALLERGY_INTOLERANCE = ResourceType(
+    name="AllergyIntolerance",
+    documentation=(
+        "Allergies recorded by clinicians, and those the patient listed in their profile "
+        f"(verificationStatus unconfirmed, id <patient>-reported). {CLINICAL_ACCESS}"
+    ),
+    params=(ID_PARAM, CLINICAL_PATIENT_PARAM),
+    search=allergy_search,
+    read=allergy_read,
+)
 IMMUNIZATION = _resource_type(
     IMMUNIZATIONS,
     f"Vaccinations given. {CLINICAL_ACCESS}",

@@ -8,7 +8,7 @@ from typing import Any
 
 from django.db.models import QuerySet
 
-from interop.errors import FhirError
+from interop.errors import FhirError, bad_search
 from interop.search import Page, SearchParam, SearchRequest, uuid_or_none
 
 Actor = Any  # the signed-in user, or an anonymous one for public resources
@@ -50,16 +50,23 @@ def queryset_page(
     """A page of a search that maps one row to one resource: a count, then the page's rows.
     Rows of patients' data come from querysets read for showing, so fetching the page audits
     exactly the rows shown."""
+    _offset_paged(request)
     total = rows.count()
     shown = list(rows[request.offset : request.offset + request.count]) if request.count else []
     return Page([to_resource(row) for row in shown], total, request)
 
 
 def list_page(resources: list[dict], request: SearchRequest) -> Page:
-    """A page of resources computed whole (slots, or rows that map to several resources)."""
+    """A page of resources computed whole (rows that map to several resources)."""
+    _offset_paged(request)
     end = request.offset + request.count
     return Page(resources[request.offset : end], len(resources), request)
 
 
 def meta(row: Any) -> dict:
     return {"lastUpdated": row.updated_at.isoformat(timespec="seconds")}
+
+
+def _offset_paged(request: SearchRequest) -> None:
+    if request.cursor is not None:
+        raise bad_search("_cursor pages Slot searches only; use _offset here.")

@@ -16,7 +16,9 @@ from interop.errors import bad_search
 DEFAULT_COUNT = 20
 MAX_COUNT = 100
 # Parameters that shape the answer rather than select rows; every search takes them.
-RESULT_PARAMETERS = ("_count", "_offset", "_format")
+RESULT_PARAMETERS = ("_count", "_offset", "_cursor", "_format")
+# The dates a search may name: wide enough for any birth date or booking.
+FIRST_YEAR, LAST_YEAR = 1800, 2200
 
 
 @dataclass(frozen=True)
@@ -36,6 +38,8 @@ class SearchRequest:
     values: dict[str, list[str]] = field(default_factory=dict)
     count: int = DEFAULT_COUNT
     offset: int = 0
+    # Where a keyset-paged search (Slot) goes on from: the id of the last result seen.
+    cursor: str | None = None
     # What the query string said, in order, to build the links of a page.
     query: list[tuple[str, str]] = field(default_factory=list)
 
@@ -64,12 +68,20 @@ def parse_search(
     lenient handling, when it is ignored."""
     known = {param.name for param in params}
     request = SearchRequest()
+    seen: set[str] = set()
     for name, value in query:
+        if "\x00" in name or "\x00" in value:
+            raise bad_search("A search parameter cannot hold a NUL character.")
         if name in RESULT_PARAMETERS:
+            if name in seen and not lenient:
+                raise bad_search(f"Give {name} once.")
+            seen.add(name)
             if name == "_count":
-                request.count = _bounded_int(name, value, 0, MAX_COUNT)
+                request.count = _bounded_int(name, value, 0, MAX_COUNT, lenient=lenient)
             elif name == "_offset":
-                request.offset = _bounded_int(name, value, 0, 10**9)
+                request.offset = _bounded_int(name, value, 0, 10**9, lenient=False)
+            elif name == "_cursor":
+                request.cursor = value
             request.query.append((name, value))
             continue
         if name not in known:
@@ -86,10 +98,14 @@ def parse_search(
     return request
 
 
-def _bounded_int(name: str, value: str, low: int, high: int) -> int:
-    if not re.fullmatch(r"[0-9]{1,10}", value or ""):
+def _bounded_int(name: str, value: str, low: int, high: int, *, lenient: bool) -> int:
+    """A whole number in [low, high]; with lenient handling, a larger one is taken as `high`
+    (as FHIR servers cap a page size they will not serve)."""
+    if not re.fullmatch(r"[0-9]{1,12}", value or ""):
         raise bad_search(f"{name} is a whole number from {low} to {high}.")
     number = int(value)
+    if number > high and lenient:
+        return high
     if not low <= number <= high:
         raise bad_search(f"{name} is a whole number from {low} to {high}.")
     return number
@@ -117,11 +133,18 @@ def uuid_or_none(value: str) -> UUID | None:
 
 
 def token_code(value: str) -> tuple[str | None, str]:
-    """`system|code`, `|code` or `code` -> (system or None, code)."""
+    """`system|code` -> (system, code); `|code` (explicitly no system) -> ("", code); `code`
+    (any system) -> (None, code)."""
     if "|" in value:
         system, _, code = value.partition("|")
-        return system or None, code
+        return system, code
     return None, value
+
+
+def token_codes(values: list[str], system: str) -> list[str]:
+    """The codes of a token parameter's values that name `system`, or no system at all: a
+    value in another system (or explicitly in none) matches nothing here."""
+    return [code for found, code in map(token_code, values) if found in (None, system)]
 
 
 # --- dates --------------------------------------------------------------------------------
@@ -191,11 +214,16 @@ def date_bound(value: str, *, name: str) -> DateBound:
         raise bad_search(f"{name}: the prefix {prefix!r} is not supported here.")
     match = _DATE.fullmatch(text)
     if match is None:
-        raise bad_search(f"{name}: {text!r} is not a FHIR date (e.g. 2026-03-08 or ge2026-03-08).")
+        hint = " (a '+' in a URL is written %2B)" if " " in text else ""
+        raise bad_search(
+            f"{name}: {text!r} is not a FHIR date (e.g. 2026-03-08 or ge2026-03-08){hint}."
+        )
     parts = match.groupdict()
+    if not FIRST_YEAR <= int(parts["year"]) <= LAST_YEAR:
+        raise bad_search(f"{name}: give a date from {FIRST_YEAR} to {LAST_YEAR}.")
     try:
         return _span(prefix, parts)
-    except ValueError as exc:
+    except (ValueError, OverflowError) as exc:
         raise bad_search(f"{name}: {text!r} is not a real date or time.") from exc
 
 
@@ -252,11 +280,15 @@ def instant_range(bounds: Sequence[DateBound]) -> tuple[datetime | None, datetim
 
 @dataclass
 class Page:
-    """One page of a search: its resources, the total, and where the next and previous are."""
+    """One page of a search: its resources, the total, and where the next and previous are.
+    A keyset-paged search sets `next_cursor` (the next page starts after it) and `pinned`
+    (bounds it chose itself, that every page must share)."""
 
     resources: list[dict]
     total: int
     request: SearchRequest
+    next_cursor: str | None = None
+    pinned: list[tuple[str, str]] = field(default_factory=list)
 
 
 def page_of(items: Sequence[Any], request: SearchRequest) -> list[Any]:
@@ -264,19 +296,32 @@ def page_of(items: Sequence[Any], request: SearchRequest) -> list[Any]:
 
 
 def page_links(url: str, page: Page) -> list[dict]:
-    """self, first, and next/previous where they exist: the same query with another offset."""
-    base = [(name, value) for name, value in page.request.query if name not in ("_offset",)]
+    """self, first, and next/previous/last where they exist: the same query with another
+    offset, or (keyset paging) the cursor the next page starts after."""
+    base = [
+        (name, value)
+        for name, value in [*page.request.query, *page.pinned]
+        if name not in ("_offset", "_cursor")
+    ]
     if not any(name == "_count" for name, _ in base):
         base.append(("_count", str(page.request.count)))
 
-    def link(relation: str, offset: int) -> dict:
-        query = urlencode([*base, ("_offset", str(offset))])
-        return {"relation": relation, "url": f"{url}?{query}"}
+    def link(relation: str, *extra: tuple[str, str]) -> dict:
+        return {"relation": relation, "url": f"{url}?{urlencode([*base, *extra])}"}
 
-    count, offset = page.request.count, page.request.offset
-    links = [link("self", offset), link("first", 0)]
-    if count and offset + count < page.total:
-        links.append(link("next", offset + count))
+    count, offset, total = page.request.count, page.request.offset, page.total
+    if page.request.cursor is not None or page.next_cursor is not None:
+        itself = [("_cursor", page.request.cursor)] if page.request.cursor else []
+        links = [link("self", *itself), link("first")]
+        if page.next_cursor is not None:
+            links.append(link("next", ("_cursor", page.next_cursor)))
+        return links
+    links = [link("self", ("_offset", str(offset))), link("first", ("_offset", "0"))]
+    if count and offset + count < total:
+        links.append(link("next", ("_offset", str(offset + count))))
     if count and offset > 0:
-        links.append(link("previous", max(0, offset - count)))
+        previous = max(0, min(offset, total) - count)
+        links.append(link("previous", ("_offset", str(previous))))
+    if count and total:
+        links.append(link("last", ("_offset", str((total - 1) // count * count))))
     return links

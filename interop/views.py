@@ -31,15 +31,29 @@ class PlainJSONRenderer(JSONRenderer):
     """For clients that ask for application/json: the same body."""
 
 
+class LegacyFhirJSONRenderer(JSONRenderer):
+    """The media type of FHIR DSTU2, which some clients still ask for: the same body."""
+
+    media_type = "application/json+fhir"
+
+
 class FhirView(APIView):
     http_method_names = ["get", "head", "options"]
     permission_classes = [AllowAny]  # each resource type says whether it needs a sign-in
-    renderer_classes = [FhirJSONRenderer, PlainJSONRenderer]
-    # No schema in the REST API's OpenAPI document: FHIR describes itself (/metadata).
+    renderer_classes = [FhirJSONRenderer, PlainJSONRenderer, LegacyFhirJSONRenderer]
+    # No schema in the REST API's OpenAPI document: FHIR describes itself (/metadata). No
+    # OPTIONS description either (it would not be FHIR): OPTIONS answers 405.
     schema = None
+    metadata_class = None
 
     def get_exception_handler(self):
         return fhir_exception_handler
+
+    def finalize_response(self, request, response, *args, **kwargs):
+        response = super().finalize_response(request, response, *args, **kwargs)
+        # Patients' data must not stay in a shared cache; the directory changes by the minute.
+        response["Cache-Control"] = "no-store"
+        return response
 
     def initial(self, request: Request, *args, **kwargs) -> None:
         requested = request.query_params.get("_format")
@@ -61,25 +75,36 @@ class FhirView(APIView):
 
     def bundle(self, page: Page, links: list[dict]) -> dict:
         base = self.base_url()
-        return {
+        bundle = {
             "resourceType": "Bundle",
             "type": "searchset",
             "timestamp": timezone.now().isoformat(timespec="seconds"),
             "total": page.total,
             "link": links,
-            "entry": [
+        }
+        if page.resources:  # FHIR JSON has no empty arrays
+            bundle["entry"] = [
                 {
                     "fullUrl": f"{base}{resource['resourceType']}/{resource['id']}",
                     "resource": resource,
                     "search": {"mode": "match"},
                 }
                 for resource in page.resources
-            ],
-        }
+            ]
+        return bundle
 
     def lenient(self) -> bool:
         prefer = self.request.headers.get("Prefer", "")
         return "handling=lenient" in prefer.replace(" ", "").lower()
+
+
+class BaseView(FhirView):
+    """The server's base: no system-wide search, and no batch or transaction (read-only)."""
+
+    def get(self, request: Request) -> Response:
+        raise FhirError(
+            400, "Search one resource type at a time (see metadata).", issue_type="not-supported"
+        )
 
 
 class MetadataView(FhirView):
@@ -109,6 +134,11 @@ class EverythingView(FhirView):
 
     def get(self, request: Request, resource_id: str) -> Response:
         self.kind("Patient")
+        query = [(name, value) for name, values in request.query_params.lists() for value in values]
+        if any(name != "_format" for name, _ in query) and not self.lenient():
+            raise FhirError(
+                400, "$everything takes no parameters here: it returns the whole record."
+            )
         patient_id = uuid_or_none(resource_id)
         if patient_id is None:
             raise not_found("Patient", resource_id)

@@ -54,7 +54,7 @@ def fhir_get(
 def entry_ids(bundle: dict, resource_type: str | None = None) -> list[str]:
     return [
         entry["resource"]["id"]
-        for entry in bundle["entry"]
+        for entry in bundle.get("entry", [])
         if resource_type is None or entry["resource"]["resourceType"] == resource_type
     ]
 

@@ -562,7 +562,8 @@ def test_a_replaced_version_and_its_successor_share_the_id(write_record):
 
     assert first.status == "amended" and second.version == 2
     assert old["id"] == new["id"] == str(first.record_id)
-    assert (old["status"], new["status"]) == ("final", "final")
+    # The first version as it was, and the version that changed it: FHIR's `amended`.
+    assert (old["status"], new["status"]) == ("final", "amended")
     assert (old["valueQuantity"]["value"], new["valueQuantity"]["value"]) == (2.1, 2.4)
     assert new["valueQuantity"]["code"] == "m[IU]/L"
 
