@@ -19,7 +19,7 @@ from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 
 from appointments import selectors, services
-from appointments.models import Appointment, AppointmentSeries, Status
+from appointments.models import Appointment, AppointmentSeries, Status, WaitlistEntry, WaitlistOffer
 from appointments.status import TRANSITIONS
 from core.admin import KeyCheckedAutocompleteMixin
 from core.admin_tools import accent_insensitive_search, add_service_errors
@@ -503,6 +503,60 @@ class AppointmentSeriesAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None) -> bool:
         return False  # its appointments are changed one by one, in Appointments
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(WaitlistEntry)
+class WaitlistEntryAdmin(admin.ModelAdmin):
+    """Who waits for which doctor or specialty. Patients join on their page or by the API;
+    the desk can take an entry off (an open offer is withdrawn and its slot passed on)."""
+
+    list_display = ["patient", "doctor", "specialization", "earliest_date", "latest_date", "status"]
+    list_filter = ["status"]
+    list_select_related = ["patient__user", "doctor__user", "specialization"]
+    actions = ["leave_selected"]
+
+    def get_queryset(self, request):
+        return selectors.waitlist_entry_list(actor=request.user)
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+    @admin.action(description="Take the selected entries off the waitlist")
+    def leave_selected(self, request, queryset):
+        done = 0
+        for entry in queryset:
+            try:
+                services.waitlist_leave(actor=request.user, entry=entry, request=request)
+                done += 1
+            except ServiceError as exc:
+                self.message_user(request, f"{entry}: {exc.message}", messages.ERROR)
+        if done:
+            self.message_user(request, f"{done} taken off the waitlist.", messages.SUCCESS)
+
+
+@admin.register(WaitlistOffer)
+class WaitlistOfferAdmin(admin.ModelAdmin):
+    list_display = ["patient", "doctor", "start", "expires_at", "state"]
+    list_filter = ["state"]
+    list_select_related = ["patient__user", "doctor__user"]
+
+    def get_queryset(self, request):
+        return selectors.waitlist_offer_list(actor=request.user)
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
 
     def has_delete_permission(self, request, obj=None) -> bool:
         return False

@@ -21,6 +21,7 @@ ICS_STATUS = {
     Status.FULFILLED: "CONFIRMED",
     Status.NOSHOW: "CANCELLED",
     Status.CANCELLED: "CANCELLED",
+    Status.PROPOSED: "TENTATIVE",
 }
 FEED_PAST = timedelta(days=30)
 FEED_FUTURE = timedelta(days=365)

@@ -122,3 +122,48 @@ class BookStartForm(forms.Form):
         self.fields["doctor"].choices = [("", "Choose a doctor")] + [
             (str(item.pk), item.user.full_name) for item in doctors
         ]
+
+
+WEEKDAY_CHOICES = [
+    (0, "Monday"),
+    (1, "Tuesday"),
+    (2, "Wednesday"),
+    (3, "Thursday"),
+    (4, "Friday"),
+    (5, "Saturday"),
+    (6, "Sunday"),
+]
+
+
+class WaitlistJoinForm(forms.Form):
+    """Who to wait for and when suits; the waitlist service decides whether it is allowed."""
+
+    doctor = forms.ModelChoiceField(queryset=None, required=False, empty_label="Any doctor")
+    specialization = forms.ModelChoiceField(
+        queryset=None,
+        required=False,
+        to_field_name="slug",
+        empty_label="—",
+        label="Or any doctor of",
+    )
+    earliest_date = forms.DateField(label="From", widget=forms.DateInput(attrs={"type": "date"}))
+    latest_date = forms.DateField(label="Until", widget=forms.DateInput(attrs={"type": "date"}))
+    weekdays = forms.TypedMultipleChoiceField(
+        choices=WEEKDAY_CHOICES,
+        coerce=int,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="Leave all unticked for any day.",
+    )
+    earliest_time = forms.TimeField(
+        required=False, label="Not before", widget=forms.TimeInput(attrs={"type": "time"})
+    )
+    latest_time = forms.TimeField(
+        required=False, label="Finished by", widget=forms.TimeInput(attrs={"type": "time"})
+    )
+    note = forms.CharField(max_length=REASON_MAX, required=False, label="Reason for the visit")
+
+    def __init__(self, *args, doctors, specializations, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["doctor"].queryset = doctors
+        self.fields["specialization"].queryset = specializations

@@ -1,10 +1,12 @@
+import calendar
+
 from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
 
 from core.audit import ReadAuditedQuerySet
 from core.models import BaseModel
-from doctors.models import Doctor
+from doctors.models import Doctor, Specialization
 from patients.models import Patient
 from users.models import User
 
@@ -18,10 +20,15 @@ class Status(models.TextChoices):
     FULFILLED = "fulfilled", "Completed"
     CANCELLED = "cancelled", "Cancelled"
     NOSHOW = "noshow", "No-show"
+    # A slot held for a patient while they decide on a waitlist offer (FHIR's "proposed"). It
+    # is no visit: the lists leave it out, and accepting the offer books a visit in its place.
+    PROPOSED = "proposed", "Held for a waitlist offer"
 
 
-# Only these hold the doctor's (and the patient's) time.
-HOLDING = (Status.PENDING, Status.BOOKED, Status.ARRIVED)
+# Only these hold the doctor's (and the patient's) time: the exclusion constraints cover them.
+HOLDING = (Status.PENDING, Status.BOOKED, Status.ARRIVED, Status.PROPOSED)
+# Visits still to come or under way (a waitlist hold is not a visit).
+VISITS_HOLDING = (Status.PENDING, Status.BOOKED, Status.ARRIVED)
 
 
 class AppointmentSeries(BaseModel):
@@ -117,3 +124,118 @@ class CalendarFeed(BaseModel):
 
     def __str__(self) -> str:
         return f"Calendar feed of {self.user}"
+
+
+class WaitlistStatus(models.TextChoices):
+    ACTIVE = "active", "Waiting"
+    BOOKED = "booked", "Booked from an offer"
+    CANCELLED = "cancelled", "Left the waitlist"
+    EXPIRED = "expired", "Window passed"
+
+
+class WaitlistEntry(BaseModel):
+    """A patient waiting for a freed slot with one doctor, or with any doctor of a specialty,
+    between two dates (the doctor's local dates), on some weekdays and at some times of day."""
+
+    audit_resource_type = "waitlist_entry"
+    audit_patient_user_id = "patient.user_id"
+
+    patient = models.ForeignKey(Patient, on_delete=models.PROTECT, related_name="waitlist_entries")
+    doctor = models.ForeignKey(
+        Doctor, null=True, blank=True, on_delete=models.PROTECT, related_name="waitlist_entries"
+    )
+    specialization = models.ForeignKey(
+        Specialization, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    earliest_date = models.DateField()
+    latest_date = models.DateField()
+    # Weekdays that suit (0 = Monday); empty: any day.
+    weekdays = models.JSONField(default=list, blank=True)
+    earliest_time = models.TimeField(null=True, blank=True)
+    latest_time = models.TimeField(null=True, blank=True)
+    note = models.CharField(max_length=500, blank=True)
+    status = models.CharField(
+        max_length=16, choices=WaitlistStatus.choices, default=WaitlistStatus.ACTIVE
+    )
+    created_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+
+    objects = ReadAuditedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        verbose_name_plural = "waitlist entries"
+        indexes = [models.Index(fields=["status", "created_at"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(doctor__isnull=True, specialization__isnull=False)
+                | Q(doctor__isnull=False, specialization__isnull=True),
+                name="waitlist_doctor_or_specialty",
+            ),
+            models.CheckConstraint(
+                condition=Q(earliest_date__lte=F("latest_date")), name="waitlist_dates_in_order"
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=WaitlistStatus.values), name="waitlist_status_valid"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        wanted = self.doctor or self.specialization
+        return f"{self.patient} waiting for {wanted}"
+
+    @property
+    def weekday_names(self) -> str:
+        return ", ".join(calendar.day_abbr[day] for day in self.weekdays)
+
+
+class OfferState(models.TextChoices):
+    OPEN = "open", "Open"
+    ACCEPTED = "accepted", "Accepted"
+    DECLINED = "declined", "Declined"
+    EXPIRED = "expired", "Expired"
+    WITHDRAWN = "withdrawn", "Withdrawn"
+
+
+class WaitlistOffer(BaseModel):
+    """A freed slot offered to one waitlist entry. While open, the slot is held by an
+    appointment row in status `proposed` (`hold`), which the exclusion constraints count like
+    any booking; it goes when the offer is decided."""
+
+    audit_resource_type = "waitlist_offer"
+    audit_patient_user_id = "patient.user_id"
+
+    entry = models.ForeignKey(WaitlistEntry, on_delete=models.PROTECT, related_name="offers")
+    patient = models.ForeignKey(Patient, on_delete=models.PROTECT, related_name="+")
+    doctor = models.ForeignKey(Doctor, on_delete=models.PROTECT, related_name="+")
+    start = models.DateTimeField()
+    end = models.DateTimeField()
+    hold = models.OneToOneField(
+        Appointment, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    appointment = models.ForeignKey(
+        Appointment, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    expires_at = models.DateTimeField()
+    state = models.CharField(max_length=16, choices=OfferState.choices, default=OfferState.OPEN)
+    decided_at = models.DateTimeField(null=True, blank=True)
+
+    objects = ReadAuditedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "id"]
+        indexes = [models.Index(fields=["state", "expires_at"])]
+        constraints = [
+            # An entry is offered one slot at a time, and each slot once.
+            models.UniqueConstraint(
+                fields=["entry"], condition=Q(state="open"), name="waitlist_one_open_offer"
+            ),
+            models.UniqueConstraint(
+                fields=["entry", "doctor", "start"], name="waitlist_slot_offered_once"
+            ),
+            models.CheckConstraint(
+                condition=Q(state__in=OfferState.values), name="waitlist_offer_state_valid"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Offer to {self.patient} of {self.start:%Y-%m-%d %H:%M} UTC ({self.state})"

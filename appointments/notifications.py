@@ -12,3 +12,8 @@ class AppointmentKind(models.TextChoices):
     APPOINTMENT_REMINDER = "appointment_reminder", "Appointment reminder"
     # What the person did themselves (booked, moved, cancelled, confirmed), as a receipt.
     APPOINTMENT_OWN_ACTION = "appointment_own_action", "Confirmation of what you did"
+
+
+class WaitlistKind(models.TextChoices):
+    # A freed slot offered to a waiting patient, held for them for a while.
+    WAITLIST_OFFER = "waitlist_offer", "A freed slot offered from the waitlist"

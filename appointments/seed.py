@@ -1,5 +1,6 @@
 """Demo appointments: past visits (fulfilled, no-show, cancelled), upcoming ones (booked,
-pending, cancelled) and one patient checked in now. Future ones go through the booking
+pending, cancelled), one patient checked in now, and two patients on the waitlist, one of them
+offered a freed slot (held for them for a while after seeding). Future ones go through the booking
 service; the history and the visit under way are recorded as they would be imported.
 Idempotent: does nothing once the clinic has appointments."""
 
@@ -37,7 +38,46 @@ def seed_appointments(admin: User, doctors: list[Doctor], patients: list[Patient
     confirming = next((doctor for doctor in doctors if doctor.requires_confirmation), None)
     if confirming is not None:
         _book_upcoming(admin, confirming, patients[1], 1)
+    _seed_waitlist(admin, doctors[0], patients)
     return Appointment.objects.count()
+
+
+def _seed_waitlist(admin: User, doctor: Doctor, patients: list[Patient]) -> None:
+    """One patient waits for the first doctor, another for any doctor of their specialty;
+    then a visit with that doctor is cancelled, and its slot is offered to the first."""
+    today = timezone.localdate()
+    window = {"earliest_date": today, "latest_date": today + timedelta(days=30)}
+    waiting, by_specialty = patients[-1], patients[-2]
+    # The visit that is cancelled is one of the doctor's own patients', who stays theirs.
+    holder = next(
+        patient
+        for patient in patients[:-2]
+        if patient.care_assignments.filter(doctor=doctor, active=True).exists()
+    )
+    services.waitlist_join(actor=waiting.user, patient=waiting, doctor=doctor, **window)
+    specialty = doctor.specializations.first()
+    if specialty is not None:
+        services.waitlist_join(
+            actor=by_specialty.user, patient=by_specialty, specialization=specialty, **window
+        )
+    now = timezone.now()
+    free = doctor_free_slots(
+        doctor=doctor,
+        first_day=today + timedelta(days=3),
+        last_day=today + timedelta(days=10),
+        now=now,
+        busy=held_spans,
+    )
+    for slot in free:
+        try:
+            visit = services.appointment_book(
+                actor=admin, doctor=doctor, patient=holder, start=slot.start, reason="Check-up"
+            )
+        except ServiceError:
+            continue
+        services.appointment_cancel(actor=admin, appointment=visit, reason="Patient is away")
+        services.waitlist_offer_slot(doctor_id=doctor.pk, start=visit.start, end=visit.end)
+        return
 
 
 def _seed_today(admin: User, doctor: Doctor, patients: list[Patient]) -> None:

@@ -6,7 +6,14 @@ from uuid import UUID
 
 from django.db.models import Q, QuerySet, Subquery
 
-from appointments.models import HOLDING, Appointment, AppointmentSeries, Status
+from appointments.models import (
+    HOLDING,
+    Appointment,
+    AppointmentSeries,
+    Status,
+    WaitlistEntry,
+    WaitlistOffer,
+)
 from core.exceptions import NotFound, ValidationFailed
 from core.lookups import get_visible_or_404
 from core.models import AuditAction
@@ -82,8 +89,10 @@ def time_off_conflicts(doctor_id: UUID, start: datetime, end: datetime) -> list[
 def appointment_list(*, actor: User, access: Access = Access.VIEW) -> QuerySet[Appointment]:
     """A patient sees their own appointments, a doctor those in their own schedule, staff
     every one. Read to be shown (`Access.VIEW`), every row handed out is audited."""
-    base = Appointment.objects.select_related("doctor__user", "patient__user").order_by(
-        "start", "id"
+    base = (
+        Appointment.objects.exclude(status=Status.PROPOSED)  # a waitlist hold is no visit
+        .select_related("doctor__user", "patient__user")
+        .order_by("start", "id")
     )
     if is_doctor(actor):
         # By the doctor's id (found once), not through the user join: the (doctor, start)
@@ -137,6 +146,44 @@ def message_state_of(appointment_id: str) -> str:
     """The same facts as they are now; empty if the appointment is gone."""
     found = Appointment.objects.filter(pk=appointment_id).values("status", "start").first()
     return f"{found['status']}|{found['start'].astimezone(UTC).isoformat()}" if found else ""
+
+
+def offer_state_of(offer_id: str) -> str:
+    """A waitlist offer's state now (its message says it is open); empty if it is gone."""
+    found = WaitlistOffer.objects.filter(pk=offer_id).values_list("state", flat=True).first()
+    return found or ""
+
+
+def waitlist_entry_list(*, actor: User, access: Access = Access.VIEW) -> QuerySet[WaitlistEntry]:
+    """A patient sees their own entries, a doctor those waiting for them by name, staff all."""
+    base = WaitlistEntry.objects.select_related(
+        "patient__user", "doctor__user", "specialization"
+    ).order_by("created_at", "id")
+    if is_doctor(actor):
+        return read_as(base.filter(doctor__user=actor), actor, access)
+    return patient_owned_visible_to(base, actor, access=access)
+
+
+def waitlist_entry_get(*, actor: User, entry_id, access: Access = Access.VIEW) -> WaitlistEntry:
+    return get_visible_or_404(
+        waitlist_entry_list(actor=actor, access=access), "No such waitlist entry.", pk=entry_id
+    )
+
+
+def waitlist_offer_list(*, actor: User, access: Access = Access.VIEW) -> QuerySet[WaitlistOffer]:
+    """Offers by the same rule as entries: the patient's own, a doctor's own, staff all."""
+    base = WaitlistOffer.objects.select_related(
+        "patient__user", "doctor__user", "entry", "appointment"
+    ).order_by("-created_at", "id")
+    if is_doctor(actor):
+        return read_as(base.filter(doctor__user=actor), actor, access)
+    return patient_owned_visible_to(base, actor, access=access)
+
+
+def waitlist_offer_get(*, actor: User, offer_id, access: Access = Access.VIEW) -> WaitlistOffer:
+    return get_visible_or_404(
+        waitlist_offer_list(actor=actor, access=access), "No such offer.", pk=offer_id
+    )
 
 
 def check_in_times(appointment_ids) -> dict[str, datetime]:

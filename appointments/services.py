@@ -4,21 +4,33 @@ On PostgreSQL, exclusion constraints make double booking impossible (a clash rai
 409); on SQLite every transaction takes the write lock when it begins (IMMEDIATE), so the checks
 below run one booking at a time."""
 
+import logging
 import zoneinfo
 from collections.abc import Iterator
 from contextlib import contextmanager, nullcontext
-from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from dataclasses import dataclass, replace
+from datetime import date, datetime, time, timedelta
+from typing import Any
 
 from django.conf import settings
 from django.db import IntegrityError, OperationalError, connection, transaction
+from django.db.models import Q
 from django.http import HttpRequest
 from django.urls import reverse
 from django.utils import timezone
 
 from appointments.constraints import DOCTOR_OVERLAP, PATIENT_OVERLAP
-from appointments.models import Appointment, AppointmentSeries, Status
+from appointments.models import (
+    Appointment,
+    AppointmentSeries,
+    OfferState,
+    Status,
+    WaitlistEntry,
+    WaitlistOffer,
+    WaitlistStatus,
+)
 from appointments.notifications import AppointmentKind as NotificationKind
+from appointments.notifications import WaitlistKind
 from appointments.selectors import PartiesBusy, message_state, parties_busy
 from appointments.status import check_transition
 from core.audit import audit_event, audit_records_bulk
@@ -27,7 +39,7 @@ from core.exceptions import Conflict, NotAllowed, NotFound, ValidationFailed
 from core.metrics import APPOINTMENTS_BOOKED, APPOINTMENTS_CANCELLED, count_on_commit
 from core.models import AuditAction, AuditEvent
 from core.notifications import Notice, messages_render, notify, notify_many
-from doctors.models import Doctor
+from doctors.models import Doctor, Specialization
 from doctors.selectors import Schedule, rules_for, schedules_load, span_utc
 from doctors.slots import Interval, Slot, local_to_utc
 from patients.access import doctor_access_grant, doctor_access_sync, doctor_is_linked
@@ -35,6 +47,7 @@ from patients.models import Patient
 from users.models import User
 from users.roles import is_clinic_staff, is_doctor, is_patient
 
+logger = logging.getLogger(__name__)
 SLOT_TAKEN = "This time is no longer free with this doctor."
 DEADLOCK_DETECTED = "40P01"
 MIN_VISIT_MINUTES, MAX_VISIT_MINUTES = 5, 480
@@ -419,6 +432,7 @@ def _move(
         _audit(actor, AuditAction.UPDATE, appointment, request, status=target)
         if target in (Status.CANCELLED, Status.NOSHOW):
             doctor_access_sync(doctor=appointment.doctor, patient=appointment.patient)
+            _offer_on_commit(appointment.doctor_id, appointment.start, appointment.end)
         if target in MOVE_NOTICES:
             by_the_doctor = actor.pk == appointment.doctor.user_id
             _tell_parties(actor, MOVE_NOTICES[target], appointment, by_the_doctor=by_the_doctor)
@@ -599,6 +613,7 @@ def appointment_reschedule(
         )
         _audit(actor, AuditAction.CREATE, new, request, rescheduled_from=str(old.pk))
         _tell_parties(actor, NotificationKind.APPOINTMENT_RESCHEDULED, new, previous=old)
+        _offer_on_commit(old.doctor_id, old.start, old.end)
     appointment.refresh_from_db()
     return new
 
@@ -774,6 +789,8 @@ def series_cancel(
             request=request,
         )
         doctor_access_sync(doctor=series.doctor, patient=series.patient)
+        for freed in future:
+            _offer_on_commit(freed.doctor_id, freed.start, freed.end)
         first = Appointment.objects.select_related("doctor__user", "patient__user").get(
             pk=future[0].pk
         )
@@ -783,3 +800,343 @@ def series_cancel(
         .select_related("doctor__user", "patient__user")
         .order_by("start")
     )
+
+
+# --- waitlist ------------------------------------------------------------------------------------
+
+MAX_WAITLIST_DAYS = 180
+MAX_ACTIVE_ENTRIES = 10
+# Entries looked at for one freed slot: the oldest fitting ones first.
+OFFER_CANDIDATES = 50
+
+
+def _entry_terms(
+    *,
+    doctor: Doctor | None,
+    specialization: Specialization | None,
+    earliest_date: date,
+    latest_date: date,
+    weekdays: list[int],
+    earliest_time: time | None,
+    latest_time: time | None,
+) -> list[int]:
+    """The entry's window, checked; returns the weekdays, sorted and once each."""
+    if (doctor is None) == (specialization is None):
+        message = "Wait for one doctor, or for any doctor of one specialty."
+        raise _fail("doctor_or_specialty", message, "doctor")
+    if doctor is not None and not doctor.user.is_active:
+        raise _fail("doctor_inactive", "This doctor is not taking appointments.", "doctor")
+    today = timezone.localdate()
+    if latest_date < today:
+        raise _fail("in_the_past", "The window has passed already.", "latest_date")
+    if latest_date < earliest_date:
+        raise _fail(
+            "end_before_start", "latest_date must not be before earliest_date.", "latest_date"
+        )
+    if (latest_date - max(earliest_date, today)).days >= MAX_WAITLIST_DAYS:
+        message = f"Wait for at most {MAX_WAITLIST_DAYS} days at a time."
+        raise _fail("window_too_long", message, "latest_date")
+    if any(
+        not isinstance(day, int) or isinstance(day, bool) or not 0 <= day <= 6 for day in weekdays
+    ):
+        raise _fail("invalid_weekdays", "Weekdays are 0 (Monday) to 6 (Sunday).", "weekdays")
+    if earliest_time is not None and latest_time is not None and latest_time <= earliest_time:
+        message = "latest_time must be after earliest_time."
+        raise _fail("end_before_start", message, "latest_time")
+    return sorted(set(weekdays))
+
+
+def waitlist_join(
+    *,
+    actor: User,
+    patient: Patient,
+    doctor: Doctor | None = None,
+    specialization: Specialization | None = None,
+    earliest_date: date,
+    latest_date: date,
+    weekdays: list[int] | None = None,
+    earliest_time: time | None = None,
+    latest_time: time | None = None,
+    note: str = "",
+    request=None,
+) -> WaitlistEntry:
+    """A patient (or staff for them) waits for a freed slot. The caller found the patient
+    through the door; doctors do not put patients on waitlists."""
+    if not (is_clinic_staff(actor) or (is_patient(actor) and patient.user_id == actor.pk)):
+        raise NotAllowed("Patients join a waitlist themselves, or clinic staff for them.")
+    days = _entry_terms(
+        doctor=doctor,
+        specialization=specialization,
+        earliest_date=earliest_date,
+        latest_date=latest_date,
+        weekdays=list(weekdays or []),
+        earliest_time=earliest_time,
+        latest_time=latest_time,
+    )
+    with transaction.atomic():
+        active = WaitlistEntry.objects.select_for_update().filter(
+            patient=patient, status=WaitlistStatus.ACTIVE
+        )
+        if len(active) >= MAX_ACTIVE_ENTRIES:
+            message = f"A patient waits on at most {MAX_ACTIVE_ENTRIES} waitlists at once."
+            raise Conflict(message, code="too_many_entries")
+        if any(
+            e.doctor_id == getattr(doctor, "pk", None)
+            and e.specialization_id == getattr(specialization, "pk", None)
+            for e in active
+        ):
+            wanted = "this doctor" if doctor else "this specialty"
+            raise Conflict(f"The patient is already waiting for {wanted}.", code="already_waiting")
+        entry = WaitlistEntry.objects.create(
+            patient=patient,
+            doctor=doctor,
+            specialization=specialization,
+            earliest_date=earliest_date,
+            latest_date=latest_date,
+            weekdays=days,
+            earliest_time=earliest_time,
+            latest_time=latest_time,
+            note=note.strip()[:500],
+            created_by=actor,
+        )
+        _audit_waitlist(actor, AuditAction.CREATE, entry, request)
+    return entry
+
+
+def _audit_waitlist(actor: User | None, action: str, row, request=None, **detail) -> None:
+    audit_event(
+        actor=actor,
+        action=action,
+        resource_type=row.audit_resource_type,
+        resource_id=row.pk,
+        patient=row.patient.user_id,
+        request=request,
+        detail=detail or None,
+    ).save()
+
+
+def waitlist_leave(*, actor: User, entry: WaitlistEntry, request=None) -> WaitlistEntry:
+    """The patient (or staff) takes the entry off the waitlist; an open offer is withdrawn and
+    its slot passed on."""
+    if not (is_clinic_staff(actor) or (is_patient(actor) and entry.patient.user_id == actor.pk)):
+        raise NotAllowed("Patients leave a waitlist themselves, or clinic staff for them.")
+    with transaction.atomic():
+        locked = WaitlistEntry.objects.select_for_update().get(pk=entry.pk)
+        if locked.status != WaitlistStatus.ACTIVE:
+            raise Conflict("This entry is no longer waiting.", code="entry_closed")
+        locked.status = WaitlistStatus.CANCELLED
+        locked.save(update_fields=["status", "updated_at"])
+        _audit_waitlist(actor, AuditAction.UPDATE, locked, request, status=locked.status)
+        for offer in WaitlistOffer.objects.select_for_update().filter(
+            entry=locked, state=OfferState.OPEN
+        ):
+            _offer_close(offer, OfferState.WITHDRAWN, actor=actor, request=request)
+    entry.refresh_from_db()
+    return entry
+
+
+def _fits(entry: WaitlistEntry, local_start: datetime, local_end: datetime) -> bool:
+    """Whether a slot (on the doctor's clock) is inside the entry's window."""
+    if not entry.earliest_date <= local_start.date() <= entry.latest_date:
+        return False
+    if entry.weekdays and local_start.weekday() not in entry.weekdays:
+        return False
+    if entry.earliest_time is not None and local_start.time() < entry.earliest_time:
+        return False
+    return entry.latest_time is None or local_end.time() <= entry.latest_time
+
+
+def _candidates(doctor: Doctor, start: datetime, end: datetime) -> list[WaitlistEntry]:
+    """Waiting entries this slot fits, oldest first: for this doctor, or for a specialty of
+    theirs; never one with an open offer, nor one offered this slot before."""
+    zone = zoneinfo.ZoneInfo(doctor.timezone)
+    local_start, local_end = start.astimezone(zone), end.astimezone(zone)
+    day = local_start.date()
+    specialties = doctor.specializations.values("pk")
+    rows = (
+        WaitlistEntry.objects.filter(
+            Q(doctor=doctor) | Q(doctor__isnull=True, specialization__in=specialties),
+            status=WaitlistStatus.ACTIVE,
+            earliest_date__lte=day,
+            latest_date__gte=day,
+        )
+        .exclude(offers__state=OfferState.OPEN)
+        .exclude(pk__in=WaitlistOffer.objects.filter(doctor=doctor, start=start).values("entry"))
+        .select_related("patient__user")
+        .order_by("created_at", "id")
+    )
+    return [entry for entry in rows[:OFFER_CANDIDATES] if _fits(entry, local_start, local_end)]
+
+
+def waitlist_offer_slot(
+    *, doctor_id: Any, start: datetime, end: datetime, now: datetime | None = None
+) -> WaitlistOffer | None:
+    """Offer a freed slot to the best waiting entry (the oldest that fits) and hold it for
+    them: an appointment row in status `proposed`, which the exclusion constraints count like
+    a booking. Every booking rule is checked for that patient, as if they booked it; an entry
+    they do not pass is skipped. None if nobody is offered it (no one fits, or the slot was
+    booked meanwhile)."""
+    now = now or timezone.now()
+    doctor = Doctor.objects.select_related("user").filter(pk=doctor_id).first()
+    if doctor is None or start <= now:
+        return None
+    for entry in _candidates(doctor, start, end):
+        patient = entry.patient
+        try:
+            with transaction.atomic():
+                _lock_parties(doctor, patient)
+                locked = WaitlistEntry.objects.select_for_update().get(pk=entry.pk)
+                if (
+                    locked.status != WaitlistStatus.ACTIVE
+                    or locked.offers.filter(state=OfferState.OPEN).exists()
+                ):
+                    continue
+                plan = booking_plan(
+                    actor=patient.user, doctor=doctor, patient=patient, start=start, now=now
+                )
+                hold = _insert(
+                    replace(plan, status=Status.PROPOSED),
+                    actor=patient.user,
+                    reason="Held for a waitlist offer",
+                )
+                minutes = settings.WAITLIST_OFFER_HOLD_MINUTES
+                offer = WaitlistOffer.objects.create(
+                    entry=locked,
+                    patient=patient,
+                    doctor=doctor,
+                    start=plan.start,
+                    end=plan.end,
+                    hold=hold,
+                    expires_at=min(now + timedelta(minutes=minutes), plan.start),
+                )
+                _audit_waitlist(None, AuditAction.CREATE, offer, None, hold=str(hold.pk))
+                notify(
+                    user=patient.user,
+                    kind=WaitlistKind.WAITLIST_OFFER,
+                    context={"offer": offer, "doctor": doctor, "minutes": minutes},
+                    link=reverse("waitlist-page"),
+                    subject_id=str(offer.pk),
+                    subject_state=OfferState.OPEN,
+                )
+                return offer
+        except Conflict as exc:
+            if exc.code == "slot_taken":
+                return None  # booked by someone meanwhile: nothing left to offer
+            continue  # this patient is busy then: the next entry
+        except (ValidationFailed, NotAllowed, NotFound):
+            continue  # a rule this patient does not pass (e.g. not taking new patients)
+    return None
+
+
+def _offer_close(
+    offer: WaitlistOffer, state: str, *, actor: User | None, request=None
+) -> tuple[Any, datetime, datetime]:
+    """Close an open offer (locked by the caller): its hold goes, and the slot it held is
+    returned, to be offered on once this transaction commits."""
+    freed = (offer.doctor_id, offer.start, offer.end)
+    offer.state = state
+    offer.decided_at = timezone.now()
+    hold_id = offer.hold_id
+    offer.hold = None
+    offer.save(update_fields=["state", "decided_at", "hold", "updated_at"])
+    if hold_id is not None:
+        Appointment.objects.filter(pk=hold_id, status=Status.PROPOSED).delete()
+    _audit_waitlist(actor, AuditAction.UPDATE, offer, request, state=state)
+    if state in (OfferState.DECLINED, OfferState.EXPIRED, OfferState.WITHDRAWN):
+        _offer_on_commit(*freed)
+    return freed
+
+
+def _offer_on_commit(doctor_id: Any, start: datetime, end: datetime) -> None:
+    """Once the freeing transaction has committed, offer the slot to the next entry. A
+    failure here is logged: what freed the slot has happened and stays."""
+
+    def offer() -> None:
+        try:
+            waitlist_offer_slot(doctor_id=doctor_id, start=start, end=end)
+        except Exception:
+            logger.exception("Offering a freed slot from the waitlist failed")
+
+    transaction.on_commit(offer)
+
+
+def _locked_open_offer(offer: WaitlistOffer, now: datetime) -> WaitlistOffer:
+    locked = WaitlistOffer.objects.select_for_update().get(pk=offer.pk)
+    if locked.state == OfferState.EXPIRED or (
+        locked.state == OfferState.OPEN and now >= locked.expires_at
+    ):
+        raise Conflict("This offer has expired; the slot was passed on.", code="offer_expired")
+    if locked.state != OfferState.OPEN:
+        raise Conflict(f"This offer was {locked.get_state_display().lower()}.", code="offer_closed")
+    return locked
+
+
+def _check_offer_actor(actor: User, offer: WaitlistOffer) -> None:
+    if not (is_clinic_staff(actor) or (is_patient(actor) and offer.patient.user_id == actor.pk)):
+        raise NotAllowed("The patient decides on an offer, or clinic staff for them.")
+
+
+def waitlist_offer_accept(*, actor: User, offer: WaitlistOffer, request=None) -> Appointment:
+    """Book the held slot for the patient, through the booking service with every usual rule.
+    Before the hold expires only; of racing accepts exactly one books."""
+    _check_offer_actor(actor, offer)
+    now = timezone.now()
+    with transaction.atomic():
+        _lock_parties(offer.doctor, offer.patient)
+        locked = _locked_open_offer(offer, now)
+        if locked.hold_id is not None:  # the hold makes room for the booking it becomes
+            Appointment.objects.filter(pk=locked.hold_id, status=Status.PROPOSED).delete()
+        appointment = appointment_book(
+            actor=actor,
+            doctor=offer.doctor,
+            patient=offer.patient,
+            start=locked.start,
+            reason=offer.entry.note,
+            request=request,
+        )
+        locked.state = OfferState.ACCEPTED
+        locked.decided_at = now
+        locked.hold = None
+        locked.appointment = appointment
+        locked.save(update_fields=["state", "decided_at", "hold", "appointment", "updated_at"])
+        WaitlistEntry.objects.filter(pk=locked.entry_id).update(
+            status=WaitlistStatus.BOOKED, updated_at=now
+        )
+        _audit_waitlist(actor, AuditAction.UPDATE, locked, request, state=locked.state)
+    offer.refresh_from_db()
+    return appointment
+
+
+def waitlist_offer_decline(*, actor: User, offer: WaitlistOffer, request=None) -> WaitlistOffer:
+    """The patient does not want this slot: it is offered to the next entry. Their entry
+    keeps waiting for another."""
+    _check_offer_actor(actor, offer)
+    with transaction.atomic():
+        locked = _locked_open_offer(offer, timezone.now())
+        _offer_close(locked, OfferState.DECLINED, actor=actor, request=request)
+    offer.refresh_from_db()
+    return offer
+
+
+def waitlist_sweep(*, now: datetime | None = None) -> dict[str, int]:
+    """The periodic task: expire offers whose hold has run out (each exactly once, by a
+    conditional update, however many workers sweep) and pass their slots on; close entries
+    whose window has passed."""
+    now = now or timezone.now()
+    expired = 0
+    due = WaitlistOffer.objects.filter(state=OfferState.OPEN, expires_at__lte=now)
+    for offer_id in list(due.values_list("pk", flat=True)):
+        with transaction.atomic():
+            claimed = WaitlistOffer.objects.filter(pk=offer_id, state=OfferState.OPEN).update(
+                state=OfferState.EXPIRED, decided_at=now, updated_at=now
+            )
+            if not claimed:
+                continue  # another worker expired it
+            offer = WaitlistOffer.objects.select_related("patient").get(pk=offer_id)
+            _offer_close(offer, OfferState.EXPIRED, actor=None)
+            expired += 1
+    # An entry's last day has passed on every clock once UTC is a day past it.
+    closed = WaitlistEntry.objects.filter(
+        status=WaitlistStatus.ACTIVE, latest_date__lt=(now - timedelta(days=1)).date()
+    ).update(status=WaitlistStatus.EXPIRED, updated_at=now)
+    return {"offers_expired": expired, "entries_expired": closed}

@@ -10,6 +10,8 @@ TRANSITIONS: dict[str, set[str]] = {
     Status.FULFILLED: set(),
     Status.CANCELLED: set(),
     Status.NOSHOW: set(),
+    # A waitlist hold is never moved: the waitlist service removes it when the offer is decided.
+    Status.PROPOSED: set(),
 }
 
 

@@ -31,6 +31,14 @@ urlpatterns = [
         views.appointment_action,
         name="appointment-action",
     ),
+    # The waitlist (patients; a doctor sees who waits for them).
+    path("waitlist/", views.waitlist_page, name="waitlist-page"),
+    path("waitlist/<uuid:entry_id>/leave/", views.waitlist_leave, name="waitlist-leave"),
+    path(
+        "waitlist/offers/<uuid:offer_id>/<slug:decision>/",
+        views.waitlist_offer_decide,
+        name="waitlist-offer-decide",
+    ),
     # The doctor's agenda.
     path("agenda/", views.agenda, name="agenda"),
     path("agenda/week/", views.agenda_week, name="agenda-week"),

@@ -23,6 +23,7 @@ from appointments.forms import (
     CancelForm,
     DayForm,
     RescheduleForm,
+    WaitlistJoinForm,
     WeekForm,
 )
 from appointments.models import HOLDING, Appointment, CalendarFeed, Status
@@ -558,3 +559,91 @@ def agenda_requests(request: HttpRequest) -> HttpResponse:
         "here": request.get_full_path(),
     }
     return render(request, "appointments/agenda_requests.html", context)
+
+
+# --- the waitlist ----------------------------------------------------------------------------
+
+WAITLIST_DECISIONS = {
+    "accept": (services.waitlist_offer_accept, "Booked: {doctor}, {when}."),
+    "decline": (services.waitlist_offer_decline, "Declined; the slot goes to the next patient."),
+}
+
+
+def _waitlist_form(request: HttpRequest, data=None) -> WaitlistJoinForm:
+    today = timezone.localdate()
+    return WaitlistJoinForm(
+        data,
+        doctors=doctor_list().prefetch_related(None),
+        specializations=specialization_list(),
+        initial={"earliest_date": today, "latest_date": today + timedelta(days=30)},
+    )
+
+
+@role_required("patient", "doctor")
+@require_http_methods(["GET", "POST"])
+def waitlist_page(request: HttpRequest) -> HttpResponse:
+    """A patient's offers (accept or decline while the slot is held), their entries, and a
+    form to join; a doctor sees who is waiting for them."""
+    form = None
+    if not is_doctor(request.user):
+        form = _waitlist_form(request, request.POST if request.method == "POST" else None)
+        if request.method == "POST" and form.is_valid():
+            values = dict(form.cleaned_data)
+            try:
+                services.waitlist_join(
+                    actor=request.user,
+                    patient=own_patient_record(request.user),
+                    request=request,
+                    **values,
+                )
+            except ServiceError as exc:
+                add_service_error(form, exc)
+            else:
+                messages.success(
+                    request, "You are on the waitlist. We will tell you when a slot frees up."
+                )
+                return redirect("waitlist-page")
+    now = timezone.now()
+    offers = list(
+        selectors.waitlist_offer_list(actor=request.user).filter(state="open", expires_at__gt=now)
+    )
+    entries = list(selectors.waitlist_entry_list(actor=request.user).filter(status="active"))
+    return render(
+        request,
+        "appointments/waitlist.html",
+        {"form": form, "offers": offers, "entries": entries, "as_doctor": is_doctor(request.user)},
+        status=BAD_REQUEST if form is not None and form.errors else 200,
+    )
+
+
+@patient_required
+@require_POST
+def waitlist_offer_decide(request: HttpRequest, offer_id, decision: str) -> HttpResponse:
+    """Accept or decline an offer, through the same services as the API."""
+    if decision not in WAITLIST_DECISIONS:
+        raise Http404("No such action.")
+    offer = selectors.waitlist_offer_get(actor=request.user, offer_id=offer_id, access=Access.ACT)
+    service, done = WAITLIST_DECISIONS[decision]
+    try:
+        result = service(actor=request.user, offer=offer, request=request)
+    except ServiceError as exc:
+        messages.error(request, exc.message)
+        return redirect("waitlist-page")
+    when = date_format(timezone.localtime(offer.start), "D j M Y, H:i")
+    messages.success(request, done.format(doctor=offer.doctor.user.full_name, when=when))
+    if decision == "accept":
+        return redirect("appointment-page", result.pk)
+    return redirect("waitlist-page")
+
+
+@patient_required
+@require_POST
+def waitlist_leave(request: HttpRequest, entry_id) -> HttpResponse:
+    entry = selectors.waitlist_entry_get(actor=request.user, entry_id=entry_id, access=Access.ACT)
+    try:
+        services.waitlist_leave(actor=request.user, entry=entry, request=request)
+    except ServiceError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, "You have left this waitlist.")
+    return redirect("waitlist-page")

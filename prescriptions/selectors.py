@@ -5,7 +5,7 @@ from datetime import datetime
 
 from django.db.models import Prefetch, Q, QuerySet, Subquery
 
-from appointments.models import HOLDING, Appointment
+from appointments.models import VISITS_HOLDING, Appointment
 from core.audit import audit_record
 from core.lookups import get_visible_or_404
 from core.models import AuditAction
@@ -71,7 +71,7 @@ def chart_summary(*, actor: User, patient_id, now: datetime, upcoming: int = 10)
         (row for row in records if row.record_type == RecordType.VITAL_SIGNS), None
     )
     appointments = list(
-        Appointment.objects.filter(patient=patient, status__in=HOLDING, end__gt=now)
+        Appointment.objects.filter(patient=patient, status__in=VISITS_HOLDING, end__gt=now)
         .select_related("doctor__user", "patient__user")
         .order_by("start")[:upcoming]
     )

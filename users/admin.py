@@ -1,5 +1,7 @@
 from django import forms
 from django.contrib import admin, messages
+from django.db.models import Exists, OuterRef
+from django_otp.plugins.otp_totp.models import TOTPDevice
 from rest_framework_simplejwt.token_blacklist.admin import BlacklistedTokenAdmin
 from rest_framework_simplejwt.token_blacklist.models import BlacklistedToken
 
@@ -7,6 +9,7 @@ from core.admin_tools import add_service_errors
 from core.exceptions import ServiceError
 from users import services
 from users.models import StaffProfile, User
+from users.roles import is_clinic_admin
 
 
 class UserAddForm(forms.ModelForm):
@@ -52,12 +55,34 @@ class UserChangeForm(forms.ModelForm):
 class UserAdmin(admin.ModelAdmin):
     """Accounts are created and changed through the users services; nobody is deleted."""
 
-    list_display = ["email", "full_name", "role", "is_active", "email_verified", "date_joined"]
+    list_display = [
+        "email",
+        "full_name",
+        "role",
+        "is_active",
+        "email_verified",
+        "two_step",
+        "date_joined",
+    ]
     list_filter = ["role", "is_active", "email_verified"]
     search_fields = ["email", "full_name", "phone"]
     ordering = ["full_name"]
     readonly_fields = ["email", "is_active", "last_login", "date_joined"]
-    actions = ["deactivate_selected", "activate_selected"]
+    actions = ["deactivate_selected", "activate_selected", "reset_two_step_selected"]
+
+    def get_queryset(self, request):
+        enrolled = TOTPDevice.objects.filter(user=OuterRef("pk"), confirmed=True)
+        return super().get_queryset(request).annotate(two_step_on=Exists(enrolled))
+
+    @admin.display(boolean=True, description="Two-step sign-in", ordering="two_step_on")
+    def two_step(self, obj: User) -> bool:
+        return obj.two_step_on
+
+    def get_actions(self, request):
+        actions = super().get_actions(request)
+        if not is_clinic_admin(request.user):
+            actions.pop("reset_two_step_selected", None)  # administrators only
+        return actions
 
     def get_form(self, request, obj=None, **kwargs):
         kwargs["form"] = UserAddForm if obj is None else UserChangeForm
@@ -116,6 +141,22 @@ class UserAdmin(admin.ModelAdmin):
     def activate_selected(self, request, queryset):
         self._set_active(request, queryset, active=True)
 
+    @admin.action(description="Reset two-step sign-in of selected accounts (a lost phone)")
+    def reset_two_step_selected(self, request, queryset):
+        done = 0
+        for user in queryset:
+            try:
+                services.otp_reset(actor=request.user, user=user, request=request)
+                done += 1
+            except ServiceError as exc:
+                self.message_user(request, f"{user.email}: {exc.message}", level=messages.ERROR)
+        if done:
+            self.message_user(
+                request,
+                f"Two-step sign-in reset for {done} account(s): they sign in with their "
+                "password, and enrol again where their role requires it.",
+            )
+
     def _set_active(self, request, queryset, *, active: bool) -> None:
         done = 0
         for user in queryset:
@@ -153,6 +194,11 @@ class StaffProfileAdmin(admin.ModelAdmin):
         services.staff_profile_update(actor=request.user, profile=fresh, data=data, request=request)
         obj.refresh_from_db()
 
+
+# Authenticator apps are set up by their owners and reset by administrators (the action above),
+# never edited by hand: the library's own page would show every secret.
+if admin.site.is_registered(TOTPDevice):
+    admin.site.unregister(TOTPDevice)
 
 if admin.site.is_registered(BlacklistedToken):
     admin.site.unregister(BlacklistedToken)

@@ -13,7 +13,7 @@ class UsersConfig(AppConfig):
     verbose_name = "Users"
 
     def ready(self) -> None:
-        from users import receivers  # noqa: F401  (connects the sign-in audit receivers)
+        from users import checks, receivers  # noqa: F401  (registers them)
 
         # After every app, so that permissions of apps later in the list exist too.
         post_migrate.connect(_sync_role_groups, dispatch_uid="users.role_groups")

@@ -142,3 +142,40 @@ class PasswordResetForm(forms.Form):
         max_length=254,
         widget=forms.EmailInput(attrs={"autocomplete": "email", "autofocus": True}),
     )
+
+
+class CodeForm(forms.Form):
+    """A code of the second sign-in step. What it must look like is the service's to check."""
+
+    code = forms.CharField(
+        label="Code",
+        max_length=64,
+        widget=forms.TextInput(
+            attrs={
+                "autocomplete": "one-time-code",
+                "autocapitalize": "off",
+                "spellcheck": "false",
+                "autofocus": True,
+            }
+        ),
+    )
+
+    def __init__(
+        self, *args, label: str = "Code", help_text: str = "", numeric: bool = False, **kwargs
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["code"]
+        field.label, field.help_text = label, help_text
+        if numeric:  # a phone shows its number pad; recovery codes have letters
+            field.widget.attrs["inputmode"] = "numeric"
+
+
+class CurrentPasswordForm(forms.Form):
+    """The password again, before a change to the second step."""
+
+    password = forms.CharField(
+        label="Your password",
+        max_length=128,
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+    )

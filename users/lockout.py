@@ -3,9 +3,11 @@
 import math
 from typing import Any
 
+from axes.handlers.proxy import AxesProxyHandler
 from axes.helpers import get_cool_off
 from axes.models import AccessAttempt
 from django.conf import settings
+from django.contrib.auth.signals import user_login_failed
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
@@ -41,6 +43,20 @@ def cool_off_seconds(request: HttpRequest | None = None, username: str = "") -> 
 
 def locked_message(seconds: int) -> str:
     return LOCKED_MESSAGE.format(minutes=max(1, math.ceil(seconds / 60)))
+
+
+def sign_in_allowed(request: Any, email: str) -> bool:
+    """False while the account is locked out (by wrong passwords and wrong codes alike)."""
+    return AxesProxyHandler.is_allowed(request, {"email": email})
+
+
+def sign_in_failed(request: Any, email: str, *, step: str) -> None:
+    """Count a failed sign-in step (a wrong code) as a failed password is counted: the same
+    signal, so the same lockout and the same audit. On the API, reaching the limit raises
+    AccountLocked (users.receivers); on the pages, axes' middleware answers."""
+    user_login_failed.send(
+        sender=__name__, credentials={"email": email, "step": step}, request=request
+    )
 
 
 class AccountLocked(APIException):

@@ -144,3 +144,23 @@ class StaffProfile(BaseModel):
 
     def __str__(self) -> str:
         return f"{self.user.full_name} ({self.position or 'staff'})"
+
+
+class RecoveryCode(BaseModel):
+    """One single-use recovery code of the second sign-in step, for when the authenticator app
+    is out of reach. Only a hash is kept: the codes are shown once, when they are made."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="recovery_codes")
+    code_hash = models.CharField(max_length=64)
+    used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "code_hash"], name="users_recoverycode_unique_per_user"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"Recovery code of {self.user_id} ({'used' if self.used_at else 'unused'})"

@@ -1,7 +1,8 @@
 from rest_framework.permissions import BasePermission
 
 from users.models import Role
-from users.roles import role_of
+from users.otp import OTP_NOT_AVAILABLE
+from users.roles import may_use_second_factor, role_of
 
 
 class HasRole(BasePermission):
@@ -17,3 +18,13 @@ class IsStaffOrAdmin(HasRole):
 
 class IsAdminRole(HasRole):
     roles = frozenset({Role.ADMIN})
+
+
+class MayUseSecondFactor(BasePermission):
+    """Two-step sign-in is for the roles of OTP_ALLOWED_ROLES (not patients, by default)."""
+
+    message = OTP_NOT_AVAILABLE
+    code = "otp_not_available"
+
+    def has_permission(self, request, view) -> bool:
+        return may_use_second_factor(request.user)

@@ -35,12 +35,15 @@ def audit_logout(sender, request, user, **kwargs) -> None:
 
 @receiver(user_login_failed, dispatch_uid="users.audit_login_failed")
 def audit_login_failed(sender, credentials, request=None, **kwargs) -> None:
+    detail = {"account": username_from_credentials(request, credentials)}
+    if (credentials or {}).get("step"):
+        detail["step"] = credentials["step"]  # e.g. a wrong code, after the right password
     audit_record(
         actor=None,
         action=AuditAction.LOGIN_FAILED,
         resource_type="user",
         request=request,
-        detail={"account": username_from_credentials(request, credentials)},
+        detail=detail,
     )
 
 

@@ -5,6 +5,8 @@ only "may use the admin site"; no business rule reads them."""
 
 from typing import Any
 
+from django.conf import settings
+
 from users.models import Role
 
 
@@ -30,3 +32,13 @@ def is_doctor(user: Any) -> bool:
 
 def is_patient(user: Any) -> bool:
     return role_of(user) == Role.PATIENT
+
+
+def may_use_second_factor(user: Any) -> bool:
+    """May enrol an authenticator app: the roles of OTP_ALLOWED_ROLES (the clinic's accounts)."""
+    return role_of(user) in settings.OTP_ALLOWED_ROLES
+
+
+def must_use_second_factor(user: Any) -> bool:
+    """Must sign in with a second step, and enrol at the next sign-in: OTP_REQUIRED_ROLES."""
+    return role_of(user) in settings.OTP_REQUIRED_ROLES

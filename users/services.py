@@ -2,6 +2,7 @@
 
 import logging
 from datetime import timedelta
+from enum import StrEnum
 from typing import Any
 
 from django.conf import settings
@@ -15,6 +16,7 @@ from django.http import HttpRequest
 from django.utils import timezone as django_timezone
 from django.utils.encoding import force_bytes, force_str
 from django.utils.http import urlsafe_base64_decode, urlsafe_base64_encode
+from django_otp.plugins.otp_totp.models import TOTPDevice
 from rest_framework_simplejwt.exceptions import TokenError
 from rest_framework_simplejwt.settings import api_settings as jwt_settings
 from rest_framework_simplejwt.token_blacklist.models import BlacklistedToken, OutstandingToken
@@ -22,12 +24,20 @@ from rest_framework_simplejwt.tokens import RefreshToken
 from rest_framework_simplejwt.utils import datetime_from_epoch, get_md5_hash_password
 
 from core.audit import audit_record
-from core.exceptions import NotAllowed, ValidationFailed
+from core.exceptions import Conflict, NotAllowed, ValidationFailed
 from core.models import AuditAction
 from core.notifications import secret_email
 from core.services import model_clean, model_update
-from users.models import CLINIC_STAFF_ROLES, Role, StaffProfile, User
-from users.roles import is_clinic_admin, is_clinic_staff, role_of
+from users import otp
+from users.lockout import cool_off_seconds, locked_message, sign_in_allowed, sign_in_failed
+from users.models import CLINIC_STAFF_ROLES, RecoveryCode, Role, StaffProfile, User
+from users.roles import (
+    is_clinic_admin,
+    is_clinic_staff,
+    may_use_second_factor,
+    must_use_second_factor,
+    role_of,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -419,3 +429,238 @@ def token_refresh(*, refresh: str) -> dict[str, str]:
         if not spent_now:
             raise TokenError("Token is blacklisted")
         return token_pair_for(user)
+
+
+# --- Two-step sign-in (TOTP) ------------------------------------------------------------------
+# One path for every door: the API's verify-otp, the sign-in page's code step and the admin's
+# all call otp_sign_in_verify, so a code is checked, spent (the device's last_t) and counted
+# toward the lockout the same way wherever it is typed.
+
+OTP_NOT_AVAILABLE = otp.OTP_NOT_AVAILABLE
+OTP_NOT_ENROLLED = "Two-step sign-in is not set up for this account."
+OTP_NOT_STARTED = "Start the enrolment first: it gives the secret for the authenticator app."
+OTP_WRONG_CODE = "The code is not correct. Type the code your authenticator app shows now."
+OTP_REQUIRED = (
+    "Your role signs in with two steps, so it cannot be turned off; you can move it to "
+    "another authenticator app instead."
+)
+OTP_ENROLMENT_REQUIRED = (
+    "Your account must sign in with two steps. Sign in to the portal's pages to set up an "
+    "authenticator app, then sign in here again."
+)
+WRONG_PASSWORD = "The password is not correct."
+
+
+class SignInStep(StrEnum):
+    """What a sign-in needs after the right password."""
+
+    DONE = "done"  # nothing: sign in
+    CODE = "code"  # a code from the authenticator app (or a recovery code)
+    ENROL = "enrol"  # the role requires a second step that the account does not have yet
+
+
+def otp_sign_in_step(user: User) -> SignInStep:
+    if TOTPDevice.objects.filter(user=user, confirmed=True).exists():
+        return SignInStep.CODE
+    if must_use_second_factor(user):
+        return SignInStep.ENROL
+    return SignInStep.DONE
+
+
+def otp_challenge_user(challenge: str) -> User:
+    """The active account a challenge was issued to, while it is valid (see users.otp)."""
+    user_id, state = otp.challenge_user_id(challenge)
+    try:
+        user = User.objects.get(pk=user_id, is_active=True)
+    except (User.DoesNotExist, DjangoValidationError, ValueError):
+        raise otp.SignInRefused(otp.INVALID_CHALLENGE, code="invalid_challenge") from None
+    if not otp.challenge_matches(user, state):
+        raise otp.SignInRefused(otp.INVALID_CHALLENGE, code="invalid_challenge")
+    return user
+
+
+def _unused_recovery_codes(user: User) -> int:
+    return RecoveryCode.objects.filter(user=user, used_at__isnull=True).count()
+
+
+def _second_step_check(user: User, code: str, request) -> otp.SecondStep | None:
+    """Check and spend a code, with the device row locked, so that two requests racing with
+    one code cannot both pass. A TOTP code is spent by the device's last_t (no code of the
+    same or an earlier time step is taken again); a recovery code by its used_at."""
+    normalized = otp.normalize_code(code)
+    with transaction.atomic():
+        device = TOTPDevice.objects.select_for_update().filter(user=user, confirmed=True).first()
+        if device is None:
+            return None
+        if otp.is_totp_code(normalized):
+            if not device.verify_token(normalized):
+                return None
+            return otp.SecondStep(user, device, False, _unused_recovery_codes(user))
+        if not otp.is_recovery_code(normalized):
+            return None
+        spent = RecoveryCode.objects.filter(
+            user=user, code_hash=otp.recovery_code_hash(normalized), used_at__isnull=True
+        ).update(used_at=django_timezone.now())
+        if not spent:
+            return None
+        left = _unused_recovery_codes(user)
+        audit_record(
+            actor=user,
+            action=AuditAction.UPDATE,
+            resource_type="recovery_code",
+            resource_id=user.pk,
+            request=request,
+            detail={"used": True, "left": left},
+        )
+        return otp.SecondStep(user, device, True, left)
+
+
+def otp_sign_in_verify(*, challenge: str, code: str, request) -> otp.SecondStep:
+    """The code step of a sign-in. A wrong code counts as a wrong password does (same lockout);
+    the caller completes the sign-in (tokens or a session) with what this returns."""
+    user = otp_challenge_user(challenge)
+    if not sign_in_allowed(request, user.email):
+        wait = cool_off_seconds(request, user.email)
+        raise otp.SignInLocked(locked_message(wait), wait=wait)
+    checked = _second_step_check(user, code, request)
+    if checked is None:
+        # Outside the transaction above: the failure must be kept, and on the API reaching
+        # the limit raises AccountLocked from inside this call.
+        sign_in_failed(request, user.email, step="code")
+        raise otp.SignInRefused(otp.INVALID_CODE, fields={"code": [otp.INVALID_CODE]})
+    return checked
+
+
+def _check_current_password(user: User, password: str) -> None:
+    """Every change to a second step asks for the password: a session left open, or a stolen
+    token, must not be enough to add, move or remove one."""
+    if not user.check_password(password):
+        raise ValidationFailed(
+            WRONG_PASSWORD, code="wrong_password", fields={"password": [WRONG_PASSWORD]}
+        )
+
+
+def otp_enrolment_start(*, user: User, password: str, request=None) -> otp.Enrolment:
+    """A new secret for an authenticator app, waiting for its first code. A second step that
+    is already set up keeps working until the new one is confirmed."""
+    if not may_use_second_factor(user):
+        raise NotAllowed(OTP_NOT_AVAILABLE, code="otp_not_available")
+    _check_current_password(user, password)
+    with transaction.atomic():
+        TOTPDevice.objects.filter(user=user, confirmed=False).delete()
+        device = TOTPDevice.objects.create(user=user, name=otp.DEVICE_NAME, confirmed=False)
+    return otp.enrolment_of(device)
+
+
+def _recovery_codes_replace(user: User) -> list[str]:
+    """Ten new recovery codes, replacing any older ones; only their hashes are kept."""
+    RecoveryCode.objects.filter(user=user).delete()
+    codes: dict[str, str] = {}
+    while len(codes) < otp.RECOVERY_CODE_COUNT:
+        code = otp.recovery_code_new()
+        codes[otp.recovery_code_hash(code)] = code
+    RecoveryCode.objects.bulk_create(
+        [RecoveryCode(user=user, code_hash=digest) for digest in codes]
+    )
+    return list(codes.values())
+
+
+def otp_enrolment_confirm(*, user: User, code: str, request=None) -> tuple[TOTPDevice, list[str]]:
+    """The first code from the app confirms it: it replaces any older one, and ten recovery
+    codes are made (returned here, to be shown once). The code is spent, so it cannot sign in."""
+    if not may_use_second_factor(user):
+        raise NotAllowed(OTP_NOT_AVAILABLE, code="otp_not_available")
+    normalized = otp.normalize_code(code)
+    with transaction.atomic():
+        device = (
+            TOTPDevice.objects.select_for_update()
+            .filter(user=user, confirmed=False)
+            .order_by("-id")
+            .first()
+        )
+        if device is None:
+            raise Conflict(OTP_NOT_STARTED, code="otp_enrolment_not_started")
+        if not (otp.is_totp_code(normalized) and device.verify_token(normalized)):
+            raise ValidationFailed(
+                OTP_WRONG_CODE, code="invalid_code", fields={"code": [OTP_WRONG_CODE]}
+            )
+        replaced, _ = TOTPDevice.objects.filter(user=user).exclude(pk=device.pk).delete()
+        device.confirmed = True
+        device.save(update_fields=["confirmed"])
+        codes = _recovery_codes_replace(user)
+        audit_record(
+            actor=user,
+            action=AuditAction.CREATE,
+            resource_type="second_factor",
+            resource_id=user.pk,
+            request=request,
+            detail={"method": "totp", "replaced": bool(replaced)},
+        )
+    return device, codes
+
+
+def otp_recovery_codes_renew(*, user: User, password: str, request=None) -> list[str]:
+    """Ten new recovery codes; the old ones, used or not, stop working."""
+    _check_current_password(user, password)
+    with transaction.atomic():
+        if not TOTPDevice.objects.filter(user=user, confirmed=True).exists():
+            raise Conflict(OTP_NOT_ENROLLED, code="otp_not_enrolled")
+        codes = _recovery_codes_replace(user)
+        audit_record(
+            actor=user,
+            action=AuditAction.UPDATE,
+            resource_type="second_factor",
+            resource_id=user.pk,
+            request=request,
+            detail={"recovery_codes": "renewed"},
+        )
+    return codes
+
+
+def _second_factor_remove(user: User) -> bool:
+    """Remove every device (confirmed or waiting) and recovery code; True if one was set up."""
+    enrolled = TOTPDevice.objects.filter(user=user, confirmed=True).exists()
+    TOTPDevice.objects.filter(user=user).delete()
+    RecoveryCode.objects.filter(user=user).delete()
+    return enrolled
+
+
+def otp_disable(*, user: User, password: str, request=None) -> None:
+    """Turn the second step off, where the role does not require it."""
+    _check_current_password(user, password)
+    if must_use_second_factor(user):
+        raise NotAllowed(OTP_REQUIRED, code="otp_required")
+    with transaction.atomic():
+        if not _second_factor_remove(user):
+            raise Conflict(OTP_NOT_ENROLLED, code="otp_not_enrolled")
+        audit_record(
+            actor=user,
+            action=AuditAction.DELETE,
+            resource_type="second_factor",
+            resource_id=user.pk,
+            request=request,
+            detail={"method": "totp"},
+        )
+
+
+def otp_reset(*, actor: User, user: User, request=None) -> bool:
+    """An administrator removes another account's second step (a lost phone): the user signs
+    in with the password alone, or enrols again at the next sign-in if the role requires it.
+    Recorded whether or not one was set up; returns whether one was."""
+    if not is_clinic_admin(actor):
+        raise NotAllowed("Only administrators can reset another account's two-step sign-in.")
+    if actor.pk == user.pk:
+        raise ValidationFailed(
+            "Change your own two-step sign-in on your Two-step sign-in page.", code="self_reset"
+        )
+    with transaction.atomic():
+        was_enrolled = _second_factor_remove(user)
+        audit_record(
+            actor=actor,
+            action=AuditAction.DELETE,
+            resource_type="second_factor",
+            resource_id=user.pk,
+            request=request,
+            detail={"reset": True, "was_enrolled": was_enrolled},
+        )
+    return was_enrolled

@@ -11,6 +11,10 @@ def account_page_urls(*, register_patient: PatientRegistration) -> list[URLPatte
     `register_patient`, as it passes the doctors app the time that bookings hold."""
     patterns = [
         path("accounts/login/", views.LoginView.as_view(), name="login"),
+        path("accounts/login/code/", views.sign_in_code, name="login-code"),
+        path("accounts/login/enrol/", views.sign_in_enrol, name="login-enrol"),
+        path("accounts/two-step/", views.two_step, name="two-step"),
+        path("accounts/two-step/enrol/", views.two_step_enrol, name="two-step-enrol"),
         path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
         path("accounts/signed-out/", views.signed_out, name="signed-out"),
         path(

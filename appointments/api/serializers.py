@@ -1,7 +1,8 @@
 from rest_framework import serializers
 
-from appointments.models import Appointment
-from core.api.fields import AwareDateTimeField
+from appointments.models import Appointment, WaitlistEntry, WaitlistOffer
+from core.api.fields import AwareDateTimeField, WallClockTimeField
+from core.api.strict import StrictSerializer
 
 
 class AppointmentSerializer(serializers.ModelSerializer):
@@ -93,3 +94,83 @@ class SeriesResultSerializer(serializers.Serializer):
 
 class FeedSerializer(serializers.Serializer):
     url = serializers.URLField()
+
+
+class WaitlistEntrySerializer(serializers.ModelSerializer):
+    patient_name = serializers.CharField(source="patient.user.full_name", read_only=True)
+    doctor_name = serializers.CharField(
+        source="doctor.user.full_name", read_only=True, allow_null=True, default=None
+    )
+    specialization = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    earliest_time = WallClockTimeField(read_only=True, allow_null=True)
+    latest_time = WallClockTimeField(read_only=True, allow_null=True)
+
+    class Meta:
+        model = WaitlistEntry
+        fields = [
+            "id",
+            "patient",
+            "patient_name",
+            "doctor",
+            "doctor_name",
+            "specialization",
+            "earliest_date",
+            "latest_date",
+            "weekdays",
+            "earliest_time",
+            "latest_time",
+            "note",
+            "status",
+            "created_at",
+        ]
+        read_only_fields = fields
+
+
+class WaitlistJoinSerializer(StrictSerializer):
+    doctor = serializers.UUIDField(
+        required=False, help_text="Wait for this doctor (or give a specialization)."
+    )
+    specialization = serializers.SlugField(
+        required=False, max_length=100, help_text="Wait for any doctor of this specialty."
+    )
+    patient = serializers.UUIDField(
+        required=False, help_text="The patient record; patients may leave it out."
+    )
+    earliest_date = serializers.DateField(help_text="The doctor's local date.")
+    latest_date = serializers.DateField(help_text="At most 180 days after the first.")
+    weekdays = serializers.ListField(
+        child=serializers.IntegerField(min_value=0, max_value=6),
+        required=False,
+        max_length=7,
+        help_text="0 = Monday ... 6 = Sunday; empty or left out: any day.",
+    )
+    earliest_time = WallClockTimeField(
+        required=False, help_text="HH:MM on the doctor's clock (no offset)."
+    )
+    latest_time = WallClockTimeField(
+        required=False, help_text="HH:MM on the doctor's clock: the visit ends by then."
+    )
+    note = serializers.CharField(max_length=500, required=False, allow_blank=True, default="")
+
+
+class WaitlistOfferSerializer(serializers.ModelSerializer):
+    doctor_name = serializers.CharField(source="doctor.user.full_name", read_only=True)
+    appointment = serializers.UUIDField(source="appointment_id", read_only=True, allow_null=True)
+
+    class Meta:
+        model = WaitlistOffer
+        fields = [
+            "id",
+            "entry",
+            "patient",
+            "doctor",
+            "doctor_name",
+            "start",
+            "end",
+            "expires_at",
+            "state",
+            "decided_at",
+            "appointment",
+            "created_at",
+        ]
+        read_only_fields = fields

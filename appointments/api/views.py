@@ -16,13 +16,17 @@ from appointments.api.serializers import (
     RescheduleSerializer,
     SeriesResultSerializer,
     SeriesSerializer,
+    WaitlistEntrySerializer,
+    WaitlistJoinSerializer,
+    WaitlistOfferSerializer,
 )
 from appointments.filters import AppointmentFilter
 from appointments.models import Appointment
 from core.api.schema import error_responses
 from core.lookups import get_visible_or_404
 from core.pagination import CountedUpToPagination
-from doctors.models import Doctor
+from doctors.models import Doctor, Specialization
+from doctors.selectors import specialization_list
 from patients.access import Access, own_patient_record, patient_for_actor
 from patients.models import Patient
 
@@ -217,3 +221,105 @@ class CalendarFeedRotateView(APIView):
     @extend_schema(request=None, responses={200: FeedSerializer}, summary="Rotate the address")
     def post(self, request):
         return Response({"url": calendars.feed_url(calendars.feed_rotate(request.user))})
+
+
+class WaitlistViewSet(
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.DestroyModelMixin,
+    viewsets.GenericViewSet,
+):
+    """The waitlist: a patient's own entries, a doctor's (entries waiting for them by name),
+    every entry for staff. When a booked slot is freed, the oldest entry it fits is offered it
+    (see /waitlist/offers/). DELETE takes an entry off the waitlist."""
+
+    serializer_class = WaitlistEntrySerializer
+    filterset_fields = ["status"]
+    ordering_fields = ["created_at", "latest_date"]
+
+    def get_queryset(self):
+        return selectors.waitlist_entry_list(actor=self.request.user)
+
+    def get_object(self, access: Access = Access.VIEW):
+        return selectors.waitlist_entry_get(
+            actor=self.request.user, entry_id=self.kwargs["pk"], access=access
+        )
+
+    @extend_schema(
+        request=WaitlistJoinSerializer,
+        responses={201: WaitlistEntrySerializer, **error_responses(403, 404, 409)},
+        summary="Join a waitlist for a doctor or a specialty",
+    )
+    def create(self, request, *args, **kwargs):
+        data = WaitlistJoinSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        values = dict(data.validated_data)
+        patient = booking_parties_patient(request.user, values.pop("patient", None))
+        doctor_id = values.pop("doctor", None)
+        slug = values.pop("specialization", None)
+        entry = services.waitlist_join(
+            actor=request.user,
+            patient=patient,
+            doctor=booking_doctor(doctor_id) if doctor_id is not None else None,
+            specialization=_specialization(slug) if slug is not None else None,
+            request=request,
+            **values,
+        )
+        return Response(WaitlistEntrySerializer(entry).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(responses={204: None, **error_responses(403, 404, 409)})
+    def destroy(self, request, *args, **kwargs):
+        services.waitlist_leave(
+            actor=request.user, entry=self.get_object(Access.ACT), request=request
+        )
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+def _specialization(slug: str) -> Specialization:
+    found = specialization_list().filter(slug=slug).first()
+    if found is None:
+        raise ValidationError({"specialization": ["No such specialization."]})
+    return found
+
+
+class WaitlistOfferViewSet(
+    mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
+):
+    """Freed slots offered from the waitlist. While an offer is open its slot is held for the
+    patient (nobody else can book it) until `expires_at`; then it goes to the next entry."""
+
+    serializer_class = WaitlistOfferSerializer
+    filterset_fields = ["state"]
+    ordering_fields = ["created_at", "start"]
+
+    def get_queryset(self):
+        return selectors.waitlist_offer_list(actor=self.request.user)
+
+    def get_object(self, access: Access = Access.VIEW):
+        return selectors.waitlist_offer_get(
+            actor=self.request.user, offer_id=self.kwargs["pk"], access=access
+        )
+
+    @extend_schema(
+        request=None,
+        responses={201: AppointmentSerializer, **error_responses(403, 404, 409)},
+        summary="Book the offered slot (409 offer_expired once the hold has run out)",
+    )
+    @action(detail=True, methods=["post"])
+    def accept(self, request, pk=None):
+        appointment = services.waitlist_offer_accept(
+            actor=request.user, offer=self.get_object(Access.ACT), request=request
+        )
+        return Response(AppointmentSerializer(appointment).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(
+        request=None,
+        responses={200: WaitlistOfferSerializer, **error_responses(403, 404, 409)},
+        summary="Turn the offer down; the slot goes to the next entry",
+    )
+    @action(detail=True, methods=["post"])
+    def decline(self, request, pk=None):
+        offer = services.waitlist_offer_decline(
+            actor=request.user, offer=self.get_object(Access.ACT), request=request
+        )
+        return Response(WaitlistOfferSerializer(offer).data)

@@ -197,9 +197,9 @@ def test_today_costs_the_same_queries_on_every_page_and_order(
     last_page = count - 50 if count > 50 else count  # a page past the last shows the last
     for params, shown in (({}, min(count, 50)), ({"order": "time"}, min(count, 50)),
                           ({"page": 2}, last_page)):  # fmt: skip
-        # The user, their permissions (two), the day's counts per status, the page's rows,
-        # the audit of those rows.
-        with django_assert_max_num_queries(6):
+        # The user, their second sign-in step, their permissions (two), the day's counts per
+        # status, the page's rows, the audit of those rows.
+        with django_assert_max_num_queries(7):
             page = desk.get(TODAY_URL, params)
         assert page.status_code == 200
         assert len(page.context["rows"]) == shown

@@ -71,8 +71,11 @@ def test_allowed_moves(appointment, frozen, action, who, before, after):
     assert appointment.status == after
 
 
+VISIT_STATUSES = [status for status in Status if status != Status.PROPOSED]
+
+
 @pytest.mark.parametrize("action", ["confirm", "check-in", "complete", "cancel"])
-@pytest.mark.parametrize("before", list(Status))
+@pytest.mark.parametrize("before", VISIT_STATUSES)
 def test_every_other_move_is_refused_with_409(appointment, action, before):
     allowed = {(a, b) for a, _, b, _ in MOVES}
     if (action, before) in allowed:
@@ -83,6 +86,16 @@ def test_every_other_move_is_refused_with_409(appointment, action, before):
     assert_error(response, 409, "invalid_transition")
     appointment.refresh_from_db()
     assert appointment.status == before
+
+
+@pytest.mark.parametrize("action", ["confirm", "check-in", "complete", "cancel", "no-show"])
+def test_a_waitlist_hold_is_no_visit_to_move(appointment, action):
+    """A slot held for a waitlist offer is not an appointment of the API: 404 to every move."""
+    force(appointment, Status.PROPOSED)
+    response = post(appointment.doctor.user, appointment, action, {"reason": "x"})
+    assert_error(response, 404, "not_found")
+    appointment.refresh_from_db()
+    assert appointment.status == Status.PROPOSED
 
 
 @pytest.mark.parametrize(
@@ -160,7 +173,7 @@ def test_cancelling_the_only_appointment_removes_the_doctor_s_access(appointment
     assert_error(doctor_client.get(record), 404)
 
 
-@pytest.mark.parametrize("before", [s for s in Status if s != Status.BOOKED])
+@pytest.mark.parametrize("before", [s for s in VISIT_STATUSES if s != Status.BOOKED])
 def test_no_show_from_any_other_status_is_refused(appointment, frozen, before):
     force(appointment, before)
     frozen.move_to(appointment.start + timedelta(minutes=20))

@@ -28,7 +28,8 @@ ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS", default=["localhost", "127.0.0.
 CSRF_TRUSTED_ORIGINS = env.list("DJANGO_CSRF_TRUSTED_ORIGINS", default=[])
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    # Django's admin, on a site that asks for the second sign-in step (users.admin_site).
+    "users.admin_apps.ClinicAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -43,6 +44,8 @@ INSTALLED_APPS = [
     "corsheaders",
     "guardian",
     "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     "csp",
     "django_htmx",
     "core",
@@ -159,6 +162,8 @@ VERSIONED_CACHE = bool(REDIS_URL)
 # Without a broker, e-mail and SMS are sent by a background thread, never in the request;
 # `run_periodic` sweeps what it could not send.
 DELIVERIES_IN_BACKGROUND = env.bool("DELIVERIES_IN_BACKGROUND", default=True)
+# How long a slot offered from the waitlist is held for the patient it was offered to.
+WAITLIST_OFFER_HOLD_MINUTES = env.int("WAITLIST_OFFER_HOLD_MINUTES", default=15)
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_ACKS_LATE = True
 CELERY_BROKER_CONNECTION_TIMEOUT = 3
@@ -167,6 +172,7 @@ CELERY_TIMEZONE = "UTC"
 CELERY_BEAT_SCHEDULE: dict = {
     "sweep-deliveries": {"task": "core.tasks.sweep_deliveries", "schedule": 60.0},
     "appointment-reminders": {"task": "appointments.tasks.send_reminders", "schedule": 300.0},
+    "waitlist-sweep": {"task": "appointments.tasks.sweep_waitlist", "schedule": 60.0},
 }
 
 # --- Auth -----------------------------------------------------------------------------------
@@ -201,6 +207,19 @@ AXES_LOCKOUT_CALLABLE = "users.lockout.lockout_response"
 AXES_RESET_ON_SUCCESS = True
 AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 AXES_VERBOSE = False
+# Kept out of the failed-attempt records, as passwords are.
+AXES_SENSITIVE_PARAMETERS = ["username", "ip_address", "code", "challenge"]
+
+# Two-step sign-in (django-otp, TOTP): the roles that may enrol an authenticator app, and the
+# roles that must (asked to enrol at their next sign-in). Production requires admin and staff.
+OTP_ALLOWED_ROLES = env.list("OTP_ALLOWED_ROLES", default=["doctor", "staff", "admin"])
+OTP_REQUIRED_ROLES = env.list("OTP_REQUIRED_ROLES", default=[])
+# How long the password step of a sign-in waits for its code (or for the enrolment it needs).
+OTP_CHALLENGE_SECONDS = env.int("OTP_CHALLENGE_SECONDS", default=300)
+OTP_TOTP_ISSUER = env("OTP_TOTP_ISSUER", default="Clinic portal")
+# Wrong codes count toward the account lockout above, with wrong passwords. django-otp's own
+# growing delay per device is off: it would also refuse a right code typed just after a wrong one.
+OTP_TOTP_THROTTLE_FACTOR = 0
 
 SILENCED_SYSTEM_CHECKS = [
     # Lockout is per account, so that patients behind one clinic or carrier address are not
@@ -245,6 +264,8 @@ ROLE_GROUP_PERMISSIONS: dict[str, list[str]] = {
         "appointments.add_appointment",
         "appointments.change_appointment",
         "appointments.view_appointmentseries",
+        "appointments.view_waitlistentry",
+        "appointments.view_waitlistoffer",
         "blogs.view_blogpost",
         "blogs.add_blogpost",
         "blogs.change_blogpost",

@@ -21,6 +21,9 @@ if DEVELOPMENT_FIELD_ENCRYPTION_KEY in FIELD_ENCRYPTION_KEYS:
         "FIELD_ENCRYPTION_KEYS holds the published development key: generate keys of your own."
     )
 
+# The accounts that run the clinic sign in with a second step; they enrol at their next sign-in.
+OTP_REQUIRED_ROLES = env.list("OTP_REQUIRED_ROLES", default=["admin", "staff"])
+
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_SSL_REDIRECT = env.bool("DJANGO_SECURE_SSL_REDIRECT", default=True)
 SECURE_HSTS_SECONDS = env.int("DJANGO_SECURE_HSTS_SECONDS", default=60 * 60 * 24 * 365)

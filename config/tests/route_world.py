@@ -104,6 +104,8 @@ ID_READERS: dict[str, frozenset[str]] = {
     "care_assignment_b": B_CARE_AND_DESK,
     "appointment_b": B_CARE_AND_DESK,
     "series_b": B_CARE_AND_DESK,
+    "waitlist_entry_b": B_CARE_AND_DESK,
+    "waitlist_offer_b": B_CARE_AND_DESK,
     "record_b": B_CARE | {ADMIN},
     "attachment_b": B_CARE | {ADMIN},
     "prescription_b": B_CARE | {ADMIN},
@@ -199,6 +201,17 @@ def build_route_world() -> RouteWorld:
         every_weeks=1,
         count=2,
     ).series
+    # B waits for a slot with their doctor, and has been offered one (held for them).
+    waitlist_b = appointment_services.waitlist_join(
+        actor=patient_b.user,
+        patient=patient_b,
+        doctor=doctor_of_b,
+        earliest_date=today,
+        latest_date=today + timedelta(days=30),
+    )
+    offer_b = appointment_services.waitlist_offer_slot(
+        doctor_id=doctor_of_b.pk, start=slots_b[8].start, end=slots_b[8].end
+    )
     slots_a = doctor_selectors.doctor_free_slots(
         doctor=doctor_of_a,
         first_day=today + timedelta(days=3),
@@ -308,6 +321,8 @@ def build_route_world() -> RouteWorld:
             "appointment_b_start": appointment_b.start.isoformat(),
             "appointment_b_end": appointment_b.end.isoformat(),
             "series_b": str(series_b.pk),
+            "waitlist_entry_b": str(waitlist_b.pk),
+            "waitlist_offer_b": str(offer_b.pk),
             "free_start_b": slots_b[2].start.isoformat(),
             "record_a": str(record_a.record_id),
             "record_b": str(record_b.record_id),

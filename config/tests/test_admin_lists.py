@@ -17,7 +17,13 @@ from django.utils import timezone
 from rest_framework_simplejwt.tokens import RefreshToken
 
 from ai_client.models import RiskAssessment, RiskScore, SymptomCheck, Urgency
-from appointments.services import appointment_book, appointment_cancel, series_book
+from appointments.services import (
+    appointment_book,
+    appointment_cancel,
+    series_book,
+    waitlist_join,
+    waitlist_offer_slot,
+)
 from blogs.models import PostStatus
 from blogs.services import comment_create, comment_set_hidden, post_create
 from core.audit import audit_record
@@ -63,7 +69,15 @@ def fill(rows: int, staff) -> None:
             start=datetime.combine(first_day, time(12, 10), tzinfo=BERLIN),
             off_grid_reason="Walk-in",
         )
+        waitlist_join(
+            actor=staff,
+            patient=make_patient(),
+            doctor=doctor,
+            earliest_date=first_day,
+            latest_date=first_day + timedelta(days=7),
+        )
         appointment_cancel(actor=staff, appointment=booked, reason="Moved")
+        waitlist_offer_slot(doctor_id=doctor.pk, start=booked.start, end=booked.end)
         series_book(
             actor=staff,
             doctor=doctor,

@@ -13,6 +13,7 @@ from rest_framework.test import APIClient
 
 from ai_client.models import RiskAssessment, SymptomCheck
 from appointments import services as appointment_services
+from appointments.models import WaitlistEntry, WaitlistOffer
 from config.tests.test_one_door import patient_data_models
 from core.models import AuditAction, AuditEvent
 from doctors.tests.factories import make_doctor
@@ -76,6 +77,22 @@ def clinic(patient, staff):
         start=record.recorded_at + timedelta(days=2),
         off_grid_reason="Follow-up",
     )
+    # A waitlist entry and an offer of a slot (rows as the waitlist service writes them).
+    entry = WaitlistEntry.objects.create(
+        patient=chart,
+        doctor=doctor,
+        earliest_date=appointment.start.date(),
+        latest_date=appointment.start.date() + timedelta(days=7),
+        created_by=patient,
+    )
+    offer = WaitlistOffer.objects.create(
+        entry=entry,
+        patient=chart,
+        doctor=doctor,
+        start=appointment.start + timedelta(days=1),
+        end=appointment.end + timedelta(days=1),
+        expires_at=appointment.start,
+    )
     common = {"patient": chart, "requested_by": patient, "input": {}, "output": {}}
     check = SymptomCheck.objects.create(**common, urgency="routine", model_version="t")
     risk = RiskAssessment.objects.create(**common, score="bmi", model_version="t")
@@ -91,6 +108,8 @@ def clinic(patient, staff):
         type(appointment): appointment.pk,
         SymptomCheck: check.pk,
         RiskAssessment: risk.pk,
+        WaitlistEntry: entry.pk,
+        WaitlistOffer: offer.pk,
     }
     return doctor.user, ids
 

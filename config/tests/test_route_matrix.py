@@ -100,6 +100,7 @@ PATIENTS_ONLY = doors(PATIENTS)
 PATIENTS_AND_DOCTORS = doors(PATIENTS | DOCTORS)
 DESK_ONLY = doors(DESK)
 ADMIN_ONLY = doors({ADMIN})
+CLINIC_ACCOUNTS = doors(DOCTORS | DESK)  # the account's own two-step sign-in: not patients
 B_SEEN = doors(B_CARE_AND_DESK, hidden=OUTSIDERS)  # B's record, visits and care team
 B_CHART = doors(B_CARE, hidden=SIGNED_IN - B_CARE)  # front-desk staff do not read charts
 B_CHART_WRITE = doors({DOCTOR_OF_B}, hidden=SIGNED_IN - B_CARE)  # B reads, B's doctor writes
@@ -108,7 +109,9 @@ B_CHART_WRITE = doors({DOCTOR_OF_B}, hidden=SIGNED_IN - B_CARE)  # B reads, B's 
 B_DOCTOR_ONLY = doors({DOCTOR_OF_B}, hidden=OUTSIDERS)
 B_AI_RESULT = doors(B_CARE, hidden=OUTSIDERS)  # staff are refused the AI routes as a whole
 B_VISIT_MOVE = doors({DOCTOR_OF_B} | DESK, hidden=OUTSIDERS)  # confirm, check in, no-show
-B_DOCTOR_OWN = doors({DOCTOR_OF_B} | DESK)  # B's doctor's profile, schedule and posts
+B_DOCTOR_OWN = doors({DOCTOR_OF_B} | DESK)
+# B's waitlist: B or the desk act for B; B's doctor sees it and is refused.
+B_DECIDES = doors({PATIENT_B} | DESK, hidden=OUTSIDERS)  # B's doctor's profile, schedule and posts
 DRAFT_READERS = frozenset({DOCTOR_OF_B}) | DESK  # a draft post: its author and staff
 # Another doctor's child object reached through A's doctor's own path: nobody may touch it.
 CHILD_OF_ANOTHER_DOCTOR = doors((), hidden={DOCTOR_OF_A} | DESK)
@@ -146,6 +149,15 @@ def appointment_body(ids: Ids) -> dict:
     return {"doctor": ids["doctor_of_b"], "patient": ids["patient_b"], "start": ids["free_start_b"]}
 
 
+def waitlist_body(ids: Ids) -> dict:
+    return {
+        "doctor": ids["doctor_of_b"],
+        "patient": ids["patient_b"],
+        "earliest_date": ids["today"],
+        "latest_date": ids["in_a_week"],
+    }
+
+
 def series_body(ids: Ids) -> dict:
     return {**appointment_body(ids), "every_weeks": 1, "count": 2}
 
@@ -165,6 +177,8 @@ def slot_range(ids: Ids) -> dict:
 # A list asked for B's rows alone: an outsider's list stays empty, never widened by the filter.
 FILTERED_TO_B = "filtered to B's rows"
 APPOINTMENT = {"pk": "appointment_b"}
+WAITLIST_ENTRY = {"pk": "waitlist_entry_b"}
+WAITLIST_OFFER = {"pk": "waitlist_offer_b"}
 RECORD = {"pk": "record_b"}
 PRESCRIPTION = {"pk": "prescription_b"}
 DOCTOR_B = {"pk": "doctor_of_b"}
@@ -182,11 +196,18 @@ ROUTES: dict[str, list[Target]] = {
     "auth-password-reset-confirm": [on(post=Call(PUBLIC))],
     "auth-register": [on(post=Call(PUBLIC))],
     "auth-password-change": [on(post=Call(ANY_ACCOUNT))],
+    "auth-token-verify-otp": [on(post=Call(PUBLIC))],
+    "auth-otp": [on(get=Call(CLINIC_ACCOUNTS))],
+    "auth-otp-enrol": [on(post=Call(CLINIC_ACCOUNTS))],
+    "auth-otp-confirm": [on(post=Call(CLINIC_ACCOUNTS))],
+    "auth-otp-recovery-codes": [on(post=Call(CLINIC_ACCOUNTS))],
+    "auth-otp-disable": [on(post=Call(CLINIC_ACCOUNTS))],
     "user-me": [on(get=Call(ANY_ACCOUNT), patch=Call(ANY_ACCOUNT))],
     "user-list": [on(get=Call(DESK_ONLY), post=Call(DESK_ONLY))],
     "user-detail": [on(USER_B, get=Call(DESK_ONLY))],
     "user-activate": [on(USER_B, post=Call(ADMIN_ONLY))],
     "user-deactivate": [on(USER_B, post=Call(ADMIN_ONLY))],
+    "user-reset-otp": [on(USER_B, post=Call(ADMIN_ONLY))],
     "staff-list": [on(get=Call(ADMIN_ONLY))],
     # Staff profiles are the administrators' to manage, the staff member's own included.
     "staff-detail": [on({"pk": "staff_profile"}, get=Call(ADMIN_ONLY), patch=Call(ADMIN_ONLY))],
@@ -331,6 +352,15 @@ ROUTES: dict[str, list[Target]] = {
     "appointment-series-cancel": [
         on({"pk": "series_b"}, post=Call(B_SEEN, body=lambda ids: {"reason": "Moving away"}))
     ],
+    # --- the waitlist: B (or the desk for B) decides; B's doctor sees who waits for them ----
+    "waitlist-list": [
+        on(get=Call(ANY_ACCOUNT), post=Call(B_DECIDES, body=waitlist_body)),
+    ],
+    "waitlist-detail": [on(WAITLIST_ENTRY, get=Call(B_SEEN), delete=Call(B_DECIDES))],
+    "waitlist-offer-list": [on(get=Call(ANY_ACCOUNT))],
+    "waitlist-offer-detail": [on(WAITLIST_OFFER, get=Call(B_SEEN))],
+    "waitlist-offer-accept": [on(WAITLIST_OFFER, post=Call(B_DECIDES))],
+    "waitlist-offer-decline": [on(WAITLIST_OFFER, post=Call(B_DECIDES))],
     "calendar-feed-list": [on(get=Call(ANY_ACCOUNT))],
     "calendar-feed-rotate": [on(post=Call(ANY_ACCOUNT))],
     # --- the chart: health records and prescriptions ----------------------------------------

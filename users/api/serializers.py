@@ -1,4 +1,6 @@
 from rest_framework import serializers
+from rest_framework_simplejwt.serializers import TokenObtainSerializer
+from rest_framework_simplejwt.tokens import RefreshToken
 
 from users.models import Role, StaffProfile, User
 
@@ -75,9 +77,79 @@ class LoginSerializer(serializers.Serializer):
     password = serializers.CharField(write_only=True)
 
 
+class PasswordStepSerializer(TokenObtainSerializer):
+    """Checks the e-mail and password (through authenticate, so under the lockout) and makes no
+    token: the tokens come after the second step, where the account has one."""
+
+    token_class = RefreshToken
+
+
 class TokenPairSerializer(serializers.Serializer):
     access = serializers.CharField()
     refresh = serializers.CharField()
+
+
+class OtpChallengeSerializer(serializers.Serializer):
+    otp_required = serializers.BooleanField(
+        help_text="Always true: the account signs in with a second step."
+    )
+    challenge = serializers.CharField(
+        help_text="Send it with a code to /api/v1/auth/token/verify-otp/. It works for one "
+        "sign-in, and stops working when it expires or the password changes."
+    )
+    expires_in = serializers.IntegerField(help_text="Seconds until the challenge expires.")
+
+
+class OtpVerifySerializer(serializers.Serializer):
+    challenge = serializers.CharField(max_length=1024, help_text="From /api/v1/auth/token/.")
+    code = serializers.CharField(
+        max_length=64,
+        help_text="The 6-digit code the authenticator app shows now, or an unused recovery code.",
+    )
+
+
+class OtpTokenPairSerializer(TokenPairSerializer):
+    recovery_code_used = serializers.BooleanField(
+        help_text="True when a recovery code signed in: it is spent now."
+    )
+    recovery_codes_left = serializers.IntegerField(help_text="Unused recovery codes.")
+
+
+class OtpStatusSerializer(serializers.Serializer):
+    available = serializers.BooleanField(help_text="The account's role may enrol.")
+    required = serializers.BooleanField(help_text="The account's role must sign in with two steps.")
+    enrolled = serializers.BooleanField()
+    enrolled_at = serializers.DateTimeField(allow_null=True)
+    last_used_at = serializers.DateTimeField(allow_null=True)
+    recovery_codes_left = serializers.IntegerField()
+    enrolment_pending = serializers.BooleanField(
+        help_text="An enrolment was started and waits for its first code."
+    )
+
+
+class OtpEnrolmentSerializer(serializers.Serializer):
+    secret = serializers.CharField(help_text="The TOTP secret in base32, to type into the app.")
+    otpauth_uri = serializers.CharField(help_text="The same secret as an otpauth:// link.")
+    qr_svg = serializers.CharField(help_text="The link as a QR code, in SVG markup.")
+
+
+class CurrentPasswordSerializer(serializers.Serializer):
+    password = serializers.CharField(
+        max_length=128, trim_whitespace=False, help_text="The account's current password."
+    )
+
+
+class OtpCodeSerializer(serializers.Serializer):
+    code = serializers.CharField(
+        max_length=64, help_text="The 6-digit code the new authenticator app shows now."
+    )
+
+
+class RecoveryCodesSerializer(serializers.Serializer):
+    recovery_codes = serializers.ListField(
+        child=serializers.CharField(),
+        help_text="Ten single-use codes, shown this once: only their hashes are kept.",
+    )
 
 
 class RefreshSerializer(serializers.Serializer):

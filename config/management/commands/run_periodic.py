@@ -1,11 +1,12 @@
 """What Celery beat does when the portal runs scaled out, for the embedded mode (no broker):
-every minute, send the outbox's pending deliveries and the reminders that are due."""
+every minute, send the outbox's pending deliveries and the reminders that are due, and pass the
+slots of expired waitlist offers on."""
 
 import time
 
 from django.core.management.base import BaseCommand
 
-from appointments.services import reminders_send
+from appointments.services import reminders_send, waitlist_sweep
 from core.outbox import deliveries_sweep
 
 
@@ -20,8 +21,12 @@ class Command(BaseCommand):
         while True:
             reminded = reminders_send()
             sent = deliveries_sweep()
-            if reminded or sent or options["once"]:
-                self.stdout.write(f"reminders queued: {reminded}, deliveries sent: {sent}")
+            waitlist = waitlist_sweep()
+            if reminded or sent or any(waitlist.values()) or options["once"]:
+                self.stdout.write(
+                    f"reminders queued: {reminded}, deliveries sent: {sent}, "
+                    f"offers expired: {waitlist['offers_expired']}"
+                )
             if options["once"]:
                 return
             time.sleep(max(5, options["every"]))
