@@ -22,6 +22,39 @@ from users.tests.utils import client_for as _client_for
 
 REQUIRE_SERVICES = os.environ.get("REQUIRE_SERVICES") == "1"
 
+# Files whose tests that use no database read and write nothing that differs between SQLite with
+# the local-memory cache and PostgreSQL with Redis: pure functions, checks of the source code,
+# and settings loaded in subprocesses with environments of their own. Those tests are marked
+# backend_independent (CI runs them in its first pass only); the files' database tests are not.
+BACKEND_INDEPENDENT_FILES = {
+    "blogs/tests/test_excerpts.py",
+    "blogs/tests/test_markdown_xss.py",
+    "config/tests/test_one_door.py",
+    "config/tests/test_settings.py",
+    "core/tests/test_clock.py",
+    "doctors/tests/test_slots.py",
+    "prescriptions/tests/test_drug_classes.py",
+    "prescriptions/tests/test_drug_classes_cases.py",
+}
+DATABASE_FIXTURES = {
+    "db",
+    "transactional_db",
+    "django_db_reset_sequences",
+    "django_db_serialized_rollback",
+    "live_server",
+}
+
+
+@pytest.hookimpl(tryfirst=True)  # before `-m` deselects by marker
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        if (
+            item.nodeid.split("::")[0] in BACKEND_INDEPENDENT_FILES
+            and not DATABASE_FIXTURES & set(getattr(item, "fixturenames", ()))
+            and not item.get_closest_marker("django_db")
+        ):
+            item.add_marker(pytest.mark.backend_independent)
+
 
 def _unavailable(reason: str) -> None:
     if REQUIRE_SERVICES:

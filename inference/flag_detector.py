@@ -31,6 +31,7 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import StratifiedKFold
 
+from inference.artefacts import load_or_train
 from inference.paraphrases import in_split, paraphrases, vignettes
 from inference.red_flags import CATEGORIES, RULE_ONLY
 from inference.text import read
@@ -94,7 +95,8 @@ class FlagDetector:
 
     def __post_init__(self) -> None:
         models = [self.classifiers[category] for category in CATEGORIES]
-        self._weights = np.vstack([m.coef_[0] for m in models]).T
+        # In the row-major layout that scipy's sparse product takes: not copied at each call.
+        self._weights = np.ascontiguousarray(np.vstack([m.coef_[0] for m in models]).T)
         self._intercepts = np.array([m.intercept_[0] for m in models])
         self._cutoffs = np.array([self.thresholds[category] for category in CATEGORIES])
 
@@ -264,8 +266,9 @@ def version() -> str:
 
 @cache
 def detector() -> FlagDetector:
-    """The one trained detector of this process."""
-    return train()
+    """The one trained detector of this process: the artefact that an earlier process trained
+    from the same data, calibration and code (inference.artefacts), or trained now."""
+    return load_or_train("flag-detector", "flag_detector", train)
 
 
 if __name__ == "__main__":

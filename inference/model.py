@@ -21,6 +21,7 @@ import sklearn
 from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import train_test_split
 
+from inference.artefacts import load_or_train
 from inference.vocabulary import DATA, symptoms
 
 URGENCIES = ("self_care", "routine", "soon", "urgent", "emergency")
@@ -181,5 +182,6 @@ def train(conditions_path: Path = DATA / "conditions.csv") -> Model:
 
 @cache
 def model() -> Model:
-    """The one trained model of this process (trained at start-up, in a few seconds)."""
-    return train()
+    """The one trained model of this process: the artefact that an earlier process trained from
+    the same data and code (inference.artefacts), or trained now, in a few seconds."""
+    return load_or_train("triage-model", "model", train)

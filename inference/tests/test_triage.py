@@ -2,6 +2,7 @@
 words, bad input; and the model's honest, reproducible metrics."""
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -242,12 +243,13 @@ def test_the_key_is_required(client):
     assert response.status_code == 401
 
 
-def test_the_metrics_command_prints_the_held_out_accuracy_of_a_reproducible_model(capsys):
-    """The command trains in a process of its own: equal figures mean a seeded, repeatable
-    training."""
+def test_the_metrics_command_prints_the_held_out_accuracy_of_a_reproducible_model(capsys, tmp_path):
+    """The command trains in a process of its own (with an empty artefact cache, so that it
+    cannot read this process's model): equal figures mean a seeded, repeatable training."""
     printed = subprocess.run(
         [sys.executable, "-m", "inference.metrics", "--json"],
         cwd=ROOT,
+        env={**os.environ, "INFERENCE_CACHE_DIR": str(tmp_path)},
         capture_output=True,
         text=True,
         check=True,
