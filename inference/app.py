@@ -18,6 +18,7 @@ from pydantic import ConfigDict, Field, model_validator
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from inference import risk, triage
+from inference.advice_model import advice_model
 from inference.flag_detector import detector
 from inference.model import URGENCIES, model
 from inference.vocabulary import symptoms
@@ -45,7 +46,8 @@ WARM_UP = "a sore throat and a runny nose, no fever, and a hedache for 3 days"
 
 @asynccontextmanager
 async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-    triage.analyze(model(), detector(), codes=[], text=WARM_UP)  # trained or read from the cache
+    # trained or read from the cache
+    triage.analyze(model(), detector(), advice_model(), codes=[], text=WARM_UP)
     yield
 
 
@@ -132,8 +134,9 @@ def _result(result: risk.Result) -> RiskResult:
 
 
 def model_version() -> str:
-    """The triage model's version and the flag detector's: an answer depends on both."""
-    return f"{model().version}+flags-{detector().version}"
+    """The versions of the triage model, the flag detector and the advice model: an answer
+    depends on all three."""
+    return f"{model().version}+flags-{detector().version}+advice-{advice_model().version}"
 
 
 @app.get("/health")
@@ -230,7 +233,13 @@ def symptoms_analyze(body: AnalyzeInput) -> AnalyzeResult:
         raise UnknownCodes(message)
     trained = model()
     analysis = triage.analyze(
-        trained, detector(), codes=body.symptoms, text=body.text, sex=body.sex, age=body.age
+        trained,
+        detector(),
+        advice_model(),
+        codes=body.symptoms,
+        text=body.text,
+        sex=body.sex,
+        age=body.age,
     )
     named = symptoms()
     by_code = trained.by_code

@@ -10,6 +10,7 @@ import json
 from collections import Counter
 from dataclasses import dataclass
 
+from inference.advice_model import AdviceModel, advice_model
 from inference.flag_detector import FlagDetector, detector
 from inference.model import Model, model
 from inference.paraphrases import Paraphrase, Vignette, in_split, paraphrases, vignettes
@@ -96,10 +97,14 @@ def flag_report(results: list[FlagResult]) -> dict:
     }
 
 
-def vignette_report(rows: list[Vignette], trained: Model, flags: FlagDetector) -> dict:
+def vignette_report(
+    rows: list[Vignette], trained: Model, flags: FlagDetector, advice: AdviceModel | None
+) -> dict:
     outcomes = []
     for row in rows:
-        analysis = analyze(trained, flags, codes=[], text=row.text, sex=row.sex, age=row.age)
+        analysis = analyze(
+            trained, flags, advice, codes=[], text=row.text, sex=row.sex, age=row.age
+        )
         ranked = [code for code, _ in analysis.conditions]
         outcomes.append(
             {
@@ -138,7 +143,9 @@ def report(split: str) -> dict:
     return {
         "split": split,
         "red_flags": flag_report(flag_results(in_split(paraphrases(), split), trained_flags)),
-        "vignettes": vignette_report(in_split(vignettes(), split), model(), trained_flags),
+        "vignettes": vignette_report(
+            in_split(vignettes(), split), model(), trained_flags, advice_model()
+        ),
     }
 
 

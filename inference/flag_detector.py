@@ -33,7 +33,7 @@ from sklearn.model_selection import StratifiedKFold
 
 from inference.artefacts import load_or_train
 from inference.paraphrases import in_split, paraphrases, vignettes
-from inference.red_flags import CATEGORIES, RULE_ONLY
+from inference.red_flags import CATEGORIES
 from inference.text import read
 from inference.vocabulary import DATA, symptoms
 
@@ -56,6 +56,7 @@ SINGLE = {
     "vomiting_blood": "severe_bleeding",
     "throat_swelling": "possible_anaphylaxis",
     "non_blanching_rash": "possible_meningitis",
+    "bulging_fontanelle": "possible_meningitis",
     "suicidal_thoughts": "suicidal_thoughts",
     "worst_headache": "thunderclap_headache",
     "overdose": "possible_poisoning",
@@ -65,9 +66,13 @@ SINGLE = {
     "face_droop": "possible_stroke",
     "arm_weakness": "possible_stroke",
     "speech_difficulty": "possible_stroke",
+    "severe_breathlessness": "severe_breathing_difficulty",
+    "blue_lips": "severe_breathing_difficulty",
+    "inhaler_not_helping": "severe_breathing_difficulty",
 }
 CHILD_WORDS = ("my son", "my daughter", "my baby", "my toddler", "my little boy", "our child")
 INFANT_WORDS = ("my 3 week old", "my newborn", "our 6 week old baby", "my 2 month old")
+AFTER_A_KNOCK = ("confusion", "drowsiness", "vomiting", "fluid_from_nose_or_ear", "memory_problems")
 HEART_ATTACK_SECONDS = ("shortness_of_breath", "sweating", "arm_or_jaw_pain")
 ALLERGY_FIRSTS = ("allergic_reaction", "hives", "lip_swelling")
 PAIRED = {
@@ -77,6 +82,7 @@ PAIRED = {
     "child_breathing_difficulty": (CHILD_WORDS, ("shortness_of_breath", "wheezing", "blue_lips")),
     "infant_fever": (INFANT_WORDS, ("fever",)),
     "possible_ectopic_pregnancy": (("pregnancy", "missed_period"), ("pelvic_pain", "fainting")),
+    "serious_head_injury": (("head_injury",), AFTER_A_KNOCK),
 }  # fmt: skip
 
 
@@ -124,8 +130,6 @@ def training_examples() -> tuple[list[str], list[set[str]], list[bool]]:
     labels: list[set[str]] = []
     tuning: list[bool] = []
     for row in in_split(paraphrases(), "tune"):
-        if row.category in RULE_ONLY:  # the rules' alone: neither a positive nor a control
-            continue
         texts.append(read(row.text).affirmed_text)
         labels.append({row.category} if row.category else set())
         tuning.append(True)

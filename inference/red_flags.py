@@ -13,14 +13,15 @@ MESSAGES = {
     "possible_stroke": "Signs of a stroke: face, arm, speech or sudden loss of sight.",
     "severe_bleeding": "Bleeding that is heavy or will not stop, or vomiting blood.",
     "possible_anaphylaxis": "Signs of a severe allergic reaction.",
-    "possible_meningitis": "Fever with a stiff neck or light that hurts the eyes, or a rash "
-    "that does not fade.",
+    "possible_meningitis": "Fever with a stiff neck or light that hurts the eyes, a rash "
+    "that does not fade, or a bulging soft spot on a baby's head.",
     "suicidal_thoughts": "Thoughts of ending one's life: help is there now. Stay with someone "
     "and keep away from anything you could harm yourself with. You can also talk to a crisis "
     "line at any hour (116 123 in the UK and Ireland, 988 in the US and Canada).",
     "child_breathing_difficulty": "A child who struggles to breathe.",
     "thunderclap_headache": "A sudden, worst-ever headache.",
-    "possible_poisoning": "An overdose, a poison swallowed, or fumes such as carbon monoxide.",
+    "possible_poisoning": "An overdose, a poison swallowed, fumes such as carbon monoxide, or "
+    "signs of too much of a medicine such as lithium or digoxin.",
     "unresponsive": "Someone who cannot be woken.",
     "seizure": "A seizure (fit).",
     "stated_emergency": "You describe a medical emergency.",
@@ -31,10 +32,23 @@ MESSAGES = {
     "serious_head_injury": "A head injury followed by confusion, drowsiness, fainting, vomiting "
     "or a fit, or in someone who takes blood thinners.",
 }
-# Flags only the rules raise: the learned detector has no paraphrases to learn them from yet, so
-# it is trained, calibrated and measured on the others (CATEGORIES).
-RULE_ONLY = ("severe_breathing_difficulty", "serious_head_injury")
-CATEGORIES = tuple(code for code in MESSAGES if code not in RULE_ONLY)
+# Every flag that the learned detector is trained, calibrated and measured on: all of them.
+CATEGORIES = tuple(MESSAGES)
+
+# Conditions that are emergencies whose warning signs are these rules: the rules watch for them,
+# so the model needs the ordinary likelihood to call them (inference.triage).
+WATCHED_CONDITIONS = {
+    "heart_attack": "possible_heart_attack",
+    "stroke": "possible_stroke",
+    "anaphylaxis": "possible_anaphylaxis",
+    "meningitis": "possible_meningitis",
+    "subarachnoid_haemorrhage": "thunderclap_headache",
+    "carbon_monoxide_poisoning": "possible_poisoning",
+    "infant_fever": "infant_fever",
+    "ectopic_pregnancy": "possible_ectopic_pregnancy",
+    "severe_asthma_attack": "severe_breathing_difficulty",
+    "pulmonary_embolism": "severe_breathing_difficulty",
+}
 
 HEART_ATTACK_COMPANIONS = (
     "shortness_of_breath",
@@ -69,6 +83,8 @@ LOW_BELLY_PAIN = (
 )
 # Carbon monoxide: fumes, a faulty heater or a CO alarm, and the signs it causes.
 CO_SIGNS = ("headache", "dizziness", "nausea", "vomiting", "confusion", "fainting")
+# Lithium, digoxin, theophylline or phenytoin with these: too much of it in the blood (BNF).
+TOXICITY_SIGNS = ("vomiting", "confusion", "tremor", "drowsiness", "blurred_vision", "diarrhoea")
 CHILD_BREATHING = (
     "shortness_of_breath",
     "wheezing",
@@ -90,6 +106,9 @@ AFTER_HEAD_INJURY = (
     "ear_discharge",
     "anticoagulant",
 )
+# Signs that follow a knock to the head only (NHS: memory loss, problems with sight): after a
+# fall of any kind, an older person's known forgetfulness or glasses would say nothing new.
+AFTER_KNOCK_TO_THE_HEAD = ("memory_problems", "blurred_vision")
 
 
 @dataclass(frozen=True)
@@ -124,7 +143,7 @@ def red_flag_codes(present: set[str], *, child: bool = False, infant: bool = Fal
     ):
         found.append("possible_anaphylaxis")
     if (
-        "non_blanching_rash" in present
+        _any(present, "non_blanching_rash", "bulging_fontanelle")
         or {"fever", "stiff_neck"} <= present
         or (
             {"fever", "light_sensitivity"} <= present
@@ -141,7 +160,11 @@ def red_flag_codes(present: set[str], *, child: bool = False, infant: bool = Fal
         found.append("child_breathing_difficulty")
     if "worst_headache" in present or {"headache", "sudden_onset"} <= present:
         found.append("thunderclap_headache")
-    if "overdose" in present or ("co_exposure" in present and _any(present, *CO_SIGNS)):
+    if (
+        "overdose" in present
+        or ("co_exposure" in present and _any(present, *CO_SIGNS))
+        or ("narrow_range_medicine" in present and _any(present, *TOXICITY_SIGNS))
+    ):
         found.append("possible_poisoning")
     if "unresponsive" in present:
         found.append("unresponsive")
@@ -165,7 +188,9 @@ def red_flag_codes(present: set[str], *, child: bool = False, infant: bool = Fal
     if breathing and "child_breathing_difficulty" not in found:
         found.append("severe_breathing_difficulty")
     # A fall from a height counts as a knock to the head when the same signs follow it.
-    if _any(present, "head_injury", "fall") and _any(present, *AFTER_HEAD_INJURY):
+    if (_any(present, "head_injury", "fall") and _any(present, *AFTER_HEAD_INJURY)) or (
+        "head_injury" in present and _any(present, *AFTER_KNOCK_TO_THE_HEAD)
+    ):
         found.append("serious_head_injury")
     # Sudden breathlessness with a swollen or painful calf: a clot in the lung until shown
     # otherwise.

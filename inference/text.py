@@ -30,12 +30,13 @@ from inference.vocabulary import symptoms, with_implied
 STEMMER = snowballstemmer.stemmer("english")
 CLAUSE_BREAK = re.compile(
     r"(?<!\d)\.|\.(?!\d)|[;!?\n]|\b(?:but|however|although|though|except|yet)\b"
-    r"|,\s*(?=i\b|my\b|he\b|she\b|he's\b|she's\b|they\b|it's\b|its\b)"
+    r"|,\s*(?=i\b|my\b|he\b|she\b|he's\b|she's\b|hes\b|shes\b|they\b|it's\b|its\b|now\b)"
     r"|\band\s+(?=i\b|i'm\b|my\b)"
 )
 NEGATION = re.compile(
     r"\b(?:no|not|without|denies|deny|never|none|nor|free of|don't have|do not have|"
-    r"haven't had|have not had|didn't have|did not have|isn't|aren't|wasn't)\b"
+    r"haven't had|have not had|didn't have|did not have|isn't|aren't|wasn't|"
+    r"doesn't (?:look|seem)|don't (?:look|seem))\b"
 )
 NEGATION_WINDOW = 4
 # Words that a phrase never spans: "neck not stiff" is no "neck stiff".
@@ -78,6 +79,8 @@ ANYONE = re.compile(
 )
 CHILD_BREATHING_SIGNS = ("shortness_of_breath", "wheezing", "blue_lips", "breathing_pauses")
 ALWAYS_HEARD = frozenset({"suicidal_thoughts", "stated_emergency", *CHILD_BREATHING_SIGNS})
+# Ending one's life, mentioned in any tense, is never history: "tried to end it last year" too.
+HEARD_IN_ANY_TENSE = frozenset({"suicidal_thoughts"})
 # "I've never had a headache this bad" says the headache is there.
 NEVER_BEFORE = re.compile(r"\b(?:like (?:this|that)|this bad|so bad|before|in my life)\b")
 CHILD = re.compile(
@@ -113,8 +116,8 @@ _UNIT = r"(days?|wks?|weeks?|months?|mths?|mos?|years?|yrs?|yo|y/o)"
 AGE = re.compile(
     rf"\b{_NUMBER}[- ]?{_UNIT}(?:[- ]old\b|(?<=o)\b)|\(\s*(?:age |aged )?(\d{{1,2}})\s*\)|"
     rf"\bage[ds]?:?\s+(\d{{1,2}})\b(?![- ]?(?:d|w|m|y))|"
-    rf"\b(?:baby|son|daughter|twins?|he's|she's|is|are|aged?)\W+"
-    rf"(?:\w+\W+)?{_NUMBER}[- ]?{_UNIT}\b(?!\W+pregnant)"
+    rf"\b(?:baby|infant|newborn|son|daughter|twins?|he's|she's|is|are|aged?)\W+"
+    rf"(?:[a-z']+\W+)?{_NUMBER}[- ]?{_UNIT}\b(?!\W+pregnant)"
 )
 YOUNG_INFANT_MONTHS = 3  # "my 6 week old" is a young infant: a fever is an emergency
 MONTHS_PER_UNIT = {"d": 1 / 30.4, "w": 12 / 52.2, "m": 1.0, "y": 12.0}
@@ -264,6 +267,13 @@ class Lexicon:
 # matched first and then ignored: "a fit note" is no seizure, "dying to know" no emergency.
 # They are left out of the text the learned detector reads too ("freezing to death").
 NOT_A_FINDING = ""
+# Words that name a finding but no one symptom ("no pain or bleeding at all"): matched only where
+# no phrase took them, never a symptom, and left out of the detector's text only when denied.
+UNNAMED_FINDING = "~"
+UNNAMED_FINDINGS = (
+    "pain", "pains", "bleeding", "bleed", "blood", "swelling", "swollen", "sickness", "sick",
+    "faint", "hurt", "hurts", "ache", "aches",
+)  # fmt: skip
 FIGURES_OF_SPEECH = (
     "fit note",
     "have to shake my hand",  # pins and needles shaken off, no fit
@@ -297,6 +307,18 @@ FIGURES_OF_SPEECH = (
     "blood test",
     "blood tests",
     "normal temperature",
+    "drinking ok",  # fluids, not alcohol
+    "drinking okay",
+    "drinking fine",
+    "drinking well",
+    "drinking normally",
+    "drinking plenty",
+    "drinking fluids",
+    "eating and drinking",
+    "like a cold",  # the illness, not feeling cold
+    "like a bad cold",
+    "like a heavy cold",
+    "like a head cold",
     "breathing fine",
     "breathing normally",
     "breathing ok",
@@ -375,7 +397,15 @@ def lexicon() -> Lexicon:
     ]
     table_words = {w for phrase, _ in pairs for _, _, w in words_of(phrase) if w != ","}
     pairs += [(normalise(phrase), NOT_A_FINDING) for phrase in FIGURES_OF_SPEECH]
-    pairs.sort(key=lambda pair: (pair[1] != NOT_A_FINDING, -len(words_of(pair[0])), -len(pair[0])))
+    pairs += [(word, UNNAMED_FINDING) for word in UNNAMED_FINDINGS]
+    pairs.sort(
+        key=lambda pair: (
+            pair[1] != NOT_A_FINDING,
+            pair[1] == UNNAMED_FINDING,
+            -len(words_of(pair[0])),
+            -len(pair[0]),
+        )
+    )
     by_first: dict[str, list[Phrase]] = {}
     keys: set[str] = set()
     for rank, (text, code) in enumerate(pairs):
@@ -629,8 +659,11 @@ def read(text: str) -> Reading:
             before = "".join(blanked[:start])
             if code == NOT_A_FINDING:
                 pass  # left out of the affirmed text too
+            elif code == UNNAMED_FINDING:
+                if not (historical or _negated(before, clause[start:])):
+                    continue  # kept in the affirmed text, and no symptom
             elif (
-                historical
+                (historical and code not in HEARD_IN_ANY_TENSE)
                 or (studying and code not in ALWAYS_HEARD)
                 or _negated(before, clause[start:])
             ):

@@ -2,15 +2,18 @@
 
 Red flags come first and override the model: any flag means an emergency, the advice to call
 emergency services, and no booking. Otherwise the urgency is the most urgent base urgency among
-the conditions the model finds likely, so that a less likely but serious condition still counts."""
+the conditions the model finds likely, so that a less likely but serious condition still counts,
+and a learned second opinion on the whole text may then raise it to an emergency or move it
+between self-care and a routine visit (second_opinion)."""
 
 import csv
 from dataclasses import dataclass, field
 from functools import cache
 
+from inference.advice_model import DOCTOR_FROM, EMERGENCY_FROM, SELF_CARE_FROM, AdviceModel
 from inference.flag_detector import FlagDetector
-from inference.model import URGENCIES, Model
-from inference.red_flags import CALL, RedFlag, flag, red_flag_codes
+from inference.model import URGENCIES, Condition, Model
+from inference.red_flags import CALL, WATCHED_CONDITIONS, RedFlag, flag, red_flag_codes
 from inference.text import Reading, read
 from inference.vocabulary import DATA, symptoms, with_implied
 
@@ -74,6 +77,10 @@ def find_flags(
     # as an adult (the rules' severe_breathing_difficulty), not as a child.
     if age is not None and not child:
         by_detector = [code for code in by_detector if code != "child_breathing_difficulty"]
+    # A knock to the head with nothing after it ("bumped my head, just a bruise") is no
+    # emergency: the detector's head-injury flag needs some other finding read in the text.
+    if not set(present) - {"head_injury", "fall", "injury"}:
+        by_detector = [code for code in by_detector if code != "serious_head_injury"]
     return FlagFindings(by_rules, by_detector)
 
 
@@ -103,9 +110,45 @@ def unknown_codes(codes: list[str]) -> list[str]:
 URGENT_ALONE = {"shortness_of_breath", "coughing_blood", "confusion"}
 
 
+def likely_from(condition: Condition) -> float:
+    """How probable a condition must be to set the urgency: less for an emergency that no red
+    flag rule watches for (appendicitis, testicular torsion), since nothing else would."""
+    if condition.urgency == "emergency" and condition.code not in WATCHED_CONDITIONS:
+        return SERIOUS_LIKELY
+    return LIKELY
+
+
+def urgency_of(ranked: list[tuple[str, float]], by_code: dict[str, Condition]) -> str:
+    """The most urgent base urgency among the likely conditions (ranked, most probable first)."""
+    likely = [by_code[code] for code, p in ranked if p >= likely_from(by_code[code])]
+    if likely:
+        return max((c.urgency for c in likely), key=URGENCIES.index)
+    top = by_code[ranked[0][0]]
+    # An emergency that its rules did not raise, and too unlikely to call: seen the same day.
+    return "urgent" if top.urgency == "emergency" else top.urgency
+
+
+def second_opinion(
+    levels: dict[str, float], urgency: str, likeliest: list[Condition], top: Condition
+) -> tuple[str, Condition]:
+    """The urgency after the advice model's reading of the whole text (inference.advice_model),
+    and the condition whose home care a self-care answer gives. It may raise any answer to an
+    emergency; it may send home only with a condition that has home care (data/self_care.csv)
+    among the three likeliest."""
+    if urgency != "emergency" and levels["emergency"] >= EMERGENCY_FROM:
+        return "emergency", top
+    if urgency == "self_care" and levels["doctor"] >= DOCTOR_FROM:
+        return "routine", top
+    home = next((c for c in likeliest if c.code in self_care()), None)
+    if urgency == "routine" and home and levels["self_care"] >= SELF_CARE_FROM:
+        return "self_care", home
+    return urgency, top
+
+
 def analyze(
     model: Model,
     detector: FlagDetector | None = None,
+    advice: AdviceModel | None = None,
     *,
     codes: list[str],
     text: str = "",
@@ -153,12 +196,7 @@ def analyze(
     if analysis.red_flags:
         return analysis
     top = by_code[ranked[0][0]]
-    likely = [
-        by_code[code]
-        for code, p in ranked
-        if p >= (SERIOUS_LIKELY if by_code[code].urgency == "emergency" else LIKELY)
-    ] or [top]
-    analysis.urgency = max((c.urgency for c in likely), key=URGENCIES.index)
+    analysis.urgency = urgency_of(ranked, by_code)
     analysis.specialty = top.specialty
     baby = "young_infant" in present
     same_day = baby or bool(URGENT_ALONE & set(present))
@@ -178,13 +216,21 @@ def analyze(
         else:
             analysis.advice = f"{UNSURE_PREFIX} {ADVICE[analysis.urgency]}"
         return analysis
+    home = top  # the condition whose home care a self-care answer gives
+    if advice and reading:
+        analysis.urgency, home = second_opinion(
+            advice.levels(reading.affirmed_text),
+            analysis.urgency,
+            [by_code[code] for code, _ in analysis.conditions[:3]],
+            home,
+        )
     if analysis.urgency == "emergency":
         analysis.specialty = "emergency-medicine"
     if analysis.urgency != "self_care":
         analysis.advice = ADVICE[analysis.urgency]
         return analysis
     # What to do at home and when to see a doctor after all, unless it has gone on too long.
-    care = self_care()[top.code]
+    care = self_care()[home.code]
     lasted = reading.duration_days if reading else None
     if care.days and lasted and lasted >= care.days:
         analysis.urgency = "routine"

@@ -9,9 +9,10 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from inference import artefacts, flag_detector
+from inference import advice_model, artefacts, flag_detector
 from inference import model as triage_model
 from inference.paraphrases import paraphrases, vignettes
+from inference.text import read
 
 PACKAGE = Path(__file__).resolve().parents[1]
 ROOT = PACKAGE.parent
@@ -63,6 +64,18 @@ def test_the_kept_flag_detector_scores_exactly_as_a_fresh_training(tmp_path, mon
         ]
 
 
+def test_the_kept_advice_model_scores_exactly_as_a_fresh_training(tmp_path, monkeypatch):
+    shared = advice_model.advice_model()  # this process's: read from the cache, or trained
+    monkeypatch.setenv("INFERENCE_CACHE_DIR", str(tmp_path))
+    fresh = advice_model.train()
+    loaded = kept_and_read_back("advice-model", "advice_model", fresh)
+    texts = [row.affirmed_text for row in map(read, (case.text for case in vignettes()))]
+    expected = fresh.probabilities(texts)
+    for other in (loaded, shared):
+        assert other.version == fresh.version
+        assert np.array_equal(other.probabilities(texts), expected)
+
+
 @pytest.fixture
 def package_copy(tmp_path) -> Path:
     """The package's code and data, to change one file at a time."""
@@ -87,6 +100,9 @@ def package_copy(tmp_path) -> Path:
         ("flag_detector", "text.py"),
         ("flag_detector", "red_flags.py"),
         ("flag_detector", "paraphrases.py"),
+        ("advice_model", "advice_model.py"),
+        ("advice_model", "data/vignettes.csv"),
+        ("advice_model", "text.py"),
     ],
 )
 def test_a_changed_input_changes_the_key(package_copy, module, changed):
@@ -113,7 +129,7 @@ def test_another_library_version_changes_the_key(monkeypatch, library):
     assert artefacts.key("flag_detector") != before
 
 
-@pytest.mark.parametrize("module", ["model", "flag_detector"])
+@pytest.mark.parametrize("module", ["model", "flag_detector", "advice_model"])
 def test_the_key_covers_every_module_that_training_imports(module):
     """Read from the import statements; checked against what Python really loads."""
     loaded = subprocess.run(

@@ -46,6 +46,8 @@ URGENCIES = {"self_care", "routine", "soon", "urgent", "emergency"}
 SEXES = {"", "female", "male"}
 # Symptoms that only the red-flag rules act on: heavy bleeding is an injury, not a condition.
 RED_FLAG_ONLY = {
+    "narrow_range_medicine",
+    "bulging_fontanelle",
     "drowsiness",
     "anticoagulant",
     "fall",
@@ -151,7 +153,10 @@ def test_every_self_care_condition_has_advice_with_the_signs_to_watch_for():
     with (DATA / "self_care.csv").open(newline="", encoding="utf-8") as handle:
         advice = {row["code"]: row for row in csv.DictReader(handle)}
     self_care = {row["code"] for row in CONDITIONS if row["urgency"] == "self_care"}
-    assert set(advice) == self_care
+    # and conditions usually seen by a doctor but often cared for at home (an earache after a
+    # cold, occasional heartburn, a flare of known eczema): the advice model may send those home
+    often_at_home = {row["code"] for row in CONDITIONS if row["urgency"] == "routine"}
+    assert self_care <= set(advice) <= self_care | often_at_home
     for row in advice.values():
         assert row["advice"].strip() and row["see_a_doctor_if"].strip(), row["code"]
         assert row["days"] == "" or 0 < int(row["days"]) <= 365, row["code"]

@@ -329,3 +329,65 @@ def test_how_long_it_has_gone_on(text, days):
 def test_since_a_time_is_now_not_history():
     assert "cough" in read("coughing since 2 weeks ago").present
     assert "seizure" not in read("I had a seizure 2 years ago and none since").present
+
+
+@pytest.mark.parametrize(
+    ("text", "flag"),
+    [
+        ("hit my head on a beam and now I can't remember what happened", "serious_head_injury"),
+        (
+            "walked into a lamp post, banged my head, everything is blurry now",
+            "serious_head_injury",
+        ),
+        ("her soft spot looks swollen and tight", "possible_meningitis"),
+        ("the fontanelle is bulging and he won't settle", "possible_meningitis"),
+        ("I think someone slipped something in my drink", "possible_poisoning"),
+        ("she has been taking her tablets wrong and is very confused", "possible_poisoning"),
+        ("asthma attack, ventolin is doing nothing", "severe_breathing_difficulty"),
+    ],
+)
+def test_the_signs_added_for_batch_eleven_raise_their_flags(text, flag):
+    assert flag in flags_for(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "flag"),
+    [
+        # a knock that memory or sight problems do not follow, and a fall without a knock
+        ("I wear glasses and my memory has been poor for years", "serious_head_injury"),
+        ("my son had a febrile convulsion 2 years ago, now he has a cold", "seizure"),
+        ("my eczema has flared up on my hands again", "severe_breathing_difficulty"),
+        ("I feel on the edge of my seat watching the match", "suicidal_thoughts"),
+    ],
+)
+def test_near_misses_of_the_new_signs_stay_quiet(text, flag):
+    assert flag not in flags_for(text)
+
+
+def test_an_episode_long_ago_is_history_even_when_the_next_clause_says_now():
+    reading = read("I had a seizure 2 years ago, now I'm fitting again")
+    assert "seizure" in reading.present
+    reading = read("I had a seizure 2 years ago, now I just have a cough")
+    assert "seizure" in reading.negated and "cough" in reading.present
+
+
+@pytest.mark.parametrize(
+    ("text", "absent"),
+    [
+        ("it feels like a bad cold, blocked nose", "feeling_cold"),
+        ("been sick twice, drinking ok", "alcohol"),
+        ("a painful red lump on the edge of my eyelid", "anxiety"),
+    ],
+)
+def test_everyday_words_are_not_read_as_another_symptom(text, absent):
+    assert absent not in read(text).present
+
+
+def test_a_denied_word_that_names_no_symptom_is_left_out_of_the_detectors_text():
+    reading = read("10 weeks pregnant, some nausea, no pain and no bleeding")
+    assert "pain" not in reading.affirmed_text and "bleeding" not in reading.affirmed_text
+    assert "nausea" in reading.affirmed_text
+    # said, it stays, and names no symptom of its own
+    reading = read("there is pain and bleeding")
+    assert "pain" in reading.affirmed_text and "bleeding" in reading.affirmed_text
+    assert reading.present == []

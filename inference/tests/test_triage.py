@@ -10,11 +10,12 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 
+from inference.advice_model import advice_model
 from inference.app import app
 from inference.flag_detector import detector
 from inference.metrics import main
 from inference.model import model
-from inference.red_flags import CALL
+from inference.red_flags import CALL, MESSAGES, WATCHED_CONDITIONS
 from inference.triage import (
     DISCLAIMER,
     LASTED_TOO_LONG,
@@ -90,7 +91,9 @@ def test_a_child_breathing_hard_is_an_emergency_by_age_too(client):
 def test_every_answer_carries_the_disclaimer_and_the_model_version(client):
     result = analyze(client, text="sore throat and a cough")
     assert result["disclaimer"] == DISCLAIMER
-    assert result["model_version"] == f"{model().version}+flags-{detector().version}"
+    assert result["model_version"] == (
+        f"{model().version}+flags-{detector().version}+advice-{advice_model().version}"
+    )
     health = client.get("/health").json()
     assert health["model_version"] == result["model_version"]
     assert health["flag_detector"]["thresholds"] == detector().thresholds
@@ -387,3 +390,12 @@ def test_new_wordings_of_the_rule_only_flags_raise_them(client, text, flag):
 )
 def test_everyday_words_near_the_new_rules_raise_no_flag(client, text):
     assert analyze(client, text=text, age=45)["red_flags"] == []
+
+
+def test_every_watched_condition_is_an_emergency_that_a_flag_rule_watches_for():
+    by_code = model().by_code
+    for condition, flag_code in WATCHED_CONDITIONS.items():
+        assert by_code[condition].urgency == "emergency", condition
+        assert flag_code in MESSAGES, flag_code
+    unwatched = {c.code for c in model().conditions if c.urgency == "emergency"}
+    assert {"appendicitis", "testicular_torsion", "sepsis"} <= unwatched - set(WATCHED_CONDITIONS)
