@@ -158,7 +158,10 @@ def red_flag_codes(present: set[str], *, child: bool = False, infant: bool = Fal
         _any(present, *CHILD_BREATHING) or {"inhaler_not_helping", "speech_difficulty"} <= present
     ):
         found.append("child_breathing_difficulty")
-    if "worst_headache" in present or {"headache", "sudden_onset"} <= present:
+    # A flu that "came on suddenly" with a headache among its aches is no thunderclap: there the
+    # sudden onset is the illness's, and only a worst-ever headache counts.
+    flu_like = "fever" in present and _any(present, "muscle_aches", "cough")
+    if "worst_headache" in present or ({"headache", "sudden_onset"} <= present and not flu_like):
         found.append("thunderclap_headache")
     if (
         "overdose" in present

@@ -315,6 +315,17 @@ FIGURES_OF_SPEECH = (
     "drinking plenty",
     "drinking fluids",
     "eating and drinking",
+    "fall or hurt myself",  # an accident, not self-harm
+    "fell and hurt myself",
+    "fell over and hurt myself",
+    "slipped and hurt myself",
+    "tripped and hurt myself",
+    "hurt myself falling",
+    "hurt myself lifting",
+    "hurt myself playing",
+    "hurt myself at the gym",
+    "hurt myself at work",
+    "hurt myself when i fell",
     "like a cold",  # the illness, not feeling cold
     "like a bad cold",
     "like a heavy cold",

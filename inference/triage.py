@@ -7,6 +7,7 @@ and a learned second opinion on the whole text may then raise it to an emergency
 between self-care and a routine visit (second_opinion)."""
 
 import csv
+import itertools
 from dataclasses import dataclass, field
 from functools import cache
 
@@ -106,6 +107,9 @@ def unknown_codes(codes: list[str]) -> list[str]:
     return [code for code in codes if code not in known]
 
 
+# An emergency whatever the model thinks likely: a fever during chemotherapy may be neutropenic
+# sepsis (NICE NG151).
+EMERGENCY_TOGETHER = {frozenset({"on_chemotherapy", "fever"})}
 # Seen the same day whatever else is found (and whatever the model thinks likely).
 URGENT_ALONE = {"shortness_of_breath", "coughing_blood", "confusion"}
 
@@ -194,6 +198,10 @@ def analyze(
             (code, round(p, 4)) for code, p in ranked[:SHOWN_CONDITIONS] if p >= SHOWN_FROM
         ]
     if analysis.red_flags:
+        return analysis
+    if EMERGENCY_TOGETHER & {frozenset(pair) for pair in itertools.combinations(present, 2)}:
+        analysis.urgency, analysis.specialty = "emergency", "emergency-medicine"
+        analysis.advice = ADVICE["emergency"]
         return analysis
     top = by_code[ranked[0][0]]
     analysis.urgency = urgency_of(ranked, by_code)
