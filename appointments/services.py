@@ -830,9 +830,8 @@ def _entry_terms(
     if latest_date < today:
         raise _fail("in_the_past", "The window has passed already.", "latest_date")
     if latest_date < earliest_date:
-        raise _fail(
-            "end_before_start", "latest_date must not be before earliest_date.", "latest_date"
-        )
+        message = "The last day must not be before the first day."
+        raise _fail("end_before_start", message, "latest_date")
     if (latest_date - max(earliest_date, today)).days >= MAX_WAITLIST_DAYS:
         message = f"Wait for at most {MAX_WAITLIST_DAYS} days at a time."
         raise _fail("window_too_long", message, "latest_date")
@@ -841,7 +840,7 @@ def _entry_terms(
     ):
         raise _fail("invalid_weekdays", "Weekdays are 0 (Monday) to 6 (Sunday).", "weekdays")
     if earliest_time is not None and latest_time is not None and latest_time <= earliest_time:
-        message = "latest_time must be after earliest_time."
+        message = "The latest time must be after the earliest time."
         raise _fail("end_before_start", message, "latest_time")
     return sorted(set(weekdays))
 
@@ -891,7 +890,8 @@ def waitlist_join(
             patient=patient,
             doctor=doctor,
             specialization=specialization,
-            earliest_date=earliest_date,
+            # a window that opened before today starts today: that is all it can still offer
+            earliest_date=max(earliest_date, timezone.localdate()),
             latest_date=latest_date,
             weekdays=days,
             earliest_time=earliest_time,

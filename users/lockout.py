@@ -8,6 +8,7 @@ from axes.helpers import get_cool_off
 from axes.models import AccessAttempt
 from django.conf import settings
 from django.contrib.auth.signals import user_login_failed
+from django.db import IntegrityError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
@@ -54,9 +55,14 @@ def sign_in_failed(request: Any, email: str, *, step: str) -> None:
     """Count a failed sign-in step (a wrong code) as a failed password is counted: the same
     signal, so the same lockout and the same audit. On the API, reaching the limit raises
     AccountLocked (users.receivers); on the pages, axes' middleware answers."""
-    user_login_failed.send(
-        sender=__name__, credentials={"email": email, "step": step}, request=request
-    )
+    credentials = {"email": email, "step": step}
+    try:
+        user_login_failed.send(sender=__name__, credentials=credentials, request=request)
+    except IntegrityError:
+        # Two first failures of one account at once: axes inserts its row for both, and the
+        # loser's insert fails. Its receiver runs before the others (INSTALLED_APPS order), so
+        # sending again counts this failure once, as a repeated one, and audits it once.
+        user_login_failed.send(sender=__name__, credentials=credentials, request=request)
 
 
 class AccountLocked(APIException):

@@ -44,7 +44,7 @@ def booking_parties_patient(user, patient_id) -> Patient:
     if patient_id is None:
         if (own := own_patient_record(user)) is not None:
             return own
-        raise ValidationError({"patient": ["Say which patient the appointment is for."]})
+        raise ValidationError({"patient": ["Say which patient this is for."]})
     return patient_for_actor(actor=user, patient_id=patient_id, access=Access.ACT)
 
 

@@ -509,3 +509,28 @@ def test_the_desk_sees_the_waitlist_and_takes_entries_off_in_the_admin(
     assert b"1 taken off the waitlist" in done.content
     offer.refresh_from_db()
     assert offer.state == "withdrawn" and offer.entry.status == "cancelled"
+
+
+@pytest.mark.django_db
+def test_a_window_that_opened_before_today_starts_today_and_says_so(doctor):
+    patient = make_patient()
+    response = client_for(patient.user).post(
+        URL,
+        {"doctor": str(doctor.pk), "earliest_date": "2026-05-20", "latest_date": "2026-06-30"},
+        format="json",
+    )
+    assert response.status_code == 201, response.content
+    assert response.json()["earliest_date"] == "2026-06-01"
+    assert WaitlistEntry.objects.get().earliest_date == NOW.date()
+
+
+@pytest.mark.django_db
+def test_the_window_errors_speak_of_days_and_times_not_field_names(doctor):
+    api = client_for(make_patient().user)
+    body = {"doctor": str(doctor.pk), "earliest_date": "2026-06-05", "latest_date": "2026-06-03"}
+    response = api.post(URL, body, format="json")
+    assert_error(response, 400, "end_before_start")
+    assert response.json()["error"]["message"] == "The last day must not be before the first day."
+    body = {**body, "latest_date": "2026-06-30", "earliest_time": "11:00", "latest_time": "10:00"}
+    message = api.post(URL, body, format="json").json()["error"]["message"]
+    assert message == "The latest time must be after the earliest time."
