@@ -200,9 +200,14 @@ def test_the_reported_emergencies_are_emergencies(client_for, patient, live_infe
     assert "emergency services" in body["output"]["advice"]
 
 
-@pytest.mark.backend_independent  # 2,911 calls to the service; the database part is covered
+# The set in parts, so that test workers share it (each part is thousands of calls).
+PARTS = 4
+
+
+@pytest.mark.backend_independent  # 3,871 calls to the service; the database part is covered
+@pytest.mark.parametrize("part", range(PARTS))
 def test_every_emergency_of_the_paraphrase_set_raises_its_flag(
-    client_for, patient, live_inference, monkeypatch
+    client_for, patient, live_inference, monkeypatch, part
 ):
     """The whole independent set, each through the portal's API and the real service."""
     # httpx builds a TLS context, loading the whole CA bundle, for every client the portal makes:
@@ -211,8 +216,9 @@ def test_every_emergency_of_the_paraphrase_set_raises_its_flag(
     tls = httpx.create_ssl_context()
     monkeypatch.setattr(inference_client, "_transport", lambda: httpx.HTTPTransport(verify=tls))
     api = client_for(patient)
+    rows = emergencies_of_the_paraphrase_set()[part::PARTS]
     missed = []
-    for number, (text, flag) in enumerate(emergencies_of_the_paraphrase_set()):
+    for number, (text, flag) in enumerate(rows):
         if number % 500 == 0:
             cache.clear()  # the AI throttle allows a patient 1,000 checks a minute in tests
         response = api.post(RUN, {"text": text}, format="json")
@@ -223,4 +229,4 @@ def test_every_emergency_of_the_paraphrase_set_raises_its_flag(
         ):
             missed.append((flag, text))
     assert missed == []
-    assert SymptomCheck.objects.count() >= 1500
+    assert SymptomCheck.objects.count() == len(rows) > 900

@@ -53,7 +53,7 @@ def test_the_kept_flag_detector_scores_exactly_as_a_fresh_training(tmp_path, mon
     monkeypatch.setenv("INFERENCE_CACHE_DIR", str(tmp_path))
     fresh = flag_detector.train()
     loaded = kept_and_read_back("flag-detector", "flag_detector", fresh)
-    texts = [row.text for row in paraphrases()] + [case.text for case in vignettes()]
+    texts = ([row.text for row in paraphrases()] + [case.text for case in vignettes()])[::4]
     expected = fresh.probabilities(texts)
     for other in (loaded, shared):
         assert other.version == fresh.version and other.metrics == fresh.metrics
