@@ -7,7 +7,6 @@ and a learned second opinion on the whole text may then raise it to an emergency
 between self-care and a routine visit (second_opinion)."""
 
 import csv
-import itertools
 from dataclasses import dataclass, field
 from functools import cache
 
@@ -199,7 +198,7 @@ def analyze(
         ]
     if analysis.red_flags:
         return analysis
-    if EMERGENCY_TOGETHER & {frozenset(pair) for pair in itertools.combinations(present, 2)}:
+    if any(together <= set(present) for together in EMERGENCY_TOGETHER):
         analysis.urgency, analysis.specialty = "emergency", "emergency-medicine"
         analysis.advice = ADVICE["emergency"]
         return analysis
