@@ -9,8 +9,8 @@ half of data/vignettes.csv. Training is seeded.
 
 It never decides alone. triage.analyze lets it:
 - raise an answer to an emergency when it is confident of one (never lower one);
-- turn a routine visit into self-care only when a self-care condition is among the three
-  likeliest, so that the answer can name that condition's home care and warning signs;
+- turn a routine visit into self-care only when a condition with home care (data/self_care.csv)
+  is among the three likeliest, so that the answer can name its home care and warning signs;
 - turn self-care into a routine visit when it is confident that a doctor is needed.
 Where too little is recognised, or a red flag is raised, it changes nothing. Its thresholds are
 chosen from out-of-fold figures on the tuning half (`python -m inference.advice_model`)."""

@@ -29,8 +29,8 @@ MESSAGES = {
     "possible_ectopic_pregnancy": "Tummy pain in a possible pregnancy, with fainting, "
     "dizziness, bleeding or shoulder-tip pain.",
     "severe_breathing_difficulty": "Severe difficulty breathing, or blue or grey lips or skin.",
-    "serious_head_injury": "A head injury followed by confusion, drowsiness, fainting, vomiting "
-    "or a fit, or in someone who takes blood thinners.",
+    "serious_head_injury": "A head injury followed by confusion, drowsiness, fainting, vomiting, "
+    "a fit, memory loss or blurred sight, or in someone who takes blood thinners.",
 }
 # Every flag that the learned detector is trained, calibrated and measured on: all of them.
 CATEGORIES = tuple(MESSAGES)
