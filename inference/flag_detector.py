@@ -35,7 +35,7 @@ from inference.artefacts import load_or_train
 from inference.paraphrases import in_split, paraphrases, vignettes
 from inference.red_flags import CATEGORIES
 from inference.text import read
-from inference.vocabulary import DATA, symptoms
+from inference.vocabulary import DATA, symptoms, with_implied
 
 logger = logging.getLogger(__name__)
 HERE = Path(__file__).resolve().parent
@@ -63,6 +63,7 @@ SINGLE = {
     "unresponsive": "unresponsive",
     "seizure": "seizure",
     "stated_emergency": "stated_emergency",
+    "collapse": "stated_emergency",  # and "unresponsive", which it implies
     "face_droop": "possible_stroke",
     "arm_weakness": "possible_stroke",
     "speech_difficulty": "possible_stroke",
@@ -142,7 +143,7 @@ def training_examples() -> tuple[list[str], list[set[str]], list[bool]]:
     for code, symptom in symptoms().items():
         for phrase in symptom.phrases:
             texts.append(phrase.replace(" & ", " "))
-            labels.append({SINGLE[code]} if code in SINGLE else set())
+            labels.append({SINGLE[c] for c in with_implied([code]) if c in SINGLE})
             tuning.append(False)
     for category, (firsts, seconds) in PAIRED.items():
         first_phrases = [p for source in firsts for p in _phrases(source)]

@@ -169,11 +169,13 @@ def red_flag_codes(present: set[str], *, child: bool = False, infant: bool = Fal
         or ("narrow_range_medicine" in present and _any(present, *TOXICITY_SIGNS))
     ):
         found.append("possible_poisoning")
-    if "unresponsive" in present:
+    if _any(present, "unresponsive", "collapse"):
         found.append("unresponsive")
     if "seizure" in present:
         found.append("seizure")
-    if "stated_emergency" in present:  # "I think I'm having a heart attack": believe them
+    # "I think I'm having a heart attack": believe them. Someone collapsed, not breathing or
+    # without a pulse is an emergency whatever the cause (and cannot be woken: "unresponsive").
+    if _any(present, "stated_emergency", "collapse"):
         found.append("stated_emergency")
     # At any age: struggling for breath, the lips or skin turning blue (too little oxygen), or
     # an asthma attack that the reliever inhaler does not ease.

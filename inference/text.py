@@ -61,7 +61,7 @@ HISTORICAL = re.compile(
 CURRENT = re.compile(
     r"\b(?:now|today|tonight|this (?:morning|afternoon|evening)|just|currently|right now|"
     r"suddenly|since (?:this|last night|having|giving birth|i|my|he|she|we|the|\d|a|an|one|"
-    r"two|three)|started|this week|back again|are back)\b"
+    r"two|three)|started|this week|back again|are back|flared|flare up|flaring|lately|recently)\b"
 )
 # A question asked for a course or a school project about anyone at all ("what should I do if
 # someone has a seizure, doing a first aid course") speaks of no patient: ConText's
@@ -77,6 +77,23 @@ ANYONE = re.compile(
     r"\b(?:if|when) (?:someone|somebody|anyone|a person|a child|you)\b|\b(?:someone|somebody) "
     r"(?:who|with)\b|\bdifference between\b|\b(?:signs|symptoms) of\b|\bhow (?:do|would) you\b"
 )
+# A patient who says they talk normally is not too breathless to speak (the mark of a severe
+# asthma attack, BTS/SIGN 158): "can talk fine", "can still speak in full sentences".
+TALKS_NORMALLY = re.compile(
+    r"\b(?:(?:can|could|able to) (?:still )?)?(?:talk|talks|talking|speak|speaks|speaking) "
+    r"(?:fine|ok|okay|normally|no problem|clearly|in full sentences)\b"
+)
+# ...unless the words before deny it: "can't talk in full sentences", "unable to speak clearly".
+NOT_TALKING = re.compile(
+    r"(?:n't|\b(?:cant|cnt|cannot|can not|couldnt|wasnt|isnt|didnt|doesnt|dont|wont|not|"
+    r"unable|trouble|difficulty|struggling|struggles|barely|hardly|never))\W+(?:\w+\W+)?$"
+)
+
+
+def talks_normally(text: str) -> bool:
+    return any(not NOT_TALKING.search(text[: m.start()]) for m in TALKS_NORMALLY.finditer(text))
+
+
 CHILD_BREATHING_SIGNS = ("shortness_of_breath", "wheezing", "blue_lips", "breathing_pauses")
 ALWAYS_HEARD = frozenset({"suicidal_thoughts", "stated_emergency", *CHILD_BREATHING_SIGNS})
 # Ending one's life, mentioned in any tense, is never history: "tried to end it last year" too.
@@ -196,6 +213,7 @@ class Reading:
     mentions_child: bool = False
     age_in_months: float | None = None  # the youngest age the text gives, if any
     about_someone_else: bool = False  # "my dad...": the writer's own age and sex do not apply
+    talks_normally: bool = False  # "can talk fine": not too breathless to speak
     duration_days: float | None = None  # the longest time the text says it has gone on
     # The text with every denied finding and figure of speech taken out ("no thoughts of
     # self-harm" keeps only "no thoughts of"), for readers that do not understand negation.
@@ -280,6 +298,8 @@ FIGURES_OF_SPEECH = (
     "shake my hand out",
     "shake out my hand",
     "shake it out",
+    "have to shake it",
+    "shaking it",
     "can't get back off",  # back to sleep, not "can't wake"
     "non emergency",
     "non-emergency",
@@ -315,6 +335,7 @@ FIGURES_OF_SPEECH = (
     "drinking plenty",
     "drinking fluids",
     "eating and drinking",
+    "drinking and keeping",  # fluids kept down
     "fall or hurt myself",  # an accident, not self-harm
     "fell and hurt myself",
     "fell over and hurt myself",
@@ -624,6 +645,7 @@ def read(text: str) -> Reading:
         mentions_child=(bool(CHILD.search(text)) and not MOTHER.search(text))
         or (age is not None and age < 16 * 12),
         age_in_months=age,
+        talks_normally=talks_normally(text),
     )
     present: dict[str, None] = {}
     negated: dict[str, None] = {}

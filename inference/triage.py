@@ -81,6 +81,11 @@ def find_flags(
     # emergency: the detector's head-injury flag needs some other finding read in the text.
     if not set(present) - {"head_injury", "fall", "injury"}:
         by_detector = [code for code in by_detector if code != "serious_head_injury"]
+    # Nor is someone who says they can talk normally too breathless to speak: the detector reads
+    # "breathless" and "inhaler" alone as a struggle for breath. The rules still hear blue lips,
+    # gasping or an inhaler that does not help.
+    if reading and reading.talks_normally:
+        by_detector = [code for code in by_detector if code != "severe_breathing_difficulty"]
     return FlagFindings(by_rules, by_detector)
 
 

@@ -29,6 +29,8 @@ def symptoms() -> dict[str, Symptom]:
 IMPLIES = {
     "severe_breathlessness": ("shortness_of_breath",),
     "drowsiness": ("fatigue",),
+    "band_rash": ("rash",),
+    "collapse": ("unresponsive",),
 }
 
 

@@ -46,6 +46,7 @@ URGENCIES = {"self_care", "routine", "soon", "urgent", "emergency"}
 SEXES = {"", "female", "male"}
 # Symptoms that only the red-flag rules act on: heavy bleeding is an injury, not a condition.
 RED_FLAG_ONLY = {
+    "collapse",
     "on_chemotherapy",
     "narrow_range_medicine",
     "bulging_fontanelle",

@@ -391,3 +391,31 @@ def test_a_denied_word_that_names_no_symptom_is_left_out_of_the_detectors_text()
     reading = read("there is pain and bleeding")
     assert "pain" in reading.affirmed_text and "bleeding" in reading.affirmed_text
     assert reading.present == []
+
+
+@pytest.mark.parametrize(
+    ("text", "talks"),
+    [
+        ("breathless but I can talk fine", True),
+        ("she can still speak in full sentences", True),
+        ("talking normally", True),
+        ("he can't talk in full sentences", False),
+        ("cant talk in full sentences", False),
+        ("she isn't able to speak clearly", False),
+        ("having trouble talking in full sentences", False),
+        ("I can talk but only a few words at a time", False),
+    ],
+)
+def test_saying_one_talks_normally_is_read_and_its_denial_is_not(text, talks):
+    assert read(text).talks_normally is talks
+
+
+def test_a_condition_that_flared_lately_is_now_not_history():
+    reading = read("IBS diagnosed 3 years ago, the bloating has flared this week")
+    assert "bloating" in reading.present
+    assert "bloating" in read("IBS diagnosed 3 years ago, bloating bad lately").present
+    assert "bloating" not in read("IBS diagnosed 3 years ago, bloating then").present
+
+
+def test_a_collapse_raises_both_its_flags_by_the_rules():
+    assert {"stated_emergency", "unresponsive"} <= flags_for("my dad has collapsed at work")

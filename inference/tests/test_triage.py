@@ -410,3 +410,42 @@ def test_a_fever_during_chemotherapy_is_an_emergency_without_a_flag():
     assert fever.advice == CALL and not fever.booking_offered
     tired = analyze_directly(model(), detector(), codes=[], text="on chemo and tired, no fever")
     assert tired.urgency != "emergency"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "my husband just collapsed in the garden",
+        "grandad has no pulse",
+        "I think she has stopped breathing",
+        "I cannot find a pulse on my dad",
+    ],
+)
+def test_a_collapse_is_a_stated_emergency_and_someone_who_cannot_be_woken(client, text):
+    result = analyze(client, text=text)
+    flags = {found["code"] for found in result["red_flags"]}
+    assert {"stated_emergency", "unresponsive"} <= flags
+    assert result["urgency"] == "emergency"
+
+
+FLARE = "my asthma is worse this week, using my blue inhaler every few hours and more breathless"
+
+
+@pytest.mark.parametrize(
+    ("text", "flagged"),
+    [
+        (FLARE, True),  # the learned detector reads a struggle for breath
+        (f"{FLARE}, can talk fine", False),
+        (f"{FLARE}, I can still talk normally", False),
+        (f"{FLARE} and can't talk in full sentences", True),
+        (f"{FLARE}, my lips look blue but I can talk fine", True),  # the rules still hear it
+    ],
+)
+def test_talking_normally_is_no_struggle_for_breath_unless_the_rules_find_one(text, flagged):
+    analysis = analyze_directly(
+        model(), detector(), advice_model(), codes=[], text=text, age=30, sex="female"
+    )
+    codes = [found.code for found in analysis.red_flags]
+    assert ("severe_breathing_difficulty" in codes) is flagged
+    # Without the flag, a worsening asthma is still seen the same day, not sent home.
+    assert analysis.urgency in (("emergency",) if flagged else ("soon", "urgent"))
