@@ -1,11 +1,13 @@
-"""A learned second opinion on the level of advice, read from the patient's own words.
+"""A learned second opinion on the level of advice and on the condition, read from the
+patient's own words.
 
 The condition model (model.py) knows only the symptoms that the phrase table recognises, so a
 mild complaint told in words the table lacks ("otherwise fine", "settles with antacids") and a
 grave one told calmly both reach it as a few bare symptoms. This model reads the whole text, as
-the flag detector does: word and character n-gram TF-IDF and one multinomial logistic regression
-over the three levels of the vignettes (emergency, doctor, self-care), trained on the tuning
-half of data/vignettes.csv. Training is seeded.
+the flag detector does: word and character n-gram TF-IDF and two multinomial logistic
+regressions, one over the three levels of the vignettes (emergency, doctor, self-care) and one
+over their expected conditions, trained on the tuning half of data/vignettes.csv. Training is
+seeded.
 
 It never decides alone. triage.analyze lets it:
 - raise an answer to an emergency when it is confident of one (never lower one);
@@ -13,10 +15,15 @@ It never decides alone. triage.analyze lets it:
   is among the three likeliest, so that the answer can name its home care and warning signs;
 - turn self-care into a routine visit when it is confident that a doctor is needed.
 Where too little is recognised, or a red flag is raised, it changes nothing. Its thresholds are
-chosen from out-of-fold figures on the tuning half (`python -m inference.advice_model`)."""
+chosen from out-of-fold figures on the tuning half (`python -m inference.advice_model`).
+
+Its reading of the condition is mixed half and half with the condition model's
+(triage.READ_SHARE), before anything else is decided: the share with the best appropriate advice
+out of fold on the tuning half. `python -m inference.advice_model` prints the ranking's
+out-of-fold figures for other shares."""
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 
 import numpy as np
@@ -44,42 +51,84 @@ DOCTOR_FROM = 0.6
 class AdviceModel:
     words: TfidfVectorizer
     letters: TfidfVectorizer
-    classifier: LogisticRegression
+    classifier: LogisticRegression  # the level of advice
+    condition_classifier: LogisticRegression | None  # None: trained for the levels only
     version: str = ""
+    _classes: list[str] = field(init=False)
+
+    def __post_init__(self) -> None:
+        fitted = self.condition_classifier
+        self._classes = [str(code) for code in fitted.classes_] if fitted else []
+
+    def _features(self, affirmed_texts: list[str]):
+        return hstack(
+            [self.words.transform(affirmed_texts), self.letters.transform(affirmed_texts)]
+        ).tocsr()
 
     def probabilities(self, affirmed_texts: list[str]) -> np.ndarray:
         """One row per text, one column per level (in LEVELS order)."""
-        features = hstack(
-            [self.words.transform(affirmed_texts), self.letters.transform(affirmed_texts)]
-        ).tocsr()
-        return self.classifier.predict_proba(features)
+        return self.classifier.predict_proba(self._features(affirmed_texts))
 
     def levels(self, affirmed_text: str) -> dict[str, float]:
         return dict(zip(LEVELS, self.probabilities([affirmed_text])[0].tolist(), strict=True))
 
+    def conditions(self, affirmed_text: str) -> dict[str, float]:
+        """Each condition's probability as read from the text; a condition that no tuning
+        vignette expects is absent (zero)."""
+        if self.condition_classifier is None:
+            return {}
+        scores = self.condition_classifier.predict_proba(self._features([affirmed_text]))[0]
+        return dict(zip(self._classes, scores.tolist(), strict=True))
 
-def _fit(texts: list[str], levels: list[str]) -> AdviceModel:
+
+def _fit(texts: list[str], levels: list[str], conditions: list[str] | None) -> AdviceModel:
     words = TfidfVectorizer(ngram_range=(1, 2), sublinear_tf=True)
     letters = TfidfVectorizer(analyzer="char_wb", ngram_range=(3, 5), sublinear_tf=True)
     features = hstack([words.fit_transform(texts), letters.fit_transform(texts)]).tocsr()
     classifier = LogisticRegression(C=REGULARISATION, max_iter=3000, random_state=SEED)
     classifier.fit(features, levels)
     assert tuple(classifier.classes_) == LEVELS
-    return AdviceModel(words, letters, classifier)
+    if conditions is None:
+        return AdviceModel(words, letters, classifier, None)
+    condition_classifier = LogisticRegression(C=REGULARISATION, max_iter=3000, random_state=SEED)
+    condition_classifier.fit(features, conditions)
+    return AdviceModel(words, letters, classifier, condition_classifier)
 
 
-def _examples(rows: list[Vignette]) -> tuple[list[str], list[str]]:
-    return [read(row.text).affirmed_text for row in rows], [row.expected_advice for row in rows]
+def _examples(rows: list[Vignette]) -> tuple[list[str], list[str], list[str]]:
+    return (
+        [read(row.text).affirmed_text for row in rows],
+        [row.expected_advice for row in rows],
+        [row.expected_condition for row in rows],
+    )
+
+
+def out_of_fold_models(
+    rows: list[Vignette], *, conditions: bool = True
+) -> list[tuple[AdviceModel, list[int]]]:
+    """Five models, each with the rows it did not see (trained for the levels only unless
+    `conditions`)."""
+    texts, levels, expected = _examples(rows)
+    folds = StratifiedKFold(n_splits=FOLDS, shuffle=True, random_state=SEED)
+    return [
+        (
+            _fit(
+                [texts[i] for i in train_index],
+                [levels[i] for i in train_index],
+                [expected[i] for i in train_index] if conditions else None,
+            ),
+            test_index.tolist(),
+        )
+        for train_index, test_index in folds.split(texts, levels)
+    ]
 
 
 def out_of_fold(rows: list[Vignette]) -> np.ndarray:
-    """Each row's probabilities from a model that did not see it."""
-    texts, levels = _examples(rows)
+    """Each row's level probabilities from a model that did not see it."""
+    texts = [read(row.text).affirmed_text for row in rows]
     scores = np.zeros((len(rows), len(LEVELS)))
-    folds = StratifiedKFold(n_splits=FOLDS, shuffle=True, random_state=SEED)
-    for train_index, test_index in folds.split(texts, levels):
-        fitted = _fit([texts[i] for i in train_index], [levels[i] for i in train_index])
-        scores[test_index] = fitted.probabilities([texts[i] for i in test_index])
+    for fitted, unseen in out_of_fold_models(rows, conditions=False):
+        scores[unseen] = fitted.probabilities([texts[i] for i in unseen])
     return scores
 
 

@@ -3,20 +3,22 @@ specificity on controls (rules, learned detector, and both), and the advice leve
 condition on the vignettes.
 
     python -m inference.evaluate                    # the held-out half
-    python -m inference.evaluate --split tune       # or all; --json for machine-readable"""
+    python -m inference.evaluate --split tune       # or all; --json for machine-readable
+    python -m inference.evaluate --read-shares      # the share of the advice model's reading
+                                                    # of the condition, out of fold"""
 
 import argparse
 import json
 from collections import Counter
 from dataclasses import dataclass
 
-from inference.advice_model import AdviceModel, advice_model
+from inference.advice_model import AdviceModel, advice_model, out_of_fold_models
 from inference.flag_detector import FlagDetector, detector
 from inference.model import Model, model
 from inference.paraphrases import Paraphrase, Vignette, in_split, paraphrases, vignettes
 from inference.red_flags import MESSAGES
 from inference.text import read
-from inference.triage import analyze, find_flags
+from inference.triage import READ_SHARE, analyze, find_flags
 
 # What counts as appropriate advice for each level of the vignettes (Semigran et al. 2015).
 APPROPRIATE = {
@@ -98,12 +100,23 @@ def flag_report(results: list[FlagResult]) -> dict:
 
 
 def vignette_report(
-    rows: list[Vignette], trained: Model, flags: FlagDetector, advice: AdviceModel | None
+    rows: list[Vignette],
+    trained: Model,
+    flags: FlagDetector,
+    advice: AdviceModel | None,
+    read_share: float = READ_SHARE,
 ) -> dict:
     outcomes = []
     for row in rows:
         analysis = analyze(
-            trained, flags, advice, codes=[], text=row.text, sex=row.sex, age=row.age
+            trained,
+            flags,
+            advice,
+            codes=[],
+            text=row.text,
+            sex=row.sex,
+            age=row.age,
+            read_share=read_share,
         )
         ranked = [code for code, _ in analysis.conditions]
         outcomes.append(
@@ -147,6 +160,26 @@ def report(split: str) -> dict:
             in_split(vignettes(), split), model(), trained_flags, advice_model()
         ),
     }
+
+
+def read_share_report(shares: tuple[float, ...] = (0.0, 0.3, 0.4, 0.5, 0.6, 0.7)) -> dict:
+    """For each share of the advice model's reading of the condition: appropriate advice and
+    the right condition first and in the top three on the tuning vignettes, each answered with
+    an advice model that did not learn it (five folds)."""
+    rows = in_split(vignettes(), "tune")
+    folds = out_of_fold_models(rows)
+    trained, flags = model(), detector()
+    result = {}
+    for share in shares:
+        parts = [
+            vignette_report([rows[i] for i in unseen], trained, flags, fitted, share)
+            for fitted, unseen in folds
+        ]
+        result[share] = {
+            figure: round(sum(part[figure] * part["cases"] for part in parts) / len(rows), 4)
+            for figure in ("appropriate_advice", "condition_top1", "condition_top3")
+        }
+    return result
 
 
 def _percent(share: float) -> str:
@@ -195,7 +228,11 @@ def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--split", choices=("held_out", "tune", "all"), default="held_out")
     parser.add_argument("--json", action="store_true")
+    parser.add_argument("--read-shares", action="store_true")
     arguments = parser.parse_args(argv)
+    if arguments.read_shares:
+        print(json.dumps(read_share_report(), indent=2))
+        return
     result = report(arguments.split)
     if arguments.json:
         print(json.dumps(result, indent=2))

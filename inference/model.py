@@ -43,7 +43,7 @@ class Condition:
     specialty: str
     urgency: str
     sex: str  # "", "female" or "male": a condition of one sex only
-    requires: str  # a symptom without which the condition is not offered ("" for none)
+    requires: tuple[str, ...]  # the symptoms without which the condition is not offered
     weights: dict[str, float]
 
 
@@ -89,7 +89,8 @@ def load_conditions(path: Path = DATA / "conditions.csv") -> list[Condition]:
     with path.open(newline="", encoding="utf-8") as handle:
         for row in csv.DictReader(handle):
             weights = {**_weights(row["typical"]), **_weights(row["less_typical"])}
-            unknown = sorted(set(weights) - set(known) | ({row["requires"]} - set(known) - {""}))
+            requires = tuple(code for code in row["requires"].split("+") if code)
+            unknown = sorted(set(weights) - set(known) | (set(requires) - set(known)))
             if unknown:
                 raise ValueError(f"{row['code']}: unknown symptoms {unknown}")
             if row["urgency"] not in URGENCIES:
@@ -101,7 +102,7 @@ def load_conditions(path: Path = DATA / "conditions.csv") -> list[Condition]:
                     specialty=row["specialty"],
                     urgency=row["urgency"],
                     sex=row["sex"],
-                    requires=row["requires"],
+                    requires=requires,
                     weights=weights,
                 )
             )

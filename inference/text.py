@@ -336,6 +336,8 @@ FIGURES_OF_SPEECH = (
     "drinking fluids",
     "eating and drinking",
     "drinking and keeping",  # fluids kept down
+    "managing fluids",
+    "keeping fluids down",
     "fall or hurt myself",  # an accident, not self-harm
     "fell and hurt myself",
     "fell over and hurt myself",
@@ -347,6 +349,8 @@ FIGURES_OF_SPEECH = (
     "hurt myself at the gym",
     "hurt myself at work",
     "hurt myself when i fell",
+    "dried myself",  # a towel, not self-harm
+    "drying myself",
     "like a cold",  # the illness, not feeling cold
     "like a bad cold",
     "like a heavy cold",

@@ -43,6 +43,10 @@ LIKELY = 0.2  # a condition at least this probable sets the urgency floor
 SERIOUS_LIKELY = 0.15  # lower for a condition that is an emergency in itself: safety first
 UNSURE = 0.15  # below this, the likeliest condition is a guess: never self-care, never emergency
 SHOWN_FROM = 0.01
+# The advice model's reading of the condition from the whole text, mixed with the condition
+# model's reading of the recognised symptoms: half each, the share with the best appropriate
+# advice out of fold on the tuning vignettes (python -m inference.evaluate --read-shares).
+READ_SHARE = 0.5
 CHILD_AGE = 16
 
 
@@ -162,6 +166,7 @@ def analyze(
     text: str = "",
     sex: str | None = None,
     age: int | None = None,
+    read_share: float = READ_SHARE,
 ) -> Analysis:
     reading = read(text) if text else None
     if reading and reading.about_someone_else:  # the account holder's age and sex are not theirs
@@ -185,13 +190,19 @@ def analyze(
 
     by_code = model.by_code
     probabilities = model.probabilities(present, negated)
+    if advice and reading and read_share:
+        read_conditions = advice.conditions(reading.affirmed_text)
+        probabilities = {
+            code: (1 - read_share) * p + read_share * read_conditions.get(code, 0.0)
+            for code, p in probabilities.items()
+        }
     if sex:  # a condition of the other sex is impossible, not merely unlikely
         probabilities = {
             code: p for code, p in probabilities.items() if by_code[code].sex in ("", sex)
         }
-    # "A fever in a baby" is no answer without a fever, however young the baby.
+    # "A fever in a baby under 3 months" is no answer without a fever, nor for an older child.
     probabilities = {
-        code: p for code, p in probabilities.items() if by_code[code].requires in ("", *present)
+        code: p for code, p in probabilities.items() if set(by_code[code].requires) <= set(present)
     }
     total = sum(probabilities.values()) or 1.0
     ranked = sorted(

@@ -97,3 +97,28 @@ def test_its_out_of_fold_figures_on_the_tuning_half_are_what_the_thresholds_were
     assert (said_emergency & (expected == "emergency")).sum() >= 0.8 * (
         expected == "emergency"
     ).sum()
+
+
+def test_its_reading_of_the_condition_is_a_distribution_over_known_conditions():
+    read_conditions = advice.advice_model().conditions("stung by a wasp on my arm, red and puffy")
+    assert set(read_conditions) <= set(model().by_code)
+    assert sum(read_conditions.values()) == pytest.approx(1.0)
+    assert max(read_conditions, key=read_conditions.get) == "insect_bite"
+
+
+def test_its_reading_of_the_condition_is_mixed_into_the_ranking():
+    """Told in words that the phrase table reads as bare vomiting, food poisoning is a guess for
+    the condition model alone and the likeliest condition once the text is read as a whole."""
+    text = "ate a dodgy kebab last night, been throwing up and on the loo since, drinking water ok"
+    trained = advice.advice_model()
+    alone = analyze(model(), detector(), trained, codes=[], text=text, read_share=0.0)
+    mixed = analyze(model(), detector(), trained, codes=[], text=text)
+    assert not alone.conditions  # too little recognised to name anything
+    assert mixed.conditions[0][0] == "food_poisoning"
+    assert mixed.urgency == "self_care" and not mixed.red_flags
+    # symptom codes alone have no text to read: the condition model's answer stands
+    codes = ["sting", "red_hot_swollen_skin"]
+    assert (
+        analyze(model(), detector(), trained, codes=codes).conditions
+        == analyze(model(), detector(), trained, codes=codes, read_share=0.0).conditions
+    )

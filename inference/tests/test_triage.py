@@ -447,5 +447,15 @@ def test_talking_normally_is_no_struggle_for_breath_unless_the_rules_find_one(te
     )
     codes = [found.code for found in analysis.red_flags]
     assert ("severe_breathing_difficulty" in codes) is flagged
-    # Without the flag, a worsening asthma is still seen the same day, not sent home.
-    assert analysis.urgency in (("emergency",) if flagged else ("soon", "urgent"))
+    # Without the flag, a worsening asthma is still seen soon (or sent in by the model), not
+    # sent home.
+    assert analysis.urgency in (("emergency",) if flagged else ("soon", "urgent", "emergency"))
+
+
+def test_a_fever_in_a_baby_under_three_months_is_offered_only_for_such_a_baby():
+    def conditions(text: str) -> list[str]:
+        found = analyze_directly(model(), detector(), advice_model(), codes=[], text=text)
+        return [code for code, _ in found.conditions]
+
+    assert "infant_fever" in conditions("my 5 week old has a fever and won't feed")
+    assert "infant_fever" not in conditions("my 7 year old has a fever and spots all over")
