@@ -21,6 +21,14 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 ALL_DAY = {weekday: (time(0), time(23, 30)) for weekday in range(7)}
 
 
+def zone_where_it_is_midday() -> str:
+    """A fixed-offset zone whose clock reads about noon now: a visit booked for half an hour
+    from now is on that doctor's today whenever the test runs (not so near midnight)."""
+    hours_ahead = (12 - timezone.now().hour) % 24
+    offset = hours_ahead - 24 if hours_ahead > 12 else hours_ahead  # UTC-11 to UTC+12
+    return f"Etc/GMT{-offset:+d}"  # the Etc zones' signs are reversed: Etc/GMT+11 is UTC-11
+
+
 def sign_in(page: Page, base: str, email: str, password: str = PASSWORD) -> None:
     page.goto(f"{base}/accounts/login/")
     page.get_by_label("E-mail").fill(email)
@@ -114,7 +122,7 @@ def test_a_doctor_runs_the_visit_and_prescribes_and_the_patient_reads_it(
     page, live_server, patient, staff
 ):
     base = live_server.url
-    doctor = make_doctor(weekly=ALL_DAY, slot_minutes=30)
+    doctor = make_doctor(weekly=ALL_DAY, slot_minutes=30, timezone=zone_where_it_is_midday())
     soon = (timezone.now() + timedelta(minutes=30)).replace(second=0, microsecond=0)
     visit = appointment_book(
         actor=staff,
