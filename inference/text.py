@@ -385,6 +385,10 @@ FIGURES_OF_SPEECH = (
     "die of embarrassment",
     "die of boredom",
     "freezing to death",
+    "out in the cold",  # the weather, not "out cold"
+    "out in cold",
+    "swallow fine",  # "I can breathe and swallow fine"
+    "swallowing fine",
     "bored to death",
     "scared to death",
     "worried to death",

@@ -419,3 +419,30 @@ def test_a_condition_that_flared_lately_is_now_not_history():
 
 def test_a_collapse_raises_both_its_flags_by_the_rules():
     assert {"stated_emergency", "unresponsive"} <= flags_for("my dad has collapsed at work")
+
+
+@pytest.mark.parametrize(
+    ("text", "flag"),
+    [
+        ("wheezing so much I stop after every word", "severe_breathing_difficulty"),
+        ("been having too much codeine for my back, now very sleepy", "possible_poisoning"),
+        ("he went out cold after the fall and is confused now", "unresponsive"),
+    ],
+)
+def test_wordings_found_in_later_batches_raise_their_flag(text, flag):
+    assert flag in flags_for(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "present", "absent"),
+    [
+        ("chest goes tight when I walk out in the cold", "chest_pain", "unresponsive"),
+        ("cramps and diarrhoea since the barbecue", "abdominal_pain", "muscle_aches"),
+        ("leg cramps at night", "muscle_aches", "abdominal_pain"),
+        ("I'm taking too much time off work with this cough", "cough", "overdose"),
+    ],
+)
+def test_near_wordings_read_as_what_they_mean(text, present, absent):
+    reading = read(text)
+    assert present in reading.present
+    assert absent not in reading.present
