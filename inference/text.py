@@ -81,12 +81,13 @@ ANYONE = re.compile(
 # asthma attack, BTS/SIGN 158): "can talk fine", "can still speak in full sentences".
 TALKS_NORMALLY = re.compile(
     r"\b(?:(?:can|could|able to) (?:still )?)?(?:talk|talks|talking|speak|speaks|speaking) "
-    r"(?:fine|ok|okay|normally|no problem|clearly|in full sentences)\b"
+    r"(?:fine|ok|okay|normally|no problem)\b"
 )
 # ...unless the words before deny it: "can't talk in full sentences", "unable to speak clearly".
 NOT_TALKING = re.compile(
-    r"(?:n't|\b(?:cant|cnt|cannot|can not|couldnt|wasnt|isnt|didnt|doesnt|dont|wont|not|"
-    r"unable|trouble|difficulty|struggling|struggles|barely|hardly|never))\W+(?:\w+\W+)?$"
+    r"(?:n't|\b(?:cant|cnt|cannot|can not|couldnt|wasnt|isnt|didnt|doesnt|dont|wont|not|no|"
+    r"unable|trouble|difficulty|difficult|hard|harder|struggle|struggling|struggles|barely|"
+    r"hardly|never|too|longer|without|enough))\W+(?:\w+\W+){0,3}$"
 )
 
 
@@ -298,8 +299,6 @@ FIGURES_OF_SPEECH = (
     "shake my hand out",
     "shake out my hand",
     "shake it out",
-    "have to shake it",
-    "shaking it",
     "can't get back off",  # back to sleep, not "can't wake"
     "non emergency",
     "non-emergency",
@@ -349,8 +348,6 @@ FIGURES_OF_SPEECH = (
     "hurt myself at the gym",
     "hurt myself at work",
     "hurt myself when i fell",
-    "dried myself",  # a towel, not self-harm
-    "drying myself",
     "like a cold",  # the illness, not feeling cold
     "like a bad cold",
     "like a heavy cold",
@@ -385,10 +382,6 @@ FIGURES_OF_SPEECH = (
     "die of embarrassment",
     "die of boredom",
     "freezing to death",
-    "out in the cold",  # the weather, not "out cold"
-    "out in cold",
-    "swallow fine",  # "I can breathe and swallow fine"
-    "swallowing fine",
     "bored to death",
     "scared to death",
     "worried to death",
@@ -620,6 +613,11 @@ NORMAL_TEMPERATURE = re.compile(
 
 
 # "do not" is "don't": one spelling for the phrase table and the negation cues.
+# Said word for word, these are no finding: the weather is no "out cold" (unless someone was
+# knocked, passed or blacked out), and drying oneself is no self-harm.
+OUT_IN_THE_COLD = re.compile(r"\bout in the cold\b")
+WENT_OUT = re.compile(r"\b(?:knock|pass|black|conk|zonk)\w*\b")
+DRIED_MYSELF = re.compile(r"\b(dried|drying) myself\b")
 SPELT_OUT = re.compile(r"\b(do|does|did|is|are|was|were|will|has|have|had|could) not\b")
 SHORT = {"will": "won't"}
 
@@ -642,6 +640,9 @@ def normalise(text: str) -> str:
     text = re.sub(r"\s+", " ", text).strip()
     text = SPELT_OUT.sub(lambda m: SHORT.get(m.group(1), m.group(1) + "n't"), text)
     text = NORMAL_TEMPERATURE.sub("normal temperature", text)
+    if not WENT_OUT.search(text):
+        text = OUT_IN_THE_COLD.sub("outdoors", text)
+    text = DRIED_MYSELF.sub(r"\1 off", text)
     return LISTED.sub(r"\1 ", text)
 
 

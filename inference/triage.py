@@ -88,7 +88,11 @@ def find_flags(
     # Nor is someone who says they can talk normally too breathless to speak: the detector reads
     # "breathless" and "inhaler" alone as a struggle for breath. The rules still hear blue lips,
     # gasping or an inhaler that does not help.
-    if reading and reading.talks_normally:
+    if (
+        reading
+        and reading.talks_normally
+        and not {"severe_breathlessness", "speech_difficulty"} & set(present)
+    ):
         by_detector = [code for code in by_detector if code != "severe_breathing_difficulty"]
     return FlagFindings(by_rules, by_detector)
 

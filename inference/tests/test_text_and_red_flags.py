@@ -397,13 +397,19 @@ def test_a_denied_word_that_names_no_symptom_is_left_out_of_the_detectors_text()
     ("text", "talks"),
     [
         ("breathless but I can talk fine", True),
-        ("she can still speak in full sentences", True),
+        ("she can still speak normally", True),
+        ("she can still speak in full sentences", False),  # too often the denied sign
         ("talking normally", True),
         ("he can't talk in full sentences", False),
         ("cant talk in full sentences", False),
         ("she isn't able to speak clearly", False),
         ("having trouble talking in full sentences", False),
         ("I can talk but only a few words at a time", False),
+        ("it's hard to speak in full sentences", False),
+        ("can no longer talk in full sentences", False),
+        ("too breathless to talk normally", False),
+        ("I struggle to talk normally", False),
+        ("can't get enough breath to talk normally", False),
     ],
 )
 def test_saying_one_talks_normally_is_read_and_its_denial_is_not(text, talks):
@@ -427,6 +433,9 @@ def test_a_collapse_raises_both_its_flags_by_the_rules():
         ("wheezing so much I stop after every word", "severe_breathing_difficulty"),
         ("been having too much codeine for my back, now very sleepy", "possible_poisoning"),
         ("he went out cold after the fall and is confused now", "unresponsive"),
+        ("hit my head and was knocked out in the cold for a minute", "unresponsive"),
+        ("shaking all over and it won't stop", "seizure"),
+        ("I dried my tears and I want to kill myself", "suicidal_thoughts"),
     ],
 )
 def test_wordings_found_in_later_batches_raise_their_flag(text, flag):

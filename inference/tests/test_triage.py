@@ -439,6 +439,8 @@ FLARE = "my asthma is worse this week, using my blue inhaler every few hours and
         (f"{FLARE}, I can still talk normally", False),
         (f"{FLARE} and can't talk in full sentences", True),
         (f"{FLARE}, my lips look blue but I can talk fine", True),  # the rules still hear it
+        (f"{FLARE}, it's hard to speak in full sentences", True),
+        (f"{FLARE}, can no longer talk in full sentences", True),
     ],
 )
 def test_talking_normally_is_no_struggle_for_breath_unless_the_rules_find_one(text, flagged):
@@ -453,9 +455,11 @@ def test_talking_normally_is_no_struggle_for_breath_unless_the_rules_find_one(te
 
 
 def test_a_fever_in_a_baby_under_three_months_is_offered_only_for_such_a_baby():
-    def conditions(text: str) -> list[str]:
-        found = analyze_directly(model(), detector(), advice_model(), codes=[], text=text)
+    def conditions(codes: list[str]) -> list[str]:
+        found = analyze_directly(model(), detector(), advice_model(), codes=codes)
         return [code for code, _ in found.conditions]
 
-    assert "infant_fever" in conditions("my 5 week old has a fever and won't feed")
-    assert "infant_fever" not in conditions("my 7 year old has a fever and spots all over")
+    baby = ["fever", "young_infant", "irritable_baby", "loss_of_appetite"]
+    assert conditions(baby)[0] == "infant_fever"
+    # the same fever and fretting without the baby under 3 months: never this condition
+    assert "infant_fever" not in conditions([code for code in baby if code != "young_infant"])
