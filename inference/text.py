@@ -78,12 +78,13 @@ ANYONE = re.compile(
     r"(?:who|with)\b|\bdifference between\b|\b(?:signs|symptoms) of\b|\bhow (?:do|would) you\b"
 )
 # A patient who says they talk normally is not too breathless to speak (the mark of a severe
-# asthma attack, BTS/SIGN 158): "can talk fine", "can still speak in full sentences".
+# asthma attack, BTS/SIGN 158): "can talk fine", "can still speak normally". "In full
+# sentences" is left out: it is far more often the denied sign ("hard to speak in full sentences").
 TALKS_NORMALLY = re.compile(
     r"\b(?:(?:can|could|able to) (?:still )?)?(?:talk|talks|talking|speak|speaks|speaking) "
     r"(?:fine|ok|okay|normally|no problem)\b"
 )
-# ...unless the words before deny it: "can't talk in full sentences", "unable to speak clearly".
+# ...unless the words before deny it: "can't talk normally", "too breathless to talk normally".
 NOT_TALKING = re.compile(
     r"(?:n't|\b(?:cant|cnt|cannot|can not|couldnt|wasnt|isnt|didnt|doesnt|dont|wont|not|no|"
     r"unable|trouble|difficulty|difficult|hard|harder|struggle|struggling|struggles|barely|"
@@ -612,12 +613,12 @@ NORMAL_TEMPERATURE = re.compile(
 )
 
 
-# "do not" is "don't": one spelling for the phrase table and the negation cues.
 # Said word for word, these are no finding: the weather is no "out cold" (unless someone was
 # knocked, passed or blacked out), and drying oneself is no self-harm.
 OUT_IN_THE_COLD = re.compile(r"\bout in the cold\b")
 WENT_OUT = re.compile(r"\b(?:knock|pass|black|conk|zonk)\w*\b")
 DRIED_MYSELF = re.compile(r"\b(dried|drying) myself\b")
+# "do not" is "don't": one spelling for the phrase table and the negation cues.
 SPELT_OUT = re.compile(r"\b(do|does|did|is|are|was|were|will|has|have|had|could) not\b")
 SHORT = {"will": "won't"}
 

@@ -44,8 +44,9 @@ SERIOUS_LIKELY = 0.15  # lower for a condition that is an emergency in itself: s
 UNSURE = 0.15  # below this, the likeliest condition is a guess: never self-care, never emergency
 SHOWN_FROM = 0.01
 # The advice model's reading of the condition from the whole text, mixed with the condition
-# model's reading of the recognised symptoms: half each, the share with the best appropriate
-# advice out of fold on the tuning vignettes (python -m inference.evaluate --read-shares).
+# model's reading of the recognised symptoms: half each. From 0.3 to 0.6, appropriate advice
+# out of fold on the tuning vignettes is within 0.1 point, and half is in the middle
+# (python -m inference.evaluate --read-shares).
 READ_SHARE = 0.5
 CHILD_AGE = 16
 
