@@ -103,19 +103,16 @@ def _examples(rows: list[Vignette]) -> tuple[list[str], list[str], list[str]]:
     )
 
 
-def out_of_fold_models(
-    rows: list[Vignette], *, conditions: bool = True
+def _fold_models(
+    texts: list[str], levels: list[str], expected: list[str] | None
 ) -> list[tuple[AdviceModel, list[int]]]:
-    """Five models, each with the rows it did not see (trained for the levels only unless
-    `conditions`)."""
-    texts, levels, expected = _examples(rows)
     folds = StratifiedKFold(n_splits=FOLDS, shuffle=True, random_state=SEED)
     return [
         (
             _fit(
                 [texts[i] for i in train_index],
                 [levels[i] for i in train_index],
-                [expected[i] for i in train_index] if conditions else None,
+                [expected[i] for i in train_index] if expected is not None else None,
             ),
             test_index.tolist(),
         )
@@ -123,11 +120,16 @@ def out_of_fold_models(
     ]
 
 
+def out_of_fold_models(rows: list[Vignette]) -> list[tuple[AdviceModel, list[int]]]:
+    """Five models (levels and conditions), each with the rows it did not see."""
+    return _fold_models(*_examples(rows))
+
+
 def out_of_fold(rows: list[Vignette]) -> np.ndarray:
     """Each row's level probabilities from a model that did not see it."""
-    texts = [read(row.text).affirmed_text for row in rows]
+    texts, levels, _ = _examples(rows)
     scores = np.zeros((len(rows), len(LEVELS)))
-    for fitted, unseen in out_of_fold_models(rows, conditions=False):
+    for fitted, unseen in _fold_models(texts, levels, None):  # the levels only: faster
         scores[unseen] = fitted.probabilities([texts[i] for i in unseen])
     return scores
 
