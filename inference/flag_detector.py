@@ -8,7 +8,7 @@ half of data/red_flag_paraphrases.csv, the tuning vignettes that are no emergenc
 need two findings, seeded pairs of phrases) as an example of its flag, each other phrase as
 an example of no flag.
 
-It reads what the rules leave after taking out denied findings and figures of speech
+It reads what the rules leave after taking out denied findings, history and figures of speech
 (Reading.affirmed_text), so that "no thoughts of self-harm" is no flag. Each category's
 threshold is chosen on the training data for sensitivity first: a margin below the lowest
 out-of-fold probability of the category's tuning paraphrases, raised only as far as needed
@@ -60,10 +60,16 @@ SINGLE = {
     "suicidal_thoughts": "suicidal_thoughts",
     "worst_headache": "thunderclap_headache",
     "overdose": "possible_poisoning",
+    "deliberate_overdose": "possible_poisoning",  # and "suicidal_thoughts", which it implies
     "unresponsive": "unresponsive",
     "seizure": "seizure",
     "stated_emergency": "stated_emergency",
+    "gtn_not_working": "possible_heart_attack",
+    "says_heart_attack": "possible_heart_attack",  # and "stated_emergency", which it implies
+    "says_stroke": "possible_stroke",
     "collapse": "stated_emergency",  # and "unresponsive", which it implies
+    "major_injury": "stated_emergency",
+    "fall_from_height": "stated_emergency",  # a serious injury
     "face_droop": "possible_stroke",
     "arm_weakness": "possible_stroke",
     "speech_difficulty": "possible_stroke",
@@ -73,7 +79,14 @@ SINGLE = {
 }
 CHILD_WORDS = ("my son", "my daughter", "my baby", "my toddler", "my little boy", "our child")
 INFANT_WORDS = ("my 3 week old", "my newborn", "our 6 week old baby", "my 2 month old")
-AFTER_A_KNOCK = ("confusion", "drowsiness", "vomiting", "fluid_from_nose_or_ear", "memory_problems")
+AFTER_A_KNOCK = (
+    "confusion",
+    "drowsiness",
+    "vomiting",
+    "fluid_from_nose_or_ear",
+    "memory_problems",
+    "unequal_pupils",
+)
 HEART_ATTACK_SECONDS = ("shortness_of_breath", "sweating", "arm_or_jaw_pain")
 ALLERGY_FIRSTS = ("allergic_reaction", "hives", "lip_swelling")
 PAIRED = {

@@ -104,6 +104,7 @@ AFTER_HEAD_INJURY = (
     "speech_difficulty",
     "fluid_from_nose_or_ear",
     "ear_discharge",
+    "unequal_pupils",
     "anticoagulant",
 )
 # Signs that follow a knock to the head only (NHS: memory loss, problems with sight): after a
@@ -128,9 +129,20 @@ def _any(present: set[str], *codes: str) -> bool:
 def red_flag_codes(present: set[str], *, child: bool = False, infant: bool = False) -> list[str]:
     """The flags that the rules raise. `child`: under 16; `infant`: under 3 months."""
     found = []
-    if "chest_pain" in present and _any(present, *HEART_ATTACK_COMPANIONS):
+    # "I think I'm having a heart attack", "it's a stroke": believe them, and name it.
+    # Angina that the GTN spray does not ease is a heart attack until shown otherwise (NHS).
+    if _any(present, "says_heart_attack", "gtn_not_working") or (
+        "chest_pain" in present and _any(present, *HEART_ATTACK_COMPANIONS)
+    ):
         found.append("possible_heart_attack")
-    if _any(present, "face_droop", "arm_weakness", "speech_difficulty", "sudden_vision_loss"):
+    if _any(
+        present,
+        "face_droop",
+        "arm_weakness",
+        "speech_difficulty",
+        "sudden_vision_loss",
+        "says_stroke",
+    ):
         found.append("possible_stroke")
     if _any(present, "severe_bleeding", "vomiting_blood") or (
         "blood_in_stool" in present and _any(present, *FAINT_SIGNS)
@@ -174,8 +186,10 @@ def red_flag_codes(present: set[str], *, child: bool = False, infant: bool = Fal
     if "seizure" in present:
         found.append("seizure")
     # "I think I'm having a heart attack": believe them. Someone collapsed, not breathing or
-    # without a pulse is an emergency whatever the cause (and cannot be woken: "unresponsive").
-    if _any(present, "stated_emergency", "collapse"):
+    # without a pulse is an emergency whatever the cause (and cannot be woken: "unresponsive"),
+    # and so is a serious injury: stabbed, hit by a car, a fall from a height, a bone through
+    # the skin, large burns (NHS: major trauma, severe burns and scalds are 999 calls).
+    if _any(present, "stated_emergency", "collapse", "major_injury"):
         found.append("stated_emergency")
     # At any age: struggling for breath, the lips or skin turning blue (too little oxygen), or
     # an asthma attack that the reliever inhaler does not ease.
@@ -190,7 +204,9 @@ def red_flag_codes(present: set[str], *, child: bool = False, infant: bool = Fal
             _any(present, "shortness_of_breath", "wheezing") and "speech_difficulty" in present
         )
     )
-    if breathing and "child_breathing_difficulty" not in found:
+    # Both flags when a child's is raised too: a parent who writes "the kids are off school and
+    # I can't say a whole sentence" may be the one who struggles.
+    if breathing:
         found.append("severe_breathing_difficulty")
     # A fall from a height counts as a knock to the head when the same signs follow it.
     if (_any(present, "head_injury", "fall") and _any(present, *AFTER_HEAD_INJURY)) or (

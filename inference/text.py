@@ -36,7 +36,7 @@ CLAUSE_BREAK = re.compile(
 NEGATION = re.compile(
     r"\b(?:no|not|without|denies|deny|never|none|nor|free of|don't have|do not have|"
     r"haven't had|have not had|didn't have|did not have|isn't|aren't|wasn't|"
-    r"doesn't (?:look|seem)|don't (?:look|seem))\b"
+    r"doesn't (?:look|seem)|don't (?:look|seem)|didn't|didnt)\b"
 )
 NEGATION_WINDOW = 4
 # Words that a phrase never spans: "neck not stiff" is no "neck stiff".
@@ -47,16 +47,21 @@ NEGATION_WORDS = frozenset(
 SCOPE_END = re.compile(r",|\band\b")
 PSEUDO_NEGATION = re.compile(
     r"\b(?:no idea|not sure|no clue|no doubt|not only|no better|not better|not getting better|"
-    r"not improving|not go(?:ing)? away|not stopping|not stop)\b"
+    r"not improving|not go(?:ing)? away|not stopping|not stop|no helmet|without (?:a )?helmet|"
+    r"no seat ?belt|without (?:a )?seat ?belt|"
+    r"didn'?t (?:know|realise|realize|notice|think|see|mean|expect|want|care|say|tell))\b"
 )
-# Historical context (ConText, Harkema et al. 2009): in a clause that places what it says long
-# ago and says nothing of now, findings are history, not present ("I had a seizure 2 years ago
-# and none since"). A clause that also speaks of now ("...and now crushing chest pain") counts.
-# "Last month" is left out: "over the last month" is still going on.
+# Historical context (ConText, Harkema et al. 2009): in the part of a clause that places what
+# it says long ago and says nothing of now, findings are history, not present ("I had a seizure
+# 2 years ago and none since"); which parts a time covers is told in `_history`. A part that
+# also speaks of now ("...and now crushing chest pain") counts. "Last month" is left out: "over
+# the last month" is still going on.
 HISTORICAL = re.compile(
     r"\b(?:years? ago|last year|months ago|as a (?:child|kid|teenager|baby)|when (?:i|he|she) "
-    r"was (?:a |little|young|\d)|in the past|history of|used to (?:have|get)|years back|"
-    r"weeks ago|always been like (?:that|this))\b"
+    r"was (?:a |little|young|baby|small|\d)|in the past|history of|used to (?:have|get)|years back|"
+    r"weeks ago|yrs ago|yr ago|last yr|ages ago|in (?:19|20)\d\d|always been like (?:that|this))\b"
+    # "his old arm weakness", "my old knee injury": something long known
+    r"|\b(?:my|his|her|their) old (?=(?:\w+ )?(?:weakness|injury|injuries|problems?|trouble))"
 )
 CURRENT = re.compile(
     r"\b(?:now|today|tonight|this (?:morning|afternoon|evening)|just|currently|right now|"
@@ -97,9 +102,17 @@ def talks_normally(text: str) -> bool:
 
 
 CHILD_BREATHING_SIGNS = ("shortness_of_breath", "wheezing", "blue_lips", "breathing_pauses")
-ALWAYS_HEARD = frozenset({"suicidal_thoughts", "stated_emergency", *CHILD_BREATHING_SIGNS})
+ALWAYS_HEARD = frozenset(
+    {"suicidal_thoughts", "deliberate_overdose", *CHILD_BREATHING_SIGNS}
+    | {"stated_emergency", "says_heart_attack", "says_stroke"}
+)
 # Ending one's life, mentioned in any tense, is never history: "tried to end it last year" too.
-HEARD_IN_ANY_TENSE = frozenset({"suicidal_thoughts"})
+# Told as history, each of these is heard as what it still says now: an overdose taken on
+# purpose last year is an attempt on one's life, not a poisoning today.
+HEARD_IN_ANY_TENSE = {
+    "suicidal_thoughts": "suicidal_thoughts",
+    "deliberate_overdose": "suicidal_thoughts",
+}
 # "I've never had a headache this bad" says the headache is there.
 NEVER_BEFORE = re.compile(r"\b(?:like (?:this|that)|this bad|so bad|before|in my life)\b")
 CHILD = re.compile(
@@ -217,8 +230,9 @@ class Reading:
     about_someone_else: bool = False  # "my dad...": the writer's own age and sex do not apply
     talks_normally: bool = False  # "can talk fine": not too breathless to speak
     duration_days: float | None = None  # the longest time the text says it has gone on
-    # The text with every denied finding and figure of speech taken out ("no thoughts of
-    # self-harm" keeps only "no thoughts of"), for readers that do not understand negation.
+    # The text with every denied finding, figure of speech and part told as history taken out
+    # ("no thoughts of self-harm" keeps only "no thoughts of"), for readers that do not
+    # understand negation or tense.
     affirmed_text: str = ""
 
 
@@ -312,6 +326,28 @@ FIGURES_OF_SPEECH = (
     "can't get off to sleep",
     "dying to",
     "dying for",
+    "die for a",
+    "would die for",
+    "is it an emergency if",
+    "seizures well controlled",  # a known epilepsy, treated
+    "seizures are well controlled",
+    "fits well controlled",
+    "fit free",
+    "cut myself shaving",  # an accident, not self-harm
+    "cut myself cooking",
+    "cut myself chopping",
+    "cut myself by accident",
+    "cut myself accidentally",
+    "worst hangover",
+    "face & dentist",
+    "face & dental",
+    "slept on my arm",
+    "could die lol",
+    "so stressed i could die",
+    "dying with the thirst",
+    "dying of thirst",
+    "counts as an emergency",  # a question about emergencies in general
+    "what is an emergency",
     "jerk awake",
     "killing me",
     "kill me if",
@@ -409,12 +445,29 @@ FIGURES_OF_SPEECH = (
     "numb & lying on it",
     "numb & dentist",
     "numb & dental",
+    "lopsided & dentist",
+    "lopsided & dental",
+    "like been stabbed",  # a kind of pain, not an injury
+    "like being stabbed",
+    "like been shot",
+    "like being shot",
+    "like been electrocuted",
+    "like being electrocuted",
+    "total car crash",
+    "so tired i could die",
+    "dying of this cold",
+    "dying of a cold",
+    "dying of this flu",
+    "dying of man flu",
 )
 # Words matched as written, because their stem stands for something else: "spotting" (bleeding)
 # is not "spots" (a rash), "swollen legs" (both) is not "swollen leg" (one, a clot?), and
 # "stopped breathing" (collapse) is not "stops breathing" (pauses in a baby's or a snorer's),
-# "scratching" (an itch) is not "a scratch" (a wound), "stinging" (a feeling) is not "a sting".
-EXACT_WORDS = frozenset({"spotting", "legs", "ankles", "stopped", "scratching", "stinging"})
+# "scratching" (an itch) is not "a scratch" (a wound), "stinging" (a feeling) is not "a sting",
+# "stabbed" (an injury) is not "stabbing" (a kind of pain).
+EXACT_WORDS = frozenset(
+    {"spotting", "legs", "ankles", "stopped", "scratching", "stinging", "stabbed"}
+)
 
 
 def _key(word: str) -> str:
@@ -618,6 +671,22 @@ NORMAL_TEMPERATURE = re.compile(
 OUT_IN_THE_COLD = re.compile(r"\bout in the cold\b")
 WENT_OUT = re.compile(r"\b(?:knock|pass|black|conk|zonk)\w*\b")
 DRIED_MYSELF = re.compile(r"\b(dried|drying) myself\b")
+# Scots and northern words, and words spelt as they sound, for what the phrase table says in
+# standard English ("she'll no come roon" is "she won't come round", "breeve" is "breathe"),
+# replaced word for word.
+DIALECT = {
+    "doon": "down", "oot": "out", "roon": "round", "aboot": "about", "heid": "head",
+    "shooder": "shoulder", "shouther": "shoulder", "wis": "was", "noo": "now", "aff": "off",
+    "wrang": "wrong", "flair": "floor", "greetin": "crying", "cannae": "can't", "canny": "can't",
+    "canna": "can't", "dinnae": "don't", "dinna": "don't", "didnae": "didn't", "disnae": "doesn't",
+    "isnae": "isn't", "wisnae": "wasn't", "wullnae": "won't", "winnae": "won't", "wouldnae":
+    "wouldn't", "couldnae": "couldn't", "ah'm": "i'm", "ah've": "i've", "ah'd": "i'd",
+    "ah'll": "i'll", "breeve": "breathe", "breev": "breathe", "breave": "breathe", "blu": "blue",
+    "mouf": "mouth", "blud": "blood", "feint": "faint", "pail": "pale",
+}  # fmt: skip
+DIALECT_WORD = re.compile(r"\b(?:" + "|".join(map(re.escape, DIALECT)) + r")\b")
+FELL_OF = re.compile(r"\bfell of\b")  # "fell of bike" is "fell off"
+WILL_NO = re.compile(r"\b(he|she|they|it|i|you|we)'ll no\b")  # "she'll no" is "she won't"
 # "do not" is "don't": one spelling for the phrase table and the negation cues.
 SPELT_OUT = re.compile(r"\b(do|does|did|is|are|was|were|will|has|have|had|could) not\b")
 SHORT = {"will": "won't"}
@@ -639,12 +708,47 @@ def duration_days(text: str) -> float | None:
 def normalise(text: str) -> str:
     text = text.lower().replace("\u2019", "'").replace("\u2018", "'")
     text = re.sub(r"\s+", " ", text).strip()
+    text = DIALECT_WORD.sub(lambda m: DIALECT[m.group()], text)
+    text = WILL_NO.sub(r"\1 won't", text)
+    text = FELL_OF.sub("fell off", text)
     text = SPELT_OUT.sub(lambda m: SHORT.get(m.group(1), m.group(1) + "n't"), text)
     text = NORMAL_TEMPERATURE.sub("normal temperature", text)
     if not WENT_OUT.search(text):
         text = OUT_IN_THE_COLD.sub("outdoors", text)
     text = DRIED_MYSELF.sub(r"\1 off", text)
     return LISTED.sub(r"\1 ", text)
+
+
+TIME_FILLERS = frozenset({"and", "about", "maybe", "roughly", "like", "or", "so", "few", "couple"})
+BORN = re.compile(r"\b(?:born|birth|delivered)\W+(?:\w+\W+){0,2}$")
+
+
+def _history(clause: str) -> list[bool]:
+    """For each character of the clause, whether it is told as history. A time long ago
+    covers the part of the clause between commas where it stands ("had chest pain last year,
+    fine now"); when it stands alone there, the part before it too ("a seizure, years ago,
+    none since"); and when it opens the clause, the parts after it ("as a child, fits with
+    fevers"); never a part that speaks of now. So "had my tubes tied years ago, period late,
+    positive test" and "pressure in my chest, had stents in 2021" tell the rest as now."""
+    bounds = [0, *(i + 1 for i, char in enumerate(clause) if char == ","), len(clause) + 1]
+    parts = list(itertools.pairwise(bounds))
+    history = [False] * len(parts)
+    for marker in HISTORICAL.finditer(clause):
+        if BORN.search(clause[: marker.start()]):
+            continue  # "born 2 weeks ago" is an age, not history
+        here = next(i for i, (start, end) in enumerate(parts) if start <= marker.start() < end)
+        start, end = parts[here]
+        rest = clause[start : marker.start()] + " " + clause[marker.end() : end]
+        alone = not set(WORD.findall(rest)) - TIME_FILLERS
+        if here == 0 and not clause[: marker.start()].strip():
+            covered = range(here, len(parts))
+        else:
+            covered = range(here, max(here - 2, -1) if alone else here - 1, -1)
+        for i in covered:
+            if CURRENT.search(clause[parts[i][0] : parts[i][1] - 1]):
+                break
+            history[i] = True
+    return [history[i] for i, (start, end) in enumerate(parts) for _ in range(start, end)]
 
 
 def read(text: str) -> Reading:
@@ -695,11 +799,12 @@ def read(text: str) -> Reading:
             if is_taken:
                 blanked[start:end] = " " * (end - start)
         kept = list(clause)
-        historical = bool(HISTORICAL.search(clause)) and not CURRENT.search(clause)
-        if not historical:  # "had the same a few years back" says nothing of how long now
-            timed.append(clause)
+        if not (HISTORICAL.search(clause) and not CURRENT.search(clause)):
+            timed.append(clause)  # "had the same a few years back" says nothing of how long now
+        history = _history(clause)
         for start, code, positions in sorted(matches):
             before = "".join(blanked[:start])
+            historical = history[start]
             if code == NOT_A_FINDING:
                 pass  # left out of the affirmed text too
             elif code == UNNAMED_FINDING:
@@ -712,10 +817,16 @@ def read(text: str) -> Reading:
             ):
                 negated[code] = None
             else:
-                present[code] = None
+                present[HEARD_IN_ANY_TENSE.get(code, code) if historical else code] = None
                 continue
             for position in positions:
                 token_start, token_end, _ = tokens[position]
+                kept[token_start:token_end] = " " * (token_end - token_start)
+        # History is left out of the detector's text too ("had a heart attack in 2019, doing
+        # fine"), apart from what is heard in any tense.
+        heard = {i for _, code, positions in matches if code in present for i in positions}
+        for index, (token_start, token_end, _) in enumerate(tokens):
+            if history[token_start] and index not in heard:
                 kept[token_start:token_end] = " " * (token_end - token_start)
         affirmed.append("".join(kept).strip())
         for (_, _, word), is_taken in zip(tokens, taken, strict=True):

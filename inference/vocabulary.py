@@ -25,12 +25,17 @@ def symptoms() -> dict[str, Symptom]:
     }
 
 
-# A symptom that is a severe form of another counts as that one too.
+# A symptom that is a severe form of another counts as that one too; an overdose taken on
+# purpose is both a poisoning and self-harm; "I'm having a heart attack" states an emergency.
 IMPLIES = {
     "severe_breathlessness": ("shortness_of_breath",),
     "drowsiness": ("fatigue",),
     "band_rash": ("rash",),
     "collapse": ("unresponsive",),
+    "deliberate_overdose": ("overdose", "suicidal_thoughts"),
+    "says_heart_attack": ("stated_emergency",),
+    "says_stroke": ("stated_emergency",),
+    "fall_from_height": ("fall", "major_injury"),
 }
 
 

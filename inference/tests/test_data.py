@@ -47,6 +47,12 @@ SEXES = {"", "female", "male"}
 # Symptoms that only the red-flag rules act on: heavy bleeding is an injury, not a condition.
 RED_FLAG_ONLY = {
     "collapse",
+    "major_injury",
+    "gtn_not_working",
+    "fall_from_height",
+    "says_heart_attack",
+    "says_stroke",
+    "deliberate_overdose",
     "on_chemotherapy",
     "narrow_range_medicine",
     "bulging_fontanelle",
@@ -54,6 +60,7 @@ RED_FLAG_ONLY = {
     "anticoagulant",
     "fall",
     "fluid_from_nose_or_ear",
+    "unequal_pupils",
     "severe_bleeding",
     "overdose",
     "unresponsive",

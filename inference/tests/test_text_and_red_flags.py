@@ -420,7 +420,20 @@ def test_a_condition_that_flared_lately_is_now_not_history():
     reading = read("IBS diagnosed 3 years ago, the bloating has flared this week")
     assert "bloating" in reading.present
     assert "bloating" in read("IBS diagnosed 3 years ago, bloating bad lately").present
-    assert "bloating" not in read("IBS diagnosed 3 years ago, bloating then").present
+    assert "bloating" not in read("IBS diagnosed with bloating 3 years ago, fine now").present
+
+
+def test_a_time_long_ago_covers_its_own_part_of_the_clause():
+    late = read(
+        "had my appendix out years ago, period is late, positive test, cramping on the left"
+    )
+    assert {"missed_period", "pregnancy", "pelvic_pain"} <= set(late.present)
+    assert "seizure" not in read("I had a seizure, years ago, none since").present
+    assert "seizure" not in read("as a child, fits with fevers, none since").present
+    # a time told with a birth is an age, not history
+    assert "fever" in read("my newborn (born 2 weeks ago) has a high temp").present
+    # and what is history is left out of what the learned readers read
+    assert "heart" not in read("had a heart attack in 2019, doing fine since").affirmed_text
 
 
 def test_a_collapse_raises_both_its_flags_by_the_rules():
@@ -455,3 +468,48 @@ def test_near_wordings_read_as_what_they_mean(text, present, absent):
     reading = read(text)
     assert present in reading.present
     assert absent not in reading.present
+
+
+@pytest.mark.parametrize(
+    ("text", "flags"),
+    [
+        # a serious injury is an emergency in itself
+        ("my brother has been stabbed in the arm", {"stated_emergency"}),
+        ("she was hit by a car crossing the road", {"stated_emergency"}),
+        ("he got electrocuted changing a fuse", {"stated_emergency"}),
+        ("my son fell out of a first floor window", {"stated_emergency"}),
+        ("you can see the bone poking out of his shin", {"stated_emergency"}),
+        ("our toddler pulled the kettle over herself", {"stated_emergency"}),
+        ("fell off the roof and now he's confused", {"stated_emergency", "serious_head_injury"}),
+        # an overdose taken on purpose is self-harm, in any tense
+        ("she took a load of tablets deliberately", {"possible_poisoning", "suicidal_thoughts"}),
+        ("I overdosed on purpose last year", {"suicidal_thoughts"}),
+        # believe them, and name it
+        ("I'm having a heart attack I think", {"possible_heart_attack", "stated_emergency"}),
+        ("I think my wife is having a stroke", {"possible_stroke", "stated_emergency"}),
+        ("ma wee boy cannae breathe right", {"child_breathing_difficulty"}),
+        ("hit his head at rugby and one pupil is bigger than the other", {"serious_head_injury"}),
+        ("came off his scooter no helmet and was knocked out", {"unresponsive"}),
+        ("my breathing is so laboured I can hardly move", {"severe_breathing_difficulty"}),
+    ],
+)
+def test_serious_injuries_and_plain_words_for_an_emergency_raise_their_flags(text, flags):
+    assert flags <= flags_for(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "got a small static shock off the car door",
+        "this pain in my back is like being stabbed",
+        "had a car accident in 2015 and my back has ached since",
+        "my meeting might run over so I could be late",
+        "bumped my head on the cupboard, didn't pass out, just a lump",
+        "blocked nose, can't breathe through it when lying down",
+        "what counts as an emergency at the weekend?",
+        "I'd die for a lie in",
+        "my son had a fit when he was baby, none since he was two",
+    ],
+)
+def test_near_misses_of_injuries_denials_and_history_raise_no_flag(text):
+    assert flags_for(text) == set()
