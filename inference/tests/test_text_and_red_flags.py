@@ -513,3 +513,57 @@ def test_serious_injuries_and_plain_words_for_an_emergency_raise_their_flags(tex
 )
 def test_near_misses_of_injuries_denials_and_history_raise_no_flag(text):
     assert flags_for(text) == set()
+
+
+@pytest.mark.parametrize(
+    ("text", "flag"),
+    [
+        # history covers only its own part of a clause, and "ages ago" may be an hour ago
+        (
+            "history of angina, crushing chest pain, sweating, started an hour ago",
+            "possible_heart_attack",
+        ),
+        ("history of epilepsy, fitting for 10 minutes, won't stop, started at 3pm", "seizure"),
+        (
+            "In 2019 I had a stroke, face drooping, slurred speech, started 20 mins ago",
+            "possible_stroke",
+        ),
+        (
+            "he hit his head ages ago and he's been sick twice and is really drowsy",
+            "serious_head_injury",
+        ),
+        ("his old arm weakness is much worse and his face is drooping", "possible_stroke"),
+        ("as a child I had asthma, can't breathe, lips blue", "severe_breathing_difficulty"),
+        # "didn't" denies only what follows a knock
+        ("GTN spray didn't touch the chest pain, I'm sweating", "possible_heart_attack"),
+        ("he didn't stop fitting for 10 minutes", "seizure"),
+        ("she didn't eat breakfast then collapsed", "stated_emergency"),
+        ("she didn't even notice she was bleeding heavily", "severe_bleeding"),
+        # a pain like a stab is still chest pain; an accident told as one is no alibi
+        ("feels like being stabbed in the chest, sweaty and sick", "possible_heart_attack"),
+        ("I told the nurse I cut myself by accident but I did it on purpose", "suicidal_thoughts"),
+        ("crushing chest pain and his skin looks mottled", "possible_heart_attack"),
+        ("took the tablets because I didn't want to live anymore", "suicidal_thoughts"),
+        ("I took all my pills on purpose", "suicidal_thoughts"),
+    ],
+)
+def test_wordings_a_review_found_hidden_raise_their_flag(text, flag):
+    assert flag in flags_for(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "got my flu shot yesterday and my arm is sore",
+        "had a minor car accident yesterday, my neck is stiff and sore",
+        "my little finger got crushed by a door and is swollen",
+        "the skin is coming off my lips",
+        "I burnt my hand on the chip pan, small blister",
+        "my finger is bent the wrong way after netball",
+        "accidentally stabbed my finger with a fork",
+        "this is the end of my second week of antibiotics and my cough is still there",
+        "toddler bumped head on the table, didnt knock himself out, acting normal",
+    ],
+)
+def test_everyday_injuries_a_review_found_alarming_raise_no_flag(text):
+    assert flags_for(text) == set()
