@@ -65,7 +65,8 @@ HISTORICAL = re.compile(
     r"weeks ago|yrs ago|yr ago|last yr|in (?:19|20)\d\d|always been like (?:that|this))\b"
 )
 CURRENT = re.compile(
-    r"\b(?:now|today|tonight|this (?:morning|afternoon|evening)|just|currently|right now|"
+    r"\b(?:now|today|tonight|this (?:morning|afternoon|evening)|currently|right now|"
+    r"just(?! (?:a|an|some|mild|minor)\b)|"  # "just a rash" is "only"
     r"suddenly|since (?:this|last night|having|giving birth|i|my|he|she|we|the|\d|a|an|one|"
     r"two|three)|started|this week|back again|are back|flared|flare up|flaring|lately|recently)\b"
 )
@@ -127,7 +128,7 @@ CHILD_KEYS = frozenset(STEMMER.stemWords(sorted(CHILD_WORDS)))
 # A mother who writes about herself: "I had a baby 2 weeks ago", "breastfeeding my 5 week old".
 # Her baby's age says nothing about the patient's.
 MOTHER = re.compile(
-    r"\b(?:breast ?feeding|breast-feeding|had (?:a|my|the) baby|gave birth|given birth|"
+    r"\b(?:breast ?feeding|breast-feeding|(?:had|having) (?:a|my|the) baby|gave birth|given birth|"
     r"postpartum|post-partum|since (?:the|my) (?:birth|delivery)|(?:c-section|caesarean))\b"
 )
 # Someone other than the writer: the account holder's age and sex are then not the patient's.
@@ -463,6 +464,25 @@ FIGURES_OF_SPEECH = (
     "dying of a cold",
     "dying of this flu",
     "dying of man flu",
+    "not urgent",  # says so: a stated emergency it is not
+    "isn't urgent",
+    "non urgent",
+    "not an emergency",
+    "nearly & hit by a car",  # a near miss
+    "almost & hit by a car",
+    "nearly & run over",
+    "almost & run over",
+    "car crash & on the news",
+    "car crash & on tv",
+    "car crash & on the tv",
+    "car crash & on telly",
+    "car accident & on the news",
+    "hard to wake up in the morning",  # a heavy sleeper, not someone who cannot be woken
+    "hard to wake up in the mornings",
+    "hard to get up in the morning",
+    "drinking heaps of water",  # fluids, not alcohol
+    "drinking plenty of water",
+    "drinking lots of water",
 )
 # Words matched as written, because their stem stands for something else: "spotting" (bleeding)
 # is not "spots" (a rash), "swollen legs" (both) is not "swollen leg" (one, a clot?), and

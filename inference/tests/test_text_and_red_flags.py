@@ -250,6 +250,9 @@ def test_a_fever_in_a_baby_under_three_months_is_an_emergency():
     )
     # the mother's fever, not the baby's
     assert "infant_fever" not in flags_for("I'm breastfeeding my 5 week old and I have a fever")
+    since_the_baby = read("since having the baby 7 weeks ago I've had piles and a fever")
+    assert "young_infant" not in since_the_baby.present
+    assert not since_the_baby.mentions_child
 
 
 def test_pain_low_in_the_belly_in_a_possible_pregnancy_is_an_emergency():
@@ -566,4 +569,42 @@ def test_wordings_a_review_found_hidden_raise_their_flag(text, flag):
     ],
 )
 def test_everyday_injuries_a_review_found_alarming_raise_no_flag(text):
+    assert flags_for(text) == set()
+
+
+@pytest.mark.parametrize(
+    ("text", "flag"),
+    [
+        ("hot oil from the fryer splashed all over his face and arms", "stated_emergency"),
+        (
+            "my husband was bitten by a snake while hiking and his ankle is swelling",
+            "stated_emergency",
+        ),
+        (
+            "it's not urgent really but my chest is crushing and I'm sweating",
+            "possible_heart_attack",
+        ),
+        (
+            "she was nearly run over, then hit her head on the kerb and keeps vomiting",
+            "serious_head_injury",
+        ),
+        ("as a child he had fits, just now he had a fit lasting 5 minutes", "seizure"),
+    ],
+)
+def test_wordings_found_in_batch_twenty_five_raise_their_flag(text, flag):
+    assert flag in flags_for(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "non urgent: can I get a repeat of my inhaler",
+        "my daughter was almost hit by a car on the crossing, just shaken up, not hurt",
+        "he's so hard to wake up in the morning for school",
+        "had hives to amoxicillin as a kid (just an itchy rash), can I have cefalexin?",
+        "saw a car crash on the tv and now I keep having flashbacks",
+        "sniffles and a sore throat, what can I take with my blood pressure pills?",
+    ],
+)
+def test_near_misses_found_in_batch_twenty_five_raise_no_flag(text):
     assert flags_for(text) == set()
