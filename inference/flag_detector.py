@@ -70,6 +70,7 @@ SINGLE = {
     "collapse": "stated_emergency",  # and "unresponsive", which it implies
     "major_injury": "stated_emergency",
     "fall_from_height": "stated_emergency",  # a serious injury
+    "hypothermia": "stated_emergency",
     "face_droop": "possible_stroke",
     "arm_weakness": "possible_stroke",
     "speech_difficulty": "possible_stroke",

@@ -188,8 +188,11 @@ def red_flag_codes(present: set[str], *, child: bool = False, infant: bool = Fal
     # "I think I'm having a heart attack": believe them. Someone collapsed, not breathing or
     # without a pulse is an emergency whatever the cause (and cannot be woken: "unresponsive"),
     # and so is a serious injury: stabbed, hit by a car, a fall from a height, a bone through
-    # the skin, large burns (NHS: major trauma, severe burns and scalds are 999 calls).
-    if _any(present, "stated_emergency", "collapse", "major_injury"):
+    # the skin, large burns (NHS: major trauma, severe burns and scalds are 999 calls), and
+    # someone found dangerously cold (NHS: hypothermia with confusion is a 999 call).
+    if _any(present, "stated_emergency", "collapse", "major_injury", "hypothermia") or (
+        "cold_exposure" in present and _any(present, "confusion", "drowsiness", "unresponsive")
+    ):
         found.append("stated_emergency")
     # At any age: struggling for breath, the lips or skin turning blue (too little oxygen), or
     # an asthma attack that the reliever inhaler does not ease.
@@ -219,7 +222,13 @@ def red_flag_codes(present: set[str], *, child: bool = False, infant: bool = Fal
         "shortness_of_breath" in present
         and _any(present, "calf_pain", "one_leg_swollen")
         and _any(
-            present, "chest_pain", "pleuritic_pain", "coughing_blood", "recent_surgery_or_travel"
+            present,
+            "sudden_breathlessness",
+            "sudden_onset",
+            "chest_pain",
+            "pleuritic_pain",
+            "coughing_blood",
+            "recent_surgery_or_travel",
         )
         and "severe_breathing_difficulty" not in found
     ):

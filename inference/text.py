@@ -48,6 +48,7 @@ NEGATION_WORDS = frozenset(
     {"no", "not", "without", "never", "none", "nor", "isn't", "aren't", "wasn't", "don't"}
     | {"doesn't", "didn't", "haven't", "hasn't", "won't", "can't", "couldn't", "nothing"}
 )
+BEFORE_DENIAL_FILLERS = frozenset({"really", "even", "always", "ever", "properly", "be"})
 SCOPE_END = re.compile(r",|\band\b")
 PSEUDO_NEGATION = re.compile(
     r"\b(?:no idea|not sure|no clue|no doubt|not only|no better|not better|not getting better|"
@@ -62,7 +63,8 @@ PSEUDO_NEGATION = re.compile(
 HISTORICAL = re.compile(
     r"\b(?:years? ago|last year|months ago|as a (?:child|kid|teenager|baby)|when (?:i|he|she) "
     r"was (?:a |little|young|baby|small|\d)|in the past|history of|used to (?:have|get)|years back|"
-    r"weeks ago|yrs ago|yr ago|last yr|in (?:19|20)\d\d|always been like (?:that|this))\b"
+    r"weeks ago|yrs ago|yr ago|last yr|last month|in (?:19|20)\d\d|"
+    r"always been like (?:that|this))\b"
 )
 CURRENT = re.compile(
     r"\b(?:now|today|tonight|this (?:morning|afternoon|evening)|currently|right now|"
@@ -483,6 +485,24 @@ FIGURES_OF_SPEECH = (
     "drinking heaps of water",  # fluids, not alcohol
     "drinking plenty of water",
     "drinking lots of water",
+    "fit to go",  # able, not a seizure
+    "fit to fly",
+    "fit to work",
+    "fit to drive",
+    "fit to dive",
+    "fit for work",
+    "fit and healthy",
+    "can't get back",  # to sleep: "wake at 3am and can't get back"
+    "scared of having a heart attack",  # a worry for the future
+    "worried about having a heart attack",
+    "afraid of having a heart attack",
+    "scared of having a stroke",
+    "worried about having a stroke",
+    "afraid of having a stroke",
+    "risk of a heart attack",
+    "risk of heart attack",
+    "risk of a stroke",
+    "risk of stroke",
 )
 # Words matched as written, because their stem stands for something else: "spotting" (bleeding)
 # is not "spots" (a rash), "swollen legs" (both) is not "swollen leg" (one, a clot?), and
@@ -610,6 +630,8 @@ def _find_unordered(phrase: Phrase, keys: list[frozenset[str]], taken: list[bool
         ]
 
     for first in runs(phrase.parts[0], range(len(keys))):
+        if phrase.code == NOT_A_FINDING and _denied_before(words, first[0]):
+            continue
         lo = max(0, first[0] - UNORDERED_WINDOW)
         window = range(lo, min(len(keys), first[-1] + UNORDERED_WINDOW + 1))
         positions = list(first)
@@ -626,12 +648,23 @@ def _find_unordered(phrase: Phrase, keys: list[frozenset[str]], taken: list[bool
     return None
 
 
+def _denied_before(words: list[str], first: int) -> bool:
+    """Whether a denial stands just before the word at `first`: a figure of speech denied is
+    no figure ("doesn't disappear when I press a glass", "isn't breathing normally")."""
+    before = [word for word in words[max(0, first - 2) : first] if word != ","]
+    if before and before[-1] in BEFORE_DENIAL_FILLERS:
+        before = before[:-1]
+    return bool(before) and before[-1] in NEGATION_WORDS
+
+
 def _find(phrase: Phrase, keys: list[frozenset[str]], taken: list[bool], words: list[str]):
     """The positions of the phrase's words in one clause, in order, or None."""
     if phrase.parts:
         return _find_unordered(phrase, keys, taken, words)
     for first in range(len(keys)):
         if taken[first] or phrase.words[0] not in keys[first]:
+            continue
+        if phrase.code == NOT_A_FINDING and _denied_before(words, first):
             continue
         positions = [first]
         for wanted, gap in zip(phrase.words[1:], phrase.gaps, strict=True):
@@ -731,6 +764,17 @@ def duration_days(text: str) -> float | None:
     return max(spans) if spans else None
 
 
+# A rash that "doesn't disappear when pressed" does not fade: the glass test.
+NOT_FADING = re.compile(
+    r"\b(doesn'?t|don'?t|won'?t|didn'?t|does not|do not) (?:disappear|go away|vanish)"
+    r"(?= (?:when|under|with|if|after) )"
+)
+# A fit of coughing, sneezing or laughter is a bout of it, not a seizure.
+BOUT_OF = re.compile(
+    r"\b(?:(?:coughing|sneezing|laughing|giggling) fits?|fits? of (?:coughing|sneezing|laughter))\b"
+)
+
+
 def normalise(text: str) -> str:
     text = text.lower().replace("\u2019", "'").replace("\u2018", "'")
     text = re.sub(r"\s+", " ", text).strip()
@@ -742,6 +786,8 @@ def normalise(text: str) -> str:
     if not WENT_OUT.search(text):
         text = OUT_IN_THE_COLD.sub("outdoors", text)
     text = DRIED_MYSELF.sub(r"\1 off", text)
+    text = BOUT_OF.sub(lambda m: m.group().replace("fit", "bout"), text)
+    text = NOT_FADING.sub(r"\1 fade", text)
     return LISTED.sub(r"\1 ", text)
 
 

@@ -36,6 +36,7 @@ IMPLIES = {
     "says_heart_attack": ("stated_emergency",),
     "says_stroke": ("stated_emergency",),
     "fall_from_height": ("fall", "major_injury"),
+    "sudden_breathlessness": ("shortness_of_breath",),
 }
 
 

@@ -47,6 +47,9 @@ SEXES = {"", "female", "male"}
 # Symptoms that only the red-flag rules act on: heavy bleeding is an injury, not a condition.
 RED_FLAG_ONLY = {
     "collapse",
+    "hypothermia",
+    "cold_exposure",
+    "sudden_breathlessness",
     "major_injury",
     "gtn_not_working",
     "fall_from_height",

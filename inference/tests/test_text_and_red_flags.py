@@ -608,3 +608,50 @@ def test_wordings_found_in_batch_twenty_five_raise_their_flag(text, flag):
 )
 def test_near_misses_found_in_batch_twenty_five_raise_no_flag(text):
     assert flags_for(text) == set()
+
+
+@pytest.mark.parametrize(
+    ("text", "flag"),
+    [
+        (
+            "my nan slipped on the ice, her hip is broken I think, leg turned outwards",
+            "stated_emergency",
+        ),
+        (
+            "got bleach splashed in my eyes cleaning the bathroom, they're burning",
+            "stated_emergency",
+        ),
+        (
+            "neighbour was lying outside all night in the frost, now he's confused",
+            "stated_emergency",
+        ),
+        ("she's hypothermic after falling in the canal", "stated_emergency"),
+        (
+            "came on suddenly: short of breath, and my left calf is hot and swollen",
+            "severe_breathing_difficulty",
+        ),
+        # a denied figure of speech is no figure
+        (
+            "the rash doesn't disappear when I press a glass on it, she's burning up",
+            "possible_meningitis",
+        ),
+        ("had a coughing fit and then he had a fit, jerking all over", "seizure"),
+    ],
+)
+def test_wordings_found_in_batch_twenty_six_raise_their_flag(text, flag):
+    assert flag in flags_for(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "my daughter gets sneezing fits every spring",
+        "coughing fits at night since my cold",
+        "need a medical saying I'm fit to fly after my op",
+        "worried about having a stroke as my mum had one, no symptoms",
+        "my brother had a seizure last month, he's on tablets now and doing fine",
+        "I wake at 4am every night and can't get back, exhausted",
+    ],
+)
+def test_near_misses_found_in_batch_twenty_six_raise_no_flag(text):
+    assert flags_for(text) == set()
