@@ -71,6 +71,9 @@ SINGLE = {
     "major_injury": "stated_emergency",
     "fall_from_height": "stated_emergency",  # a serious injury
     "hypothermia": "stated_emergency",
+    "heatstroke": "stated_emergency",
+    "choking": "stated_emergency",
+    "emergency_birth": "stated_emergency",
     "face_droop": "possible_stroke",
     "arm_weakness": "possible_stroke",
     "speech_difficulty": "possible_stroke",

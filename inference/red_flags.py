@@ -118,6 +118,9 @@ class RedFlag:
     message: str
 
 
+GRAVE_SITUATIONS = ("hypothermia", "heatstroke", "choking", "emergency_birth")
+
+
 def flag(code: str) -> RedFlag:
     return RedFlag(code, MESSAGES[code])
 
@@ -189,8 +192,9 @@ def red_flag_codes(present: set[str], *, child: bool = False, infant: bool = Fal
     # without a pulse is an emergency whatever the cause (and cannot be woken: "unresponsive"),
     # and so is a serious injury: stabbed, hit by a car, a fall from a height, a bone through
     # the skin, large burns (NHS: major trauma, severe burns and scalds are 999 calls), and
-    # someone found dangerously cold (NHS: hypothermia with confusion is a 999 call).
-    if _any(present, "stated_emergency", "collapse", "major_injury", "hypothermia") or (
+    # someone found dangerously cold or overheated, someone choking, and a birth under way
+    # (NHS: 999 calls).
+    if _any(present, "stated_emergency", "collapse", "major_injury", *GRAVE_SITUATIONS) or (
         "cold_exposure" in present and _any(present, "confusion", "drowsiness", "unresponsive")
     ):
         found.append("stated_emergency")

@@ -48,6 +48,9 @@ SEXES = {"", "female", "male"}
 RED_FLAG_ONLY = {
     "collapse",
     "hypothermia",
+    "heatstroke",
+    "choking",
+    "emergency_birth",
     "cold_exposure",
     "sudden_breathlessness",
     "major_injury",

@@ -655,3 +655,34 @@ def test_wordings_found_in_batch_twenty_six_raise_their_flag(text, flag):
 )
 def test_near_misses_found_in_batch_twenty_six_raise_no_flag(text):
     assert flags_for(text) == set()
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "my little girl is choking on a sweet, she can't breathe",
+        "she's choking on her dinner and has gone quiet",
+        "grandad has heatstroke after working in the greenhouse, he's muddled",
+        "my partner is in labour on the bathroom floor, I can see the baby's head",
+        "the cord is coming out and the baby isn't here yet",
+        "a rocket firework hit his face at the display",
+        "his foot got mangled in the lawnmower",
+        "mum has fallen in the kitchen and can't get up, she's 86",
+        "the dog ran onto the lake and my son went through the ice after it",
+    ],
+)
+def test_grave_situations_from_the_nhs_list_of_999_calls_raise_a_flag(text):
+    assert flags_for(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I choke on my tablets sometimes, can I get them as liquid?",
+        "what is the difference between heat exhaustion and a faint?",
+        "booked in for my 20 week scan, can my partner come?",
+        "we watched the fireworks last night and my ears are ringing a bit",
+    ],
+)
+def test_near_misses_of_the_grave_situations_raise_no_flag(text):
+    assert flags_for(text) == set()
