@@ -767,7 +767,8 @@ def duration_days(text: str) -> float | None:
 # A rash that "doesn't disappear when pressed" does not fade: the glass test.
 NOT_FADING = re.compile(
     r"\b(doesn'?t|don'?t|won'?t|didn'?t|does not|do not) (?:disappear|go away|vanish)"
-    r"(?= (?:when|under|with|if|after) )"
+    r"(?= (?:when (?:i |you |we |she |he )?press|when pressed|under (?:a |the )?glass|"
+    r"with (?:a |the )?glass))"
 )
 # A fit of coughing, sneezing or laughter is a bout of it, not a seizure.
 BOUT_OF = re.compile(

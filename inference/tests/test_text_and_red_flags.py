@@ -651,6 +651,7 @@ def test_wordings_found_in_batch_twenty_six_raise_their_flag(text, flag):
         "worried about having a stroke as my mum had one, no symptoms",
         "my brother had a seizure last month, he's on tablets now and doing fine",
         "I wake at 4am every night and can't get back, exhausted",
+        "the eczema rash on my arms doesn't go away with the cream",
     ],
 )
 def test_near_misses_found_in_batch_twenty_six_raise_no_flag(text):
