@@ -63,12 +63,12 @@ PSEUDO_NEGATION = re.compile(
 HISTORICAL = re.compile(
     r"\b(?:years? ago|last year|months ago|as a (?:child|kid|teenager|baby)|when (?:i|he|she) "
     r"was (?:a |little|young|baby|small|\d)|in the past|history of|used to (?:have|get)|years back|"
-    r"weeks ago|yrs ago|yr ago|last yr|last month|in (?:19|20)\d\d|"
+    r"weeks ago|yrs ago|yr ago|last yr|in (?:19|20)\d\d|"
     r"always been like (?:that|this))\b"
 )
 CURRENT = re.compile(
     r"\b(?:now|today|tonight|this (?:morning|afternoon|evening)|currently|right now|"
-    r"just(?! (?:a|an|some|mild|minor)\b)|"  # "just a rash" is "only"
+    r"just(?! (?:an? )?(?:rash|bit|little|small|mild|minor|some)\b)|"  # "just a rash": "only"
     r"suddenly|since (?:this|last night|having|giving birth|i|my|he|she|we|the|\d|a|an|one|"
     r"two|three)|started|this week|back again|are back|flared|flare up|flaring|lately|recently)\b"
 )
@@ -470,15 +470,10 @@ FIGURES_OF_SPEECH = (
     "isn't urgent",
     "non urgent",
     "not an emergency",
-    "nearly & hit by a car",  # a near miss
-    "almost & hit by a car",
-    "nearly & run over",
-    "almost & run over",
-    "car crash & on the news",
-    "car crash & on tv",
-    "car crash & on the tv",
-    "car crash & on telly",
-    "car accident & on the news",
+    "nearly hit by a car",  # a near miss, told in order
+    "almost hit by a car",
+    "nearly run over",
+    "almost run over",
     "hard to wake up in the morning",  # a heavy sleeper, not someone who cannot be woken
     "hard to wake up in the mornings",
     "hard to get up in the morning",
@@ -492,7 +487,6 @@ FIGURES_OF_SPEECH = (
     "fit to dive",
     "fit for work",
     "fit and healthy",
-    "can't get back",  # to sleep: "wake at 3am and can't get back"
     "scared of having a heart attack",  # a worry for the future
     "worried about having a heart attack",
     "afraid of having a heart attack",

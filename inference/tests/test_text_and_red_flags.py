@@ -602,7 +602,6 @@ def test_wordings_found_in_batch_twenty_five_raise_their_flag(text, flag):
         "my daughter was almost hit by a car on the crossing, just shaken up, not hurt",
         "he's so hard to wake up in the morning for school",
         "had hives to amoxicillin as a kid (just an itchy rash), can I have cefalexin?",
-        "saw a car crash on the tv and now I keep having flashbacks",
         "sniffles and a sore throat, what can I take with my blood pressure pills?",
     ],
 )
@@ -649,8 +648,6 @@ def test_wordings_found_in_batch_twenty_six_raise_their_flag(text, flag):
         "coughing fits at night since my cold",
         "need a medical saying I'm fit to fly after my op",
         "worried about having a stroke as my mum had one, no symptoms",
-        "my brother had a seizure last month, he's on tablets now and doing fine",
-        "I wake at 4am every night and can't get back, exhausted",
         "the eczema rash on my arms doesn't go away with the cream",
     ],
 )
@@ -686,4 +683,36 @@ def test_grave_situations_from_the_nhs_list_of_999_calls_raise_a_flag(text):
     ],
 )
 def test_near_misses_of_the_grave_situations_raise_no_flag(text):
+    assert flags_for(text) == set()
+
+
+@pytest.mark.parametrize(
+    ("text", "flag"),
+    [
+        ("he was hit by a car nearly an hour ago", "stated_emergency"),
+        (
+            "had a heart attack last month and the crushing chest pain is back, sweating",
+            "possible_heart_attack",
+        ),
+        ("had a stroke years ago and just a minute ago his face dropped again", "possible_stroke"),
+        (
+            "I was in the car crash on the news and my neck hurts, the car rolled",
+            "stated_emergency",
+        ),
+    ],
+)
+def test_emergencies_a_review_of_batch_twenty_six_found_hidden_raise_their_flag(text, flag):
+    assert flag in flags_for(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I can see the head of the tick still in his skin",
+        "my baby's choking on her milk a bit during feeds",
+        "got a small chemical burn on my scalp from hair dye",
+        "I fell asleep on the sofa and can't get up without back pain",
+    ],
+)
+def test_false_alarms_a_review_of_batch_twenty_six_found_raise_no_flag(text):
     assert flags_for(text) == set()
