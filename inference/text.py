@@ -64,6 +64,7 @@ HISTORICAL = re.compile(
     r"\b(?:years? ago|last year|months ago|as a (?:child|kid|teenager|baby)|when (?:i|he|she) "
     r"was (?:a |little|young|baby|small|\d)|in the past|history of|used to (?:have|get)|years back|"
     r"weeks ago|yrs ago|yr ago|last yr|in (?:19|20)\d\d|"
+    r"(?<=\()(?:like |about |around )?(?:19|20)\d\d(?=\))|"  # "(like 2019)"
     r"always been like (?:that|this))\b"
 )
 CURRENT = re.compile(
@@ -497,6 +498,12 @@ FIGURES_OF_SPEECH = (
     "risk of heart attack",
     "risk of a stroke",
     "risk of stroke",
+    "throat tight with nerves",  # stage fright, not a swelling throat
+    "little electric shock",  # a tingle from a plug, not an electrocution
+    "small electric shock",
+    "tiny electric shock",
+    "mild electric shock",
+    "static shock",
 )
 # Words matched as written, because their stem stands for something else: "spotting" (bleeding)
 # is not "spots" (a rash), "swollen legs" (both) is not "swollen leg" (one, a clot?), and

@@ -716,3 +716,36 @@ def test_emergencies_a_review_of_batch_twenty_six_found_hidden_raise_their_flag(
 )
 def test_false_alarms_a_review_of_batch_twenty_six_found_raise_no_flag(text):
     assert flags_for(text) == set()
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "my brother fall in the river and we pulled him out, he is shivering and not talking right",
+        "she was pulled from the river half an hour ago, now very drowsy",
+        "my mate slipped off the jetty, we got him out of the river, he's not talking sense",
+    ],
+)
+def test_someone_taken_from_cold_water_and_not_themselves_raises_a_flag(text):
+    assert "stated_emergency" in flags_for(text)
+
+
+def test_a_child_who_drank_thinners_raises_the_poisoning_flag():
+    assert "possible_poisoning" in flags_for(
+        "the kids found paint thinners in the garage and the little one drank some"
+    )
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "my hair is getting thinner on top",
+        "I had one seizure (2015) and nothing since, need a driving form",
+        "my throat goes tight with nerves before a presentation",
+        "got a static shock off the car door",
+        "a small electric shock from the toaster, I'm fine",
+        "my son is 3 and not talking right yet, only a few words",
+    ],
+)
+def test_near_misses_found_in_batch_twenty_seven_raise_no_flag(text):
+    assert flags_for(text) == set()
