@@ -50,6 +50,9 @@ WATCHED_CONDITIONS = {
     "pulmonary_embolism": "severe_breathing_difficulty",
 }
 
+# After long cold or heat, the signs that the body's temperature is dangerous (NHS: hypothermia,
+# heatstroke).
+EXPOSURE_DANGER_SIGNS = ("confusion", "drowsiness", "unresponsive", "speech_difficulty")
 HEART_ATTACK_COMPANIONS = (
     "shortness_of_breath",
     "sweating",
@@ -192,10 +195,12 @@ def red_flag_codes(present: set[str], *, child: bool = False, infant: bool = Fal
     # without a pulse is an emergency whatever the cause (and cannot be woken: "unresponsive"),
     # and so is a serious injury: stabbed, hit by a car, a fall from a height, a bone through
     # the skin, large burns (NHS: major trauma, severe burns and scalds are 999 calls), and
-    # someone found dangerously cold or overheated, someone choking, and a birth under way
-    # (NHS: 999 calls).
+    # someone found dangerously cold or overheated (or out in the cold or heat and confused,
+    # drowsy or slurring: hypothermia or heatstroke until shown otherwise), someone choking,
+    # and a birth under way (NHS: 999 calls).
+    exposed = _any(present, "cold_exposure", "heat_exposure")
     if _any(present, "stated_emergency", "collapse", "major_injury", *GRAVE_SITUATIONS) or (
-        "cold_exposure" in present and _any(present, "confusion", "drowsiness", "unresponsive")
+        exposed and _any(present, *EXPOSURE_DANGER_SIGNS)
     ):
         found.append("stated_emergency")
     # At any age: struggling for breath, the lips or skin turning blue (too little oxygen), or

@@ -34,10 +34,11 @@ CLAUSE_BREAK = re.compile(
     r"|\band\s+(?=i\b|i'm\b|my\b)"
 )
 NEGATION = re.compile(
-    r"\b(?:no|not|without|denies|deny|never|none|nor|free of|don't have|do not have|"
-    r"haven't had|have not had|didn't have|did not have|isn't|aren't|wasn't|"
-    r"doesn't (?:look|seem)|don't (?:look|seem)|didn't|didnt)\b"
+    r"\b(?:no|not|without|denies|deny|never|none|nor|free of|don'?t have|do not have|"
+    r"haven'?t had|have not had|didn'?t have|did not have|isn'?t|aren'?t|wasn'?t|"
+    r"doesn'?t (?:look|seem)|don'?t (?:look|seem)|didn'?t)\b"
 )
+HAVE_NOT = re.compile(r"\b(?:haven'?t|hasn'?t|hadn'?t|have not|has not|had not)\s*$")
 NEGATION_WINDOW = 4
 # "didn't" denies only what a knock may cause, said right after it ("didn't pass out", "didnt
 # knock himself out"): "GTN didn't touch the chest pain" still has chest pain.
@@ -69,7 +70,9 @@ HISTORICAL = re.compile(
 )
 CURRENT = re.compile(
     r"\b(?:now|today|tonight|this (?:morning|afternoon|evening)|currently|right now|"
-    r"just(?! (?:an? )?(?:rash|bit|little|small|mild|minor|some)\b)|"  # "just a rash": "only"
+    # "just a rash": "only"; "just wondering": no time
+    r"just(?! (?:an? )?(?:rash|bit|little|small|mild|minor|some|reading|wondering|curious|"
+    r"asking)\b)|"
     r"suddenly|since (?:this|last night|having|giving birth|i|my|he|she|we|the|\d|a|an|one|"
     r"two|three)|started|this week|back again|are back|flared|flare up|flaring|lately|recently)\b"
 )
@@ -82,10 +85,14 @@ STUDY = re.compile(
     r"\b(?:first aid|first-aid|cpr|resus) (?:\w+ )?(?:course|class|training|exam|test)\b"
     r"|\b(?:school|uni|university|college|science|biology) (?:project|assignment|essay|homework)\b"
     r"|\bfor (?:a|my|our) (?:project|assignment|essay|dissertation)\b"
+    # someone whose work may call for it one day: "I'm a newly qualified teacher"
+    r"|\bi'?m an? (?:\w+ ){0,2}(?:teacher|childminder|nanny|teaching assistant|lifeguard|coach|"
+    r"first aider|student)\b|\bwant to be prepared\b"
 )
 ANYONE = re.compile(
     r"\b(?:if|when) (?:someone|somebody|anyone|a person|a child|you)\b|\b(?:someone|somebody) "
     r"(?:who|with)\b|\bdifference between\b|\b(?:signs|symptoms) of\b|\bhow (?:do|would) you\b"
+    r"|\bwhat does it mean (?:if|when)\b"
 )
 # A patient who says they talk normally is not too breathless to speak (the mark of a severe
 # asthma attack, BTS/SIGN 158): "can talk fine", "can still speak normally". "In full
@@ -504,14 +511,30 @@ FIGURES_OF_SPEECH = (
     "tiny electric shock",
     "mild electric shock",
     "static shock",
+    "bored & could die",
+    "hungry & could die",
+    "embarrassed & could die",
+    "touch of heatstroke",  # said of a mild, passing heat exhaustion
+    "bit of heatstroke",
 )
 # Words matched as written, because their stem stands for something else: "spotting" (bleeding)
 # is not "spots" (a rash), "swollen legs" (both) is not "swollen leg" (one, a clot?), and
 # "stopped breathing" (collapse) is not "stops breathing" (pauses in a baby's or a snorer's),
 # "scratching" (an itch) is not "a scratch" (a wound), "stinging" (a feeling) is not "a sting",
-# "stabbed" (an injury) is not "stabbing" (a kind of pain).
+# "stabbed" (an injury) is not "stabbing" (a kind of pain), "fitness" is no "fit", and
+# "choking" (now) is not "choked" (over: "nearly choked on a sweet but coughed it out").
 EXACT_WORDS = frozenset(
-    {"spotting", "legs", "ankles", "stopped", "scratching", "stinging", "stabbed"}
+    {
+        "spotting",
+        "legs",
+        "ankles",
+        "stopped",
+        "scratching",
+        "stinging",
+        "stabbed",
+        "fitness",
+        "choking",
+    }
 )
 
 
@@ -683,6 +706,8 @@ def _find(phrase: Phrase, keys: list[frozenset[str]], taken: list[bool], words: 
 def _negated(before: str, rest: str) -> bool:
     """Whether the text before a phrase (other phrases blanked out) negates it; `rest` is the
     clause from the phrase on."""
+    if HAVE_NOT.search(before) and rest.startswith("had"):
+        return True  # "haven't had a fit": the phrase "had a fit" took the "had"
     cues = list(NEGATION.finditer(before))
     if not cues:
         return False

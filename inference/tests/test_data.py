@@ -52,6 +52,7 @@ RED_FLAG_ONLY = {
     "choking",
     "emergency_birth",
     "cold_exposure",
+    "heat_exposure",
     "sudden_breathlessness",
     "major_injury",
     "gtn_not_working",

@@ -749,3 +749,51 @@ def test_a_child_who_drank_thinners_raises_the_poisoning_flag():
 )
 def test_near_misses_found_in_batch_twenty_seven_raise_no_flag(text):
     assert flags_for(text) == set()
+
+
+@pytest.mark.parametrize(
+    ("text", "flag"),
+    [
+        (
+            "my grandad wandered out and we found him sitting in the snow in his slippers, "
+            "he's slurring",
+            "stated_emergency",
+        ),
+        (
+            "the lads have been laying tarmac in the heatwave and one of them is now really drowsy",
+            "stated_emergency",
+        ),
+        (
+            "she was gardening in the sun all day and now she's confused and not making sense",
+            "stated_emergency",
+        ),
+        ("he touched a live wire at work and he's got burns on both hands", "stated_emergency"),
+        ("my son is choking on a grape and going blue", "stated_emergency"),
+        ("dad is choking on his food and can't breathe", "stated_emergency"),
+        ("he's shut in the garage, in the car with a hosepipe running", "suicidal_thoughts"),
+        ("toddler has a fever and has gone all limp", "unresponsive"),
+        (
+            "mi son lick him head pon di table an now him sleepy sleepy an a vomit",
+            "serious_head_injury",
+        ),
+    ],
+)
+def test_wordings_found_in_batch_twenty_eight_raise_their_flag(text, flag):
+    assert flag in flags_for(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I havent had a fit in five years, need my tablets renewed",
+        "I haven't had any fits for years",
+        "gym fitness classes are giving me sore legs",
+        "I'm a trainee teacher, what should I do if a child has a fit in the playground?",
+        "so bored in this queue I could die",
+        "we had a picnic in the heatwave, a bit sunburnt but fine",
+        "nearly choked on a fishbone last night but coughed it up",
+        "had a touch of heatstroke on holiday last week, fine now",
+    ],
+)
+def test_near_misses_found_in_batch_twenty_eight_raise_no_flag(text):
+    assert flags_for(text) == set()
