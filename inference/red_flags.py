@@ -51,8 +51,9 @@ WATCHED_CONDITIONS = {
 }
 
 # After long cold or heat, the signs that the body's temperature is dangerous (NHS: hypothermia,
-# heatstroke).
-EXPOSURE_DANGER_SIGNS = ("confusion", "drowsiness", "unresponsive", "speech_difficulty")
+# heatstroke). "Sleepy in this heat" is no sign: only drowsiness after the cold counts.
+HEAT_DANGER_SIGNS = ("confusion", "unresponsive", "speech_difficulty")
+COLD_DANGER_SIGNS = (*HEAT_DANGER_SIGNS, "drowsiness")
 HEART_ATTACK_COMPANIONS = (
     "shortness_of_breath",
     "sweating",
@@ -198,9 +199,10 @@ def red_flag_codes(present: set[str], *, child: bool = False, infant: bool = Fal
     # someone found dangerously cold or overheated (or out in the cold or heat and confused,
     # drowsy or slurring: hypothermia or heatstroke until shown otherwise), someone choking,
     # and a birth under way (NHS: 999 calls).
-    exposed = _any(present, "cold_exposure", "heat_exposure")
-    if _any(present, "stated_emergency", "collapse", "major_injury", *GRAVE_SITUATIONS) or (
-        exposed and _any(present, *EXPOSURE_DANGER_SIGNS)
+    if (
+        _any(present, "stated_emergency", "collapse", "major_injury", *GRAVE_SITUATIONS)
+        or ("cold_exposure" in present and _any(present, *COLD_DANGER_SIGNS))
+        or ("heat_exposure" in present and _any(present, *HEAT_DANGER_SIGNS))
     ):
         found.append("stated_emergency")
     # At any age: struggling for breath, the lips or skin turning blue (too little oxygen), or

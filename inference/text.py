@@ -34,11 +34,17 @@ CLAUSE_BREAK = re.compile(
     r"|\band\s+(?=i\b|i'm\b|my\b)"
 )
 NEGATION = re.compile(
-    r"\b(?:no|not|without|denies|deny|never|none|nor|free of|don'?t have|do not have|"
-    r"haven'?t had|have not had|didn'?t have|did not have|isn'?t|aren'?t|wasn'?t|"
-    r"doesn'?t (?:look|seem)|don'?t (?:look|seem)|didn'?t)\b"
+    r"\b(?:no|not|without|denies|deny|never|none|nor|free of|don't have|do not have|"
+    r"haven't had|have not had|didn't have|did not have|isn't|aren't|wasn't|"
+    r"doesn't (?:look|seem)|don't (?:look|seem)|didn't|didnt)\b"
 )
-HAVE_NOT = re.compile(r"\b(?:haven'?t|hasn'?t|hadn'?t|have not|has not|had not)\s*$")
+# "haven't had a fit" and "havent had a seizure": the phrase "had a fit" may take the "had", and
+# text-speak drops the apostrophe. Only right before the finding: "havent had my inhaler,
+# wheezing" denies nothing. "Hasn't had a fit like this before" and "...until today" still do.
+HAVE_NOT = re.compile(
+    r"\b(?:haven'?t|hasn'?t|hadn'?t|have not|has not|had not)( had(?: an?| any)?)?\s*$"
+)
+UNTIL = re.compile(r"\b(?:until|till|til|before)\b")
 NEGATION_WINDOW = 4
 # "didn't" denies only what a knock may cause, said right after it ("didn't pass out", "didnt
 # knock himself out"): "GTN didn't touch the chest pain" still has chest pain.
@@ -65,14 +71,13 @@ HISTORICAL = re.compile(
     r"\b(?:years? ago|last year|months ago|as a (?:child|kid|teenager|baby)|when (?:i|he|she) "
     r"was (?:a |little|young|baby|small|\d)|in the past|history of|used to (?:have|get)|years back|"
     r"weeks ago|yrs ago|yr ago|last yr|in (?:19|20)\d\d|"
-    r"(?<=\()(?:like |about |around )?(?:19|20)\d\d(?=\))|"  # "(like 2019)"
+    r"(?<=\()(?:like|about|around) (?:19|20)\d\d(?=\))|"  # "(like 2019)", not "dad (1951)"
+    r"last (?:summer|winter|spring|autumn)|"
     r"always been like (?:that|this))\b"
 )
 CURRENT = re.compile(
     r"\b(?:now|today|tonight|this (?:morning|afternoon|evening)|currently|right now|"
-    # "just a rash": "only"; "just wondering": no time
-    r"just(?! (?:an? )?(?:rash|bit|little|small|mild|minor|some|reading|wondering|curious|"
-    r"asking)\b)|"
+    r"just(?! (?:an? )?(?:rash|bit|little|small|mild|minor|some)\b)|"  # "just a rash": "only"
     r"suddenly|since (?:this|last night|having|giving birth|i|my|he|she|we|the|\d|a|an|one|"
     r"two|three)|started|this week|back again|are back|flared|flare up|flaring|lately|recently)\b"
 )
@@ -85,9 +90,6 @@ STUDY = re.compile(
     r"\b(?:first aid|first-aid|cpr|resus) (?:\w+ )?(?:course|class|training|exam|test)\b"
     r"|\b(?:school|uni|university|college|science|biology) (?:project|assignment|essay|homework)\b"
     r"|\bfor (?:a|my|our) (?:project|assignment|essay|dissertation)\b"
-    # someone whose work may call for it one day: "I'm a newly qualified teacher"
-    r"|\bi'?m an? (?:\w+ ){0,2}(?:teacher|childminder|nanny|teaching assistant|lifeguard|coach|"
-    r"first aider|student)\b|\bwant to be prepared\b"
 )
 ANYONE = re.compile(
     r"\b(?:if|when) (?:someone|somebody|anyone|a person|a child|you)\b|\b(?:someone|somebody) "
@@ -514,15 +516,27 @@ FIGURES_OF_SPEECH = (
     "bored & could die",
     "hungry & could die",
     "embarrassed & could die",
-    "touch of heatstroke",  # said of a mild, passing heat exhaustion
-    "bit of heatstroke",
+    "nearly choked",  # over, and it came up
+    "almost choked",
+    "keeps choking",  # a swallowing problem, not an airway blocked now
+    "keep choking",
+    "like i'm choking",
+    "choking on milk",  # a baby spluttering at a feed
+    "choking on her milk",
+    "choking on his milk",
+    "confused about how",  # puzzled
+    "confused about which",
+    "confused about what",
+    "confused about the",
+    "confused about my",
+    "muddled with my",
+    "muddled up with",
 )
 # Words matched as written, because their stem stands for something else: "spotting" (bleeding)
 # is not "spots" (a rash), "swollen legs" (both) is not "swollen leg" (one, a clot?), and
 # "stopped breathing" (collapse) is not "stops breathing" (pauses in a baby's or a snorer's),
 # "scratching" (an itch) is not "a scratch" (a wound), "stinging" (a feeling) is not "a sting",
-# "stabbed" (an injury) is not "stabbing" (a kind of pain), "fitness" is no "fit", and
-# "choking" (now) is not "choked" (over: "nearly choked on a sweet but coughed it out").
+# "stabbed" (an injury) is not "stabbing" (a kind of pain), and "fitness" is no "fit".
 EXACT_WORDS = frozenset(
     {
         "spotting",
@@ -533,7 +547,6 @@ EXACT_WORDS = frozenset(
         "stinging",
         "stabbed",
         "fitness",
-        "choking",
     }
 )
 
@@ -706,8 +719,14 @@ def _find(phrase: Phrase, keys: list[frozenset[str]], taken: list[bool], words: 
 def _negated(before: str, rest: str) -> bool:
     """Whether the text before a phrase (other phrases blanked out) negates it; `rest` is the
     clause from the phrase on."""
-    if HAVE_NOT.search(before) and rest.startswith("had"):
-        return True  # "haven't had a fit": the phrase "had a fit" took the "had"
+    have_not = HAVE_NOT.search(before)
+    if (
+        have_not
+        and (have_not.group(1) or rest.startswith("had"))
+        and not NEVER_BEFORE.search(rest)
+        and not UNTIL.search(rest)
+    ):
+        return True
     cues = list(NEGATION.finditer(before))
     if not cues:
         return False
@@ -801,6 +820,23 @@ BOUT_OF = re.compile(
     r"\b(?:(?:coughing|sneezing|laughing|giggling) fits?|fits? of (?:coughing|sneezing|laughter))\b"
 )
 
+# A form filled in: "chest pain? no. fever? no" denies each. Only a short question that names a
+# finding, answered with a bare "no": "is he breathing? no", "bleeding stopped? no" and "awake?
+# no" say the danger is there, and "chest pain? no, more a tightness" keeps what follows.
+FORM_ANSWER = re.compile(
+    r"(?:^|(?<=[.!?,;:]))\s*(?:any )?"
+    r"(?!(?:[a-z']+ ){0,2}(?:[a-z']*breath[a-z]*|pulse|awake|conscious|respond[a-z]*|moving|"
+    r"alive|stop[a-z]*|help[a-z]*|work[a-z]*|eas[a-z]*|better|gone|fad[a-z]*|wak[a-z]*|"
+    r"is|are|am|was|were|does|do|did|can|could|has|have|had|will|would|should|what|how|why|"
+    r"when|where|who|which)\?)"
+    r"((?:[a-z']+ ){0,2}[a-z']+)\?\s*(?:no|nope|none|nil|negative)(?=\s*(?:[.,;!]|$))"
+)
+
+# ...and "is he breathing? no" says he is not.
+NOT_BREATHING_ANSWER = re.compile(
+    r"\b(?:is|are) (?:he|she|they|it|the baby|my \w+) breathing\?\s*(?:no|nope|not really)\b"
+)
+
 
 def normalise(text: str) -> str:
     text = text.lower().replace("\u2019", "'").replace("\u2018", "'")
@@ -815,6 +851,8 @@ def normalise(text: str) -> str:
     text = DRIED_MYSELF.sub(r"\1 off", text)
     text = BOUT_OF.sub(lambda m: m.group().replace("fit", "bout"), text)
     text = NOT_FADING.sub(r"\1 fade", text)
+    text = NOT_BREATHING_ANSWER.sub("not breathing", text)
+    text = FORM_ANSWER.sub(r" no \1", text)
     return LISTED.sub(r"\1 ", text)
 
 

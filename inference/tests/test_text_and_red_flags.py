@@ -740,7 +740,7 @@ def test_a_child_who_drank_thinners_raises_the_poisoning_flag():
     "text",
     [
         "my hair is getting thinner on top",
-        "I had one seizure (2015) and nothing since, need a driving form",
+        "I had one seizure (around 2015) and nothing since, need a driving form",
         "my throat goes tight with nerves before a presentation",
         "got a static shock off the car door",
         "a small electric shock from the toaster, I'm fine",
@@ -760,7 +760,7 @@ def test_near_misses_found_in_batch_twenty_seven_raise_no_flag(text):
             "stated_emergency",
         ),
         (
-            "the lads have been laying tarmac in the heatwave and one of them is now really drowsy",
+            "the lads have been laying tarmac in the heatwave and one of them is now slurring",
             "stated_emergency",
         ),
         (
@@ -788,7 +788,6 @@ def test_wordings_found_in_batch_twenty_eight_raise_their_flag(text, flag):
         "I havent had a fit in five years, need my tablets renewed",
         "I haven't had any fits for years",
         "gym fitness classes are giving me sore legs",
-        "I'm a trainee teacher, what should I do if a child has a fit in the playground?",
         "so bored in this queue I could die",
         "we had a picnic in the heatwave, a bit sunburnt but fine",
         "nearly choked on a fishbone last night but coughed it up",
@@ -797,3 +796,71 @@ def test_wordings_found_in_batch_twenty_eight_raise_their_flag(text, flag):
 )
 def test_near_misses_found_in_batch_twenty_eight_raise_no_flag(text):
     assert flags_for(text) == set()
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I'm a uni student, what are the signs of meningitis? I have a stiff neck and a high "
+        "fever and a rash that doesn't fade",
+        "I'm a student, just wondering what the signs of a stroke are, my face has gone droopy",
+        "she hasn't had a fit like this before, it's been going on 10 minutes",
+        "she hadn't had a fit in years until this morning",
+        "dont have my inhaler wheezing really bad cant talk",
+        "she doesnt look right her lips are blue",
+        "dad (1951) crushing chest pain and sweating",
+        "think he has a touch of heatstroke, he's confused and not sweating",
+        "he choked on a sweet and is making no sound",
+        "grandad has been out in the cold for hours and is confused",
+        "got him out of the sea, very cold and confused",
+        "my son has sunstroke and is confused and drowsy",
+    ],
+)
+def test_emergencies_a_review_of_batches_twenty_seven_and_eight_found_hidden_raise_a_flag(text):
+    assert flags_for(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I'm a bit confused about how much calpol to give in this heatwave",
+        "my toddler is sleepy and grumpy in this heat, drinking ok",
+        "kids sat in the snow sledging, my daughter's a bit sleepy now",
+        "dog got out of the canal and i cut my hand pulling him out, feeling a bit dazed",
+        "baby keeps choking on her food when weaning, is this normal",
+        "feels like i'm choking on a piece of food, lump in my throat for weeks",
+        "my hair is all limp and greasy since the baby",
+        "i feel like a rag doll, exhausted all the time",
+        "toys were thrown across the room in a tantrum, now he's got a temperature",
+        "the kids were playing in the car with a hosepipe and one got soaked, now has a cold",
+        "had the shivers with a fever, stopped shivering now, a bit sleepy",
+    ],
+)
+def test_false_alarms_a_review_of_batches_twenty_seven_and_eight_found_raise_no_flag(text):
+    assert flags_for(text) == set()
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Fever? No. Rash? No. Just a sore ear",
+        "chest pain? nope. breathless? no. need my statins repeated",
+        "Any fits? None. Headache? No. Just a cough",
+    ],
+)
+def test_a_form_answered_no_denies_each_finding(text):
+    assert flags_for(text) == set()
+
+
+@pytest.mark.parametrize(
+    ("text", "flag"),
+    [
+        ("is he breathing? no", "unresponsive"),
+        (
+            "Chest pain? no, more a heavy pressure in my chest and I'm sweating",
+            "possible_heart_attack",
+        ),
+    ],
+)
+def test_a_form_answer_keeps_what_says_the_danger_is_there(text, flag):
+    assert flag in flags_for(text)
