@@ -328,7 +328,7 @@ FIGURES_OF_SPEECH = (
     "shake my hand out",
     "shake out my hand",
     "shake it out",
-    "can't get back off",  # back to sleep, not "can't wake"
+    "can't get back off",  # back to sleep, not "can't wake" (and see UP_OFF)
     "non emergency",
     "non-emergency",
     "when to call an ambulance",  # a question for another day
@@ -789,6 +789,8 @@ DIALECT = {
     "mouf": "mouth", "blud": "blood", "pail": "pale",
 }  # fmt: skip
 DIALECT_WORD = re.compile(r"\b(?:" + "|".join(map(re.escape, DIALECT)) + r")\b")
+# "can't get back up off the floor" is no "can't get back off" (to sleep).
+UP_OFF = re.compile(r"\bup off\b")
 FELL_OF = re.compile(r"\bfell of\b")  # "fell of bike" is "fell off"
 WILL_NO = re.compile(r"\b(he|she|they|it|i|you|we)'ll no\b")  # "she'll no" is "she won't"
 # "do not" is "don't": one spelling for the phrase table and the negation cues.
@@ -844,6 +846,7 @@ def normalise(text: str) -> str:
     text = DIALECT_WORD.sub(lambda m: DIALECT[m.group()], text)
     text = WILL_NO.sub(r"\1 won't", text)
     text = FELL_OF.sub("fell off", text)
+    text = UP_OFF.sub("up from", text)
     text = SPELT_OUT.sub(lambda m: SHORT.get(m.group(1), m.group(1) + "n't"), text)
     text = NORMAL_TEMPERATURE.sub("normal temperature", text)
     if not WENT_OUT.search(text):

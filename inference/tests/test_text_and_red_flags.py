@@ -666,6 +666,7 @@ def test_near_misses_found_in_batch_twenty_six_raise_no_flag(text):
         "a rocket firework hit his face at the display",
         "his foot got mangled in the lawnmower",
         "mum has fallen in the kitchen and can't get up, she's 86",
+        "dad has fallen in the bathroom and can't get back up off the floor",
         "the dog ran onto the lake and my son went through the ice after it",
     ],
 )
