@@ -524,6 +524,14 @@ FIGURES_OF_SPEECH = (
     "choking on milk",  # a baby spluttering at a feed
     "choking on her milk",
     "choking on his milk",
+    "passed in a few seconds",  # a head rush that was over at once, not a headache at its worst
+    "passed in a couple of seconds",
+    "passes in a few seconds",
+    "passes in a couple of seconds",
+    "gone in a few seconds",
+    "gone in a couple of seconds",
+    "goes in a few seconds",
+    "goes in a couple of seconds",
     "confused about how",  # puzzled
     "confused about which",
     "confused about what",

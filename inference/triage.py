@@ -121,12 +121,9 @@ def unknown_codes(codes: list[str]) -> list[str]:
 
 
 # An emergency whatever the model thinks likely: a fever during chemotherapy may be neutropenic
-# sepsis (NICE NG151); a fever or infection with mottled skin, low blood pressure, very fast
-# breathing or no urine is sepsis with a high-risk sign (NICE NG51).
+# sepsis (NICE NG151). (A sign of severe infection with a fever raises a red flag: red_flags.)
 EMERGENCY_TOGETHER = {
     frozenset({"on_chemotherapy", "fever"}),
-    frozenset({"sepsis_sign", "fever"}),
-    frozenset({"sepsis_sign", "infection_signs"}),
 }
 # Seen the same day whatever else is found (and whatever the model thinks likely).
 URGENT_ALONE = {"shortness_of_breath", "coughing_blood", "confusion"}

@@ -865,3 +865,52 @@ def test_a_form_answered_no_denies_each_finding(text):
 )
 def test_a_form_answer_keeps_what_says_the_danger_is_there(text, flag):
     assert flag in flags_for(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "flag"),
+    [
+        ("his legs got pinned by the forklift against the racking", "stated_emergency"),
+        (
+            "we got out of the house fire but my son is coughing up black stuff and wheezing",
+            "stated_emergency",
+        ),
+        (
+            "my ex put his hands round my neck last night, my voice is croaky now",
+            "stated_emergency",
+        ),
+        (
+            "grandad has a chest infection, his skin is mottled and he hasn't weed since breakfast",
+            "stated_emergency",
+        ),
+        (
+            "my baby has had sickness and diarrhoea, no wet nappies since this morning and she's "
+            "very drowsy",
+            "stated_emergency",
+        ),
+        (
+            "nan's had the runs for days, not passed water since yesterday and she's confused",
+            "stated_emergency",
+        ),
+        ("the dye they injected for my CT scan has made my lips swell up", "possible_anaphylaxis"),
+        ("hit my head on the shelf and there's blood coming out of ear", "serious_head_injury"),
+        ("found him slumped outdoors in the frost, he's mumbling and ice cold", "stated_emergency"),
+        ("passed three black tarry motions today and nearly fainted", "severe_bleeding"),
+    ],
+)
+def test_wordings_found_in_batch_twenty_nine_raise_their_flag(text, flag):
+    assert flag in flags_for(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "two puffs of my inhaler sort my wheeze out in minutes, I can talk fine",
+        "stood up too quickly and saw stars, it passed in a few seconds",
+        "we had a house fire years ago, I still get nervous about candles",
+        "my toddler hasn't had a wet nappy since lunch but he's drinking now and running about",
+        "walked the dog in the frost this morning, a bit sleepy after lunch",
+    ],
+)
+def test_near_misses_found_in_batch_twenty_nine_raise_no_flag(text):
+    assert flags_for(text) == set()
