@@ -524,14 +524,7 @@ FIGURES_OF_SPEECH = (
     "choking on milk",  # a baby spluttering at a feed
     "choking on her milk",
     "choking on his milk",
-    "passed in a few seconds",  # a head rush that was over at once, not a headache at its worst
-    "passed in a couple of seconds",
-    "passes in a few seconds",
-    "passes in a couple of seconds",
-    "gone in a few seconds",
-    "gone in a couple of seconds",
-    "goes in a few seconds",
-    "goes in a couple of seconds",
+    "mumbling in & sleep",  # sleep talk, not confusion
     "confused about how",  # puzzled
     "confused about which",
     "confused about what",
@@ -847,6 +840,29 @@ NOT_BREATHING_ANSWER = re.compile(
     r"\b(?:is|are) (?:he|she|they|it|the baby|my \w+) breathing\?\s*(?:no|nope|not really)\b"
 )
 
+# A head rush that "passed in a few seconds" was over at once: no headache at its worst "in
+# seconds". Right after the verb only: "passed out in a few seconds" and "gone blue in a few
+# seconds" keep their words.
+SOON_OVER = re.compile(
+    r"\b(passed|passes|gone|goes|went away|goes away|settled) (?:in|within|after) "
+    r"(?:a (?:few|couple of)|one|two|three|\d+) seconds?\b"
+)
+# Many puffs of a reliever inhaler are an attack it does not ease (BTS/SIGN 158); "one puff
+# sorts it" is not.
+MANY_PUFFS = re.compile(
+    r"\b(?:[4-9]|[1-9]\d|four|five|six|seven|eight|nine|ten|twelve|twenty|several|lots of|loads "
+    r"of|so many) puffs\b"
+)
+# No urine for many hours (NICE NG51: none in 18 hours is a high-risk sign of sepsis; NHS: no
+# wet nappy in 12 hours is serious dehydration in a baby). Only with a long time: "hasn't weed
+# since his nap" is not.
+NO_URINE = re.compile(
+    r"\b(?:hasn'?t|has not|haven'?t|have not|hadn'?t|not|no)\s+(?:had\s+(?:a|any)\s+)?"
+    r"(?:weed|peed|urinated|passed (?:water|urine)|wet nappy|wet nappies|wees?|pees?)\b"
+    r"(?=[^.,;]*\b(?:since (?:yesterday|last night|this morning|breakfast)|all day|"
+    r"in (?:the last )?(?:1[2-9]|2\d) hours|for (?:1[2-9]|2\d) hours)\b)"
+)
+
 
 def normalise(text: str) -> str:
     text = text.lower().replace("\u2019", "'").replace("\u2018", "'")
@@ -863,6 +879,9 @@ def normalise(text: str) -> str:
     text = BOUT_OF.sub(lambda m: m.group().replace("fit", "bout"), text)
     text = NOT_FADING.sub(r"\1 fade", text)
     text = NOT_BREATHING_ANSWER.sub("not breathing", text)
+    text = SOON_OVER.sub(r"\1 quickly", text)
+    text = MANY_PUFFS.sub("many puffs", text)
+    text = NO_URINE.sub("no urine for long", text)
     text = FORM_ANSWER.sub(r" no \1", text)
     return LISTED.sub(r"\1 ", text)
 

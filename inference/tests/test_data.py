@@ -53,6 +53,7 @@ RED_FLAG_ONLY = {
     "emergency_birth",
     "cold_exposure",
     "heat_exposure",
+    "no_urine",
     "sudden_breathlessness",
     "major_injury",
     "gtn_not_working",

@@ -914,3 +914,43 @@ def test_wordings_found_in_batch_twenty_nine_raise_their_flag(text, flag):
 )
 def test_near_misses_found_in_batch_twenty_nine_raise_no_flag(text):
     assert flags_for(text) == set()
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "he's gone blue in a few seconds",
+        "he hit his head and passed out in a few seconds",
+        "I've had 10 puffs of my blue inhaler in the last hour, chest tight and wheezy",
+        "10 puffs of ventolin, still wheezing badly",
+        "my nan's had a fall and can't get back up",
+        "he hasn't peed since last night, fever and very drowsy",
+        "my baby hasn't had a wet nappy since yesterday and has a fever",
+        "he grabbed me by the throat and squeezed until I nearly passed out",
+        "he was in a burning building and is coughing up black stuff",
+    ],
+)
+def test_emergencies_a_review_of_batch_twenty_nine_found_hidden_raise_a_flag(text):
+    assert flags_for(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "my toddler hasn't weed much today and is a bit sleepy with a cold",
+        "low blood pressure and a bit sleepy after my night shift",
+        "my toddler hasn't weed since his nap an hour ago and has a temperature of 38",
+        "I have metal pins in my legs from an old fracture",
+        "our flat fire alarm keeps going off",
+        "I put my hands round my neck and can feel a lump on one side",
+        "she let out a strangled cry when she bumped her knee",
+        "breathed in some smoke from the toast burning, coughing a bit",
+        "tarry smell on my clothes from the roofing job, feel dizzy",
+        "I've got goose bumps all over and feel dizzy with the chills",
+        "in contrast the scan was clear, I still feel dizzy",
+        "he was mumbling in his sleep after bumping his head yesterday, otherwise fine",
+        "found frost on the car this morning and my mum with dementia is confused as usual",
+    ],
+)
+def test_false_alarms_a_review_of_batch_twenty_nine_found_raise_no_flag(text):
+    assert flags_for(text) == set()
