@@ -201,9 +201,10 @@ def red_flag_codes(present: set[str], *, child: bool = False, infant: bool = Fal
     # without a pulse is an emergency whatever the cause (and cannot be woken: "unresponsive"),
     # and so is a serious injury: stabbed, hit by a car, a fall from a height, a bone through
     # the skin, large burns (NHS: major trauma, severe burns and scalds are 999 calls), and
-    # someone found dangerously cold or overheated (or out in the cold or heat and confused,
-    # drowsy or slurring: hypothermia or heatstroke until shown otherwise), someone choking,
-    # and a birth under way (NHS: 999 calls).
+    # someone found dangerously cold or overheated (out in the cold or heat and confused or
+    # slurring, or drowsy after the cold: hypothermia or heatstroke until shown otherwise),
+    # someone choking, and a birth under way (NHS: 999 calls); sepsis with a high-risk sign, and
+    # no urine for many hours with drowsiness or confusion.
     if (
         _any(present, "stated_emergency", "collapse", "major_injury", *GRAVE_SITUATIONS)
         or ("cold_exposure" in present and _any(present, *COLD_DANGER_SIGNS))

@@ -44,7 +44,7 @@ NEGATION = re.compile(
 HAVE_NOT = re.compile(
     r"\b(?:haven'?t|hasn'?t|hadn'?t|have not|has not|had not)( had(?: an?| any)?)?\s*$"
 )
-UNTIL = re.compile(r"\b(?:until|till|til|before)\b")
+UNTIL = re.compile(r"\b(?:until|till|til)\b")
 NEGATION_WINDOW = 4
 # "didn't" denies only what a knock may cause, said right after it ("didn't pass out", "didnt
 # knock himself out"): "GTN didn't touch the chest pain" still has chest pain.
