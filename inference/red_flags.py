@@ -55,8 +55,9 @@ WATCHED_CONDITIONS = {
 HEAT_DANGER_SIGNS = ("confusion", "unresponsive", "speech_difficulty")
 COLD_DANGER_SIGNS = (*HEAT_DANGER_SIGNS, "drowsiness")
 # A sign of severe infection (mottled skin, low blood pressure, very fast breathing, no urine)
-# with an infection or fever is sepsis with a high-risk sign (NICE NG51); no urine for many
-# hours with drowsiness or confusion is severe dehydration or shock, whatever the cause.
+# with an infection or fever is sepsis with a high-risk sign (NICE NG51; NICE NG143: a feverish
+# child who is mottled); no urine for many hours with drowsiness or confusion is severe
+# dehydration or shock, whatever the cause.
 INFECTED = ("fever", "infection_signs")
 NO_URINE_COMPANIONS = (*INFECTED, "confusion", "drowsiness", "unresponsive")
 HEART_ATTACK_COMPANIONS = (
@@ -209,7 +210,7 @@ def red_flag_codes(present: set[str], *, child: bool = False, infant: bool = Fal
         _any(present, "stated_emergency", "collapse", "major_injury", *GRAVE_SITUATIONS)
         or ("cold_exposure" in present and _any(present, *COLD_DANGER_SIGNS))
         or ("heat_exposure" in present and _any(present, *HEAT_DANGER_SIGNS))
-        or ("sepsis_sign" in present and _any(present, *INFECTED))
+        or (_any(present, "sepsis_sign", "mottled_skin") and _any(present, *INFECTED))
         or ("no_urine" in present and _any(present, *NO_URINE_COMPANIONS))
     ):
         found.append("stated_emergency")

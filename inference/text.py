@@ -525,6 +525,8 @@ FIGURES_OF_SPEECH = (
     "choking on her milk",
     "choking on his milk",
     "mumbling in & sleep",  # sleep talk, not confusion
+    "out of a cold",  # a cold bath, or getting over a cold: not knocked "out cold"
+    "out of the cold",
     "confused about how",  # puzzled
     "confused about which",
     "confused about what",

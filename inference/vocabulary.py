@@ -37,6 +37,7 @@ IMPLIES = {
     "says_stroke": ("stated_emergency",),
     "fall_from_height": ("fall", "major_injury"),
     "sudden_breathlessness": ("shortness_of_breath",),
+    "mottled_skin": ("pale_skin",),
 }
 
 

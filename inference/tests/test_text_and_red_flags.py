@@ -954,3 +954,25 @@ def test_emergencies_a_review_of_batch_twenty_nine_found_hidden_raise_a_flag(tex
 )
 def test_false_alarms_a_review_of_batch_twenty_nine_found_raise_no_flag(text):
     assert flags_for(text) == set()
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "my dad has a chest infection and his skin has gone mottled",
+        "baby has a temperature and her skin looks mottled",
+    ],
+)
+def test_mottled_skin_with_an_infection_or_fever_is_sepsis_with_a_high_risk_sign(text):
+    assert "stated_emergency" in flags_for(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "mottled skin on my legs when I get out of a cold bath",
+        "just coming out of a cold, still a bit chesty",
+    ],
+)
+def test_mottled_legs_after_a_bath_and_getting_over_a_cold_raise_no_flag(text):
+    assert flags_for(text) == set()
