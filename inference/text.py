@@ -120,6 +120,13 @@ ALWAYS_HEARD = frozenset(
     {"suicidal_thoughts", "deliberate_overdose", *CHILD_BREATHING_SIGNS}
     | {"stated_emergency", "says_heart_attack", "says_stroke"}
 )
+# A question about prevention ("any tips on avoiding heatstroke?", "how to prevent a stroke")
+# speaks of no finding now, like a denial; but what is always heard still is ("advice on
+# preventing self-harm" is someone who fears it), apart from a heart attack or stroke "had".
+PREVENTION = re.compile(
+    r"\b(?:how|ways?|tips?|advice) (?:on |for |to )?(?:avoid|prevent)(?:ing)?\b"
+)
+NEVER_PREVENTED = ALWAYS_HEARD - {"says_heart_attack", "says_stroke"}
 # Ending one's life, mentioned in any tense, is never history: "tried to end it last year" too.
 # Told as history, each of these is heard as what it still says now: an overdose taken on
 # purpose last year is an attempt on one's life, not a poisoning today.
@@ -162,7 +169,8 @@ _UNIT = r"(days?|wks?|weeks?|months?|mths?|mos?|years?|yrs?|yo|y/o)"
 AGE = re.compile(
     rf"\b{_NUMBER}[- ]?{_UNIT}(?:[- ]old\b|(?<=o)\b)|\(\s*(?:age |aged )?(\d{{1,2}})\s*\)|"
     rf"\bage[ds]?:?\s+(\d{{1,2}})\b(?![- ]?(?:d|w|m|y))|"
-    rf"\b(?:baby|infant|newborn|son|daughter|twins?|he's|she's|is|are|aged?)\W+"
+    rf"\b(?:baby|infant|newborn|son|daughter|twins?|he's|she's|"
+    rf"(?<!\bit )(?<!\bthis )(?<!\bthat )(?<!\bthere )is|are|aged?)\W+"
     rf"(?:[a-z']+\W+)?{_NUMBER}[- ]?{_UNIT}\b(?!\W+pregnant)"
 )
 YOUNG_INFANT_MONTHS = 3  # "my 6 week old" is a young infant: a fever is an emergency
@@ -418,6 +426,12 @@ FIGURES_OF_SPEECH = (
     "breathing okay",
     "breathing normal",
     "rash fades",
+    "rash & fades when i press",
+    "rash & fades when pressed",
+    "rash & fades under a glass",
+    "rash & fades with a glass",
+    "at what temperature should",  # a question, no temperature taken
+    "what temperature should i worry",
     "rash faded",
     "spots fade",
     "spots faded",
@@ -740,8 +754,18 @@ def _negated(before: str, rest: str) -> bool:
         return False
     if DIDNT.fullmatch(cue.group()) and not DIDNT_DENIES.match(before[cue.end() :] + rest):
         return False
-    gap = before[cue.end() :]
+    return _in_scope(before[cue.end() :])
+
+
+def _in_scope(gap: str) -> bool:
+    """Whether a cue reaches past these words to the phrase after them."""
     return not SCOPE_END.search(gap) and len(WORD.findall(gap)) <= NEGATION_WINDOW
+
+
+def _prevented(before: str) -> bool:
+    """Whether the phrase after `before` is what a question about prevention would avoid."""
+    cues = list(PREVENTION.finditer(before))
+    return bool(cues) and _in_scope(before[cues[-1].end() :])
 
 
 def age_in_months(text: str) -> float | None:
@@ -770,6 +794,14 @@ LISTED = re.compile(rf"\b({_DESCRIBING}),\s*(?=(?:and\s+)?(?:{_DESCRIBING})\b)")
 # A temperature reading of 35 to 37.9 °C is no fever: "temperature is 36.9".
 NORMAL_TEMPERATURE = re.compile(
     r"\b(?:temperature|temp)\W+(?:[a-z']+\W+){0,3}?3[5-7](?:[.,]\d)?\b(?!\s*(?:weeks|wks))"
+)
+
+
+# A body temperature below 35 °C is hypothermia (NICE CKS): "temp 33.8" is a patient found cold,
+# not a fever. With a decimal only, as a body temperature is written; "temp 30 outside" is the
+# weather.
+LOW_TEMPERATURE = re.compile(
+    r"\b(?:temperature|temp)\W+(?:[a-z']+\W+){0,3}?(?:2\d|3[0-4])[.,]\d\b(?!\s*(?:weeks|wks|°?\s*f\b))"
 )
 
 
@@ -875,6 +907,7 @@ def normalise(text: str) -> str:
     text = UP_OFF.sub("up from", text)
     text = SPELT_OUT.sub(lambda m: SHORT.get(m.group(1), m.group(1) + "n't"), text)
     text = NORMAL_TEMPERATURE.sub("normal temperature", text)
+    text = LOW_TEMPERATURE.sub("body temperature too low", text)
     if not WENT_OUT.search(text):
         text = OUT_IN_THE_COLD.sub("outdoors", text)
     text = DRIED_MYSELF.sub(r"\1 off", text)
@@ -983,6 +1016,7 @@ def read(text: str) -> Reading:
             elif (
                 (historical and code not in HEARD_IN_ANY_TENSE)
                 or (studying and code not in ALWAYS_HEARD)
+                or (code not in NEVER_PREVENTED and _prevented(before))
                 or _negated(before, clause[start:])
             ):
                 negated[code] = None

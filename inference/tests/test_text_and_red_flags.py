@@ -976,3 +976,50 @@ def test_mottled_skin_with_an_infection_or_fever_is_sepsis_with_a_high_risk_sign
 )
 def test_mottled_legs_after_a_bath_and_getting_over_a_cold_raise_no_flag(text):
     assert flags_for(text) == set()
+
+
+@pytest.mark.parametrize(
+    ("text", "flag"),
+    [
+        (
+            "she lost consciousness for a minute after hitting her head, now keeps vomiting",
+            "serious_head_injury",
+        ),
+        ("my grandad lost consciousness in the garden and hasn't come back", "unresponsive"),
+        ("my little boy is all soft in my arms and won't open his eyes", "unresponsive"),
+        ("we came up too fast on the dive and now my legs are numb", "stated_emergency"),
+        ("I think he has decompression sickness after diving this morning", "stated_emergency"),
+        ("temp 34.1, found on the kitchen floor this morning, very drowsy", "stated_emergency"),
+        ("stopped shivering after hours in the snow and now slow to respond", "stated_emergency"),
+        ("her left arm has no power and the words are not clear", "possible_stroke"),
+        ("food keeps falling out of one side of his mouth", "possible_stroke"),
+        ("asthma, the pump serves to nothing, she is gasping", "severe_breathing_difficulty"),
+        ("my baby is 5 weeks and it is 2 days since she had a temp of 38.2", "infant_fever"),
+        ("advice on preventing self harm urges at night please", "suicidal_thoughts"),
+    ],
+)
+def test_emergencies_told_as_in_batch_thirty_raise_their_flag(text, flag):
+    assert flag in flags_for(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "it is 2 days since my cold started and I have a temperature of 38.3",
+        "this is 3 weeks now of a cough with a temp of 38",
+        "any tips on avoiding heatstroke at the festival?",
+        "how to prevent a heart attack when you have high cholesterol",
+        "at what temperature should I worry about a newborn? mine is due in May",
+        "I didn't lose consciousness, just a bump on the head",
+        "no power in the house since the storm and I feel dizzy",
+    ],
+)
+def test_false_alarms_told_as_in_batch_thirty_raise_no_flag(text):
+    assert flags_for(text) == set()
+
+
+def test_a_rash_that_fades_under_a_glass_is_left_out_of_the_detectors_text():
+    reading = read("the rash on her back fades when I press a glass on it, she's playing")
+    assert "fades" not in reading.affirmed_text and "possible_meningitis" not in flags_for(
+        "the rash on her back fades when I press a glass on it, she's playing"
+    )
