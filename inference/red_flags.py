@@ -56,10 +56,12 @@ HEAT_DANGER_SIGNS = ("confusion", "unresponsive", "speech_difficulty")
 COLD_DANGER_SIGNS = (*HEAT_DANGER_SIGNS, "drowsiness")
 # A sign of severe infection (mottled skin, low blood pressure, very fast breathing, no urine)
 # with an infection or fever is sepsis with a high-risk sign (NICE NG51; NICE NG143: a feverish
-# child who is mottled); no urine for many hours with drowsiness or confusion is severe
-# dehydration or shock, whatever the cause.
+# child who is mottled); no urine for many hours with drowsiness, confusion or sunken eyes is
+# severe dehydration or shock, whatever the cause, and so are sunken eyes or a sunken soft spot
+# with drowsiness (NHS: dehydration, call 999 or go to A&E).
 INFECTED = ("fever", "infection_signs")
-NO_URINE_COMPANIONS = (*INFECTED, "confusion", "drowsiness", "unresponsive")
+DROWSY = ("confusion", "drowsiness", "unresponsive")
+NO_URINE_COMPANIONS = (*INFECTED, *DROWSY, "dehydration_sign")
 HEART_ATTACK_COMPANIONS = (
     "shortness_of_breath",
     "sweating",
@@ -205,13 +207,14 @@ def red_flag_codes(present: set[str], *, child: bool = False, infant: bool = Fal
     # someone found dangerously cold or overheated (out in the cold or heat and confused or
     # slurring, or drowsy after the cold: hypothermia or heatstroke until shown otherwise),
     # someone choking, and a birth under way (NHS: 999 calls); sepsis with a high-risk sign, and
-    # no urine for many hours with drowsiness or confusion.
+    # severe dehydration.
     if (
         _any(present, "stated_emergency", "collapse", "major_injury", *GRAVE_SITUATIONS)
         or ("cold_exposure" in present and _any(present, *COLD_DANGER_SIGNS))
         or ("heat_exposure" in present and _any(present, *HEAT_DANGER_SIGNS))
         or (_any(present, "sepsis_sign", "mottled_skin") and _any(present, *INFECTED))
         or ("no_urine" in present and _any(present, *NO_URINE_COMPANIONS))
+        or ("dehydration_sign" in present and _any(present, *DROWSY))
     ):
         found.append("stated_emergency")
     # At any age: struggling for breath, the lips or skin turning blue (too little oxygen), or

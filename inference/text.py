@@ -68,8 +68,9 @@ PSEUDO_NEGATION = re.compile(
 # also speaks of now ("...and now crushing chest pain") counts. "Last month" is left out: "over
 # the last month" is still going on.
 HISTORICAL = re.compile(
-    r"\b(?:years? ago|last year|months ago|as a (?:child|kid|teenager|baby)|when (?:i|he|she) "
-    r"was (?:a |little|young|baby|small|\d)|in the past|history of|used to (?:have|get)|years back|"
+    r"\b(?:years? ago|last year|months ago|as a (?:child|kid|teenager|baby|toddler)|"
+    r"when (?:i|he|she) was (?:a |little|young|baby|small|\d)|in the past|history of|"
+    r"used to (?:have|get)|years back|"
     r"weeks ago|yrs ago|yr ago|last yr|in (?:19|20)\d\d|"
     r"(?<=\()(?:like|about|around) (?:19|20)\d\d(?=\))|"  # "(like 2019)", not "dad (1951)"
     r"last (?:summer|winter|spring|autumn)|"
@@ -87,12 +88,14 @@ CURRENT = re.compile(
 # instructor collapsed" has no "if someone"). Thoughts of suicide, a child's breathing and a
 # stated emergency are always heard: a missed one costs too much.
 STUDY = re.compile(
-    r"\b(?:first aid|first-aid|cpr|resus) (?:\w+ )?(?:course|class|training|exam|test)\b"
+    r"\b(?:first aid|first-aid|cpr|resus|nursing|medical|paramedic|midwifery) (?:\w+ )?"
+    r"(?:course|class|training|exam|test)\b|\brevision question\b"
     r"|\b(?:school|uni|university|college|science|biology) (?:project|assignment|essay|homework)\b"
     r"|\bfor (?:a|my|our) (?:project|assignment|essay|dissertation)\b"
 )
 ANYONE = re.compile(
-    r"\b(?:if|when) (?:someone|somebody|anyone|a person|a child|you)\b|\b(?:someone|somebody) "
+    r"\b(?:if|when) (?:someone|somebody|anyone|a person|a child|you)\b|\b(?:someone|somebody)'s\b"
+    r"|\b(?:someone|somebody) "
     r"(?:who|with)\b|\bdifference between\b|\b(?:signs|symptoms) of\b|\bhow (?:do|would) you\b"
     r"|\bwhat does it mean (?:if|when)\b"
 )
@@ -468,6 +471,10 @@ FIGURES_OF_SPEECH = (
     "trapped nerve",
     "trapped wind",
     "seizure free",
+    "seizure care plan",
+    "seizure action plan",
+    "seizure plan",
+    "epilepsy care plan",
     "vitamin & twice",
     "multivitamin & twice",
     "spots that fade",
@@ -828,6 +835,16 @@ DIALECT_WORD = re.compile(r"\b(?:" + "|".join(map(re.escape, DIALECT)) + r")\b")
 UP_OFF = re.compile(r"\bup off\b")
 FELL_OF = re.compile(r"\bfell of\b")  # "fell of bike" is "fell off"
 WILL_NO = re.compile(r"\b(he|she|they|it|i|you|we)'ll no\b")  # "she'll no" is "she won't"
+# "I'm 24 and fit" is in good health, and a fitted alarm was put in: neither is a seizure.
+FIT_AND_WELL = re.compile(
+    r"\b((?:i'm|i am|im|he's|she's|he is|she is)(?: (?:\d{1,2}|very|quite|young|otherwise|"
+    r"generally))?) and fit\b(?! (?:again|after|since|for|this|today|now|twice|\w+ times))"
+)
+FITTED = re.compile(
+    r"\bfit(?:ted|ting)?\b(?= (?:(?:a|an|the|our|new|smoke|carbon monoxide|co)\s+){1,3}"
+    r"(?:alarms?|detectors?|carpets?|kitchens?|bathrooms?|boilers?|locks?|doors?|windows?|"
+    r"blinds?|shelves|cookers?|tyres?|brace|cast|boot|splint|stair ?gate|car seat)\b)"
+)
 # "do not" is "don't": one spelling for the phrase table and the negation cues.
 SPELT_OUT = re.compile(r"\b(do|does|did|is|are|was|were|will|has|have|had|could) not\b")
 SHORT = {"will": "won't"}
@@ -892,8 +909,8 @@ MANY_PUFFS = re.compile(
 # since his nap" is not.
 NO_URINE = re.compile(
     r"\b(?:hasn'?t|has not|haven'?t|have not|hadn'?t|not|no)\s+(?:had\s+(?:a|any)\s+)?"
-    r"(?:weed|peed|urinated|passed (?:water|urine)|wet nappy|wet nappies|wees?|pees?)\b"
-    r"(?=[^.,;]*\b(?:since (?:yesterday|last night|this morning|breakfast)|all day|"
+    r"(?:weed|peed|urinated|pass(?:ed|ing) (?:water|urine)|wet nappy|wet nappies|wees?|pees?)\b"
+    r"(?=[^.,;]*\b(?:since (?:yesterday|last night|this morning|morning|breakfast)|all day|"
     r"in (?:the last )?(?:1[2-9]|2\d) hours|for (?:1[2-9]|2\d) hours)\b)"
 )
 
@@ -906,6 +923,8 @@ def normalise(text: str) -> str:
     text = FELL_OF.sub("fell off", text)
     text = UP_OFF.sub("up from", text)
     text = SPELT_OUT.sub(lambda m: SHORT.get(m.group(1), m.group(1) + "n't"), text)
+    text = FIT_AND_WELL.sub(r"\1 and healthy", text)
+    text = FITTED.sub("installed", text)
     text = NORMAL_TEMPERATURE.sub("normal temperature", text)
     text = LOW_TEMPERATURE.sub("body temperature too low", text)
     if not WENT_OUT.search(text):

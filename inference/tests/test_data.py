@@ -54,6 +54,7 @@ RED_FLAG_ONLY = {
     "cold_exposure",
     "heat_exposure",
     "no_urine",
+    "dehydration_sign",
     "mottled_skin",
     "sudden_breathlessness",
     "major_injury",

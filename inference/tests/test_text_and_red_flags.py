@@ -1023,3 +1023,43 @@ def test_a_rash_that_fades_under_a_glass_is_left_out_of_the_detectors_text():
     assert "fades" not in reading.affirmed_text and "possible_meningitis" not in flags_for(
         "the rash on her back fades when I press a glass on it, she's playing"
     )
+
+
+@pytest.mark.parametrize(
+    ("text", "flag"),
+    [
+        (
+            "my husband is burning up with a splitting head and can't bear the light",
+            "possible_meningitis",
+        ),
+        ("my baby has sunken eyes and is very drowsy after vomiting all day", "stated_emergency"),
+        ("baby not passing urine since morning and his soft spot is sunken", "stated_emergency"),
+        ("haematemesis x2 this morning, feels faint", "severe_bleeding"),
+        ("+ve hcg, one sided pain and light headed", "possible_ectopic_pregnancy"),
+        ("watery stuff coming out of his ear after he banged his head", "serious_head_injury"),
+        ("my daughter drank some chlorine from the pool shed", "possible_poisoning"),
+        ("she is 3 and fit for 5 minutes then went floppy", "seizure"),
+        ("I'm a nursing student and my flatmate has just collapsed and is fitting", "seizure"),
+    ],
+)
+def test_emergencies_told_as_in_batch_thirty_one_raise_their_flag(text, flag):
+    assert flag in flags_for(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I'm 45 and fit, had a sharp pain in my heel for a week",
+        "the council fitted a smoke alarm in the hall yesterday, I have a cold",
+        "sunken eyes from lack of sleep, tired all the time",
+        "for my nursing exam, what are the signs of a stroke?",
+        "revision question: how do you spot meningitis in a baby?",
+        "as a toddler I had fits with high temperatures, none since",
+        "can I have a copy of my son's seizure care plan for school?",
+        "I just want a routine blood test for my thyroid",
+        "the pain in my back is very dull and constant",
+        "chlorine in the pool makes my eyes sting",
+    ],
+)
+def test_false_alarms_told_as_in_batch_thirty_one_raise_no_flag(text):
+    assert flags_for(text) == set()
