@@ -58,7 +58,8 @@ COLD_DANGER_SIGNS = (*HEAT_DANGER_SIGNS, "drowsiness")
 # with an infection or fever is sepsis with a high-risk sign (NICE NG51; NICE NG143: a feverish
 # child who is mottled); no urine for many hours with drowsiness, confusion or sunken eyes is
 # severe dehydration or shock, whatever the cause, and so are sunken eyes or a sunken soft spot
-# with drowsiness (NHS: dehydration, call 999 or go to A&E).
+# with drowsiness in a child, or in an adult who is being sick, has diarrhoea, a fever or has
+# been in the heat (NHS: dehydration, call 999 or go to A&E).
 INFECTED = ("fever", "infection_signs")
 DROWSY = ("confusion", "drowsiness", "unresponsive")
 NO_URINE_COMPANIONS = (*INFECTED, *DROWSY, "dehydration_sign")
@@ -130,7 +131,13 @@ class RedFlag:
     message: str
 
 
-GRAVE_SITUATIONS = ("hypothermia", "heatstroke", "choking", "emergency_birth")
+GRAVE_SITUATIONS = (
+    "hypothermia",
+    "heatstroke",
+    "choking",
+    "emergency_birth",
+    "decompression_illness",
+)
 
 
 def flag(code: str) -> RedFlag:
@@ -214,7 +221,12 @@ def red_flag_codes(present: set[str], *, child: bool = False, infant: bool = Fal
         or ("heat_exposure" in present and _any(present, *HEAT_DANGER_SIGNS))
         or (_any(present, "sepsis_sign", "mottled_skin") and _any(present, *INFECTED))
         or ("no_urine" in present and _any(present, *NO_URINE_COMPANIONS))
-        or ("dehydration_sign" in present and _any(present, *DROWSY))
+        or (
+            "dehydration_sign" in present
+            and _any(present, *DROWSY)
+            # an adult's sunken eyes may be only tiredness or weight lost
+            and (child or _any(present, "vomiting", "diarrhoea", "fever", "heat_exposure"))
+        )
     ):
         found.append("stated_emergency")
     # At any age: struggling for breath, the lips or skin turning blue (too little oxygen), or

@@ -68,7 +68,11 @@ PSEUDO_NEGATION = re.compile(
 # also speaks of now ("...and now crushing chest pain") counts. "Last month" is left out: "over
 # the last month" is still going on.
 HISTORICAL = re.compile(
-    r"\b(?:years? ago|last year|months ago|as a (?:child|kid|teenager|baby|toddler)|"
+    r"\b(?:years? ago|last year|months ago|as a (?:child|kid|teenager|baby)|"
+    # "as a toddler" told with a past verb; a parent also writes "she is 2 and as a toddler
+    # can't tell me what's wrong"
+    r"as a toddler(?=[^,.;!?]{0,40}\b(?:had|was|were|got|used to)\b)|"
+    r"(?:had|was|were|got)\b[^,.;!?]{0,40}?\bas a toddler|"
     r"when (?:i|he|she) was (?:a |little|young|baby|small|\d)|in the past|history of|"
     r"used to (?:have|get)|years back|"
     r"weeks ago|yrs ago|yr ago|last yr|in (?:19|20)\d\d|"
@@ -80,7 +84,8 @@ CURRENT = re.compile(
     r"\b(?:now|today|tonight|this (?:morning|afternoon|evening)|currently|right now|"
     r"just(?! (?:an? )?(?:rash|bit|little|small|mild|minor|some)\b)|"  # "just a rash": "only"
     r"suddenly|since (?:this|last night|having|giving birth|i|my|he|she|we|the|\d|a|an|one|"
-    r"two|three)|started|this week|back again|are back|flared|flare up|flaring|lately|recently)\b"
+    r"two|three)|started|this week|[a-z]+ing again|back again|are back|flared|flare up|flaring|"
+    r"lately|recently)\b"
 )
 # A question asked for a course or a school project about anyone at all ("what should I do if
 # someone has a seizure, doing a first aid course") speaks of no patient: ConText's
@@ -88,14 +93,14 @@ CURRENT = re.compile(
 # instructor collapsed" has no "if someone"). Thoughts of suicide, a child's breathing and a
 # stated emergency are always heard: a missed one costs too much.
 STUDY = re.compile(
-    r"\b(?:first aid|first-aid|cpr|resus|nursing|medical|paramedic|midwifery) (?:\w+ )?"
-    r"(?:course|class|training|exam|test)\b|\brevision question\b"
+    r"\b(?:first aid|first-aid|cpr|resus) (?:\w+ )?(?:course|class|training|exam|test)\b"
+    r"|\b(?:nursing|medical|paramedic|midwifery) (?:school |student |course |exam |osce )?"
+    r"(?:exam|revision|osce) questions?\b|\brevision question\b"
     r"|\b(?:school|uni|university|college|science|biology) (?:project|assignment|essay|homework)\b"
     r"|\bfor (?:a|my|our) (?:project|assignment|essay|dissertation)\b"
 )
 ANYONE = re.compile(
-    r"\b(?:if|when) (?:someone|somebody|anyone|a person|a child|you)\b|\b(?:someone|somebody)'s\b"
-    r"|\b(?:someone|somebody) "
+    r"\b(?:if|when) (?:someone|somebody|anyone|a person|a child|you)\b|\b(?:someone|somebody) "
     r"(?:who|with)\b|\bdifference between\b|\b(?:signs|symptoms) of\b|\bhow (?:do|would) you\b"
     r"|\bwhat does it mean (?:if|when)\b"
 )
@@ -172,10 +177,16 @@ _UNIT = r"(days?|wks?|weeks?|months?|mths?|mos?|years?|yrs?|yo|y/o)"
 AGE = re.compile(
     rf"\b{_NUMBER}[- ]?{_UNIT}(?:[- ]old\b|(?<=o)\b)|\(\s*(?:age |aged )?(\d{{1,2}})\s*\)|"
     rf"\bage[ds]?:?\s+(\d{{1,2}})\b(?![- ]?(?:d|w|m|y))|"
-    rf"\b(?:baby|infant|newborn|son|daughter|twins?|he's|she's|"
-    rf"(?<!\bit )(?<!\bthis )(?<!\bthat )(?<!\bthere )is|are|aged?)\W+"
+    rf"\b(?:baby|infant|newborn|son|daughter|twins?|he's|she's|is|are|aged?)\W+"
     rf"(?:[a-z']+\W+)?{_NUMBER}[- ]?{_UNIT}\b(?!\W+pregnant)"
 )
+# Words that may speak of a baby, misspelt or not: "babys only 4 wks", "bubba", "1 munth old".
+BABY_HINT = re.compile(
+    r"\b(?:bab\w*|bub\w*|new ?born|infant|neonat\w*|lo)\b"
+    r"|\b(?:days?|weeks?|wks?|months?|munths?|mnths?|mths?|mos?)\b"
+)
+# "it is 2 days" is how long, unless the text speaks of a child ("the baby, it is 7 weeks").
+IT_IS = re.compile(r"\b(?:it|this|that|there) $")
 YOUNG_INFANT_MONTHS = 3  # "my 6 week old" is a young infant: a fever is an emergency
 MONTHS_PER_UNIT = {"d": 1 / 30.4, "w": 12 / 52.2, "m": 1.0, "y": 12.0}
 # Findings written as numbers: a temperature of 38 °C (100.4 °F) or more is a fever; ten or
@@ -251,6 +262,7 @@ class Reading:
     negated: list[str] = field(default_factory=list)
     unknown: list[str] = field(default_factory=list)
     mentions_child: bool = False
+    may_be_baby: bool = False  # a child, or a word that may be a baby's ("bubba", "4 wks")
     age_in_months: float | None = None  # the youngest age the text gives, if any
     about_someone_else: bool = False  # "my dad...": the writer's own age and sex do not apply
     talks_normally: bool = False  # "can talk fine": not too breathless to speak
@@ -471,10 +483,10 @@ FIGURES_OF_SPEECH = (
     "trapped nerve",
     "trapped wind",
     "seizure free",
-    "seizure care plan",
-    "seizure action plan",
-    "seizure plan",
-    "epilepsy care plan",
+    "eye drops",
+    "ear drops",
+    "nose drops",
+    "cough drops",
     "vitamin & twice",
     "multivitamin & twice",
     "spots that fade",
@@ -769,16 +781,32 @@ def _in_scope(gap: str) -> bool:
     return not SCOPE_END.search(gap) and len(WORD.findall(gap)) <= NEGATION_WINDOW
 
 
-def _prevented(before: str) -> bool:
-    """Whether the phrase after `before` is what a question about prevention would avoid."""
+# Only these may stand between the question and what it would prevent: "how to prevent another
+# stroke", never "how to prevent choking my toddler is choking".
+PREVENTED_FILLERS = frozenset(
+    {"a", "an", "the", "another", "any", "more", "further", "future", "getting", "having"}
+    | {"being", "or", "in", "of"}
+)
+PATIENT = re.compile(r"\b(?:i|i'm|im|my|me|he|she|he's|she's|his|her|him|we|our|they|their)\b")
+
+
+def _prevented(before: str, phrase: str) -> bool:
+    """Whether the phrase (the words it matched) right after `before` is what a question about
+    prevention would avoid; a phrase that names the patient ("heart attack & i have") is not."""
     cues = list(PREVENTION.finditer(before))
-    return bool(cues) and _in_scope(before[cues[-1].end() :])
+    if not cues:
+        return False
+    between = set(re.findall(r"[a-z][a-z'-]*", before[cues[-1].end() :]))
+    return between <= PREVENTED_FILLERS and not PATIENT.search(phrase)
 
 
 def age_in_months(text: str) -> float | None:
     """The youngest age that the (normalised) text mentions, in months: "my 6 week old" is 1.4."""
     ages = [0.0] if NEWBORN.search(text) else []
+    child = bool(CHILD.search(text))
     for match in AGE.finditer(text):
+        if not child and match.group().startswith("is") and IT_IS.search(text[: match.start()]):
+            continue
         in_years = match.group(3) or match.group(4)  # "(10)", "age 10": years
         if in_years:
             ages.append(float(in_years) * 12)
@@ -805,10 +833,13 @@ NORMAL_TEMPERATURE = re.compile(
 
 
 # A body temperature below 35 °C is hypothermia (NICE CKS): "temp 33.8" is a patient found cold,
-# not a fever. With a decimal only, as a body temperature is written; "temp 30 outside" is the
-# weather.
+# not a fever. Only a reading right after the word ("temp 34", "temperature dropped to 34.2"),
+# never a room's, the weather's or a weight ("bedroom temp 27.5", "temp ok, wt 24.5 kg").
 LOW_TEMPERATURE = re.compile(
-    r"\b(?:temperature|temp)\W+(?:[a-z']+\W+){0,3}?(?:2\d|3[0-4])[.,]\d\b(?!\s*(?:weeks|wks|°?\s*f\b))"
+    r"(?<!room )(?<!outside )(?<!bedroom )(?<!nursery )(?<!car )(?<!water )(?<!bath )"
+    r"\b(?:temperature|temp)\b(?! (?:in|outside|of the (?:room|house|flat)))"
+    r"(?:\s*(?:is|was|of|only|now|:|down to|dropped to|fell to)?\s*)(?:2[5-9]|3[0-4])(?:[.,]\d)?"
+    r"(?:\s*(?:°\s*c?|c\b|degrees))?(?!\d|[.,]\d|\s*(?:weeks|wks|kg|°?\s*f\b))"
 )
 
 
@@ -837,14 +868,23 @@ FELL_OF = re.compile(r"\bfell of\b")  # "fell of bike" is "fell off"
 WILL_NO = re.compile(r"\b(he|she|they|it|i|you|we)'ll no\b")  # "she'll no" is "she won't"
 # "I'm 24 and fit" is in good health, and a fitted alarm was put in: neither is a seizure.
 FIT_AND_WELL = re.compile(
-    r"\b((?:i'm|i am|im|he's|she's|he is|she is)(?: (?:\d{1,2}|very|quite|young|otherwise|"
-    r"generally))?) and fit\b(?! (?:again|after|since|for|this|today|now|twice|\w+ times))"
+    r"\b((?:i'm|i am|im|he's|she's|he is|she is)(?: (?:1[6-9]|[2-9]\d|very|quite|young|"
+    r"otherwise|generally))?) and fit\b"
+    r"(?=\s*(?:$|[,.;!?]|and\b|but\b|no\b|with\b|apart\b|as a fiddle|for (?:my|his|her) age))"
 )
 FITTED = re.compile(
-    r"\bfit(?:ted|ting)?\b(?= (?:(?:a|an|the|our|new|smoke|carbon monoxide|co)\s+){1,3}"
+    r"(?<!\ba )(?<!\bhad )(?<!\bkeeps )(?<!\bkeep )(?<!\bis )(?<!\bwas )(?<!\bstarted )"
+    r"(?<!\bbeen )\bfit(?:ted|ting)?\b(?= (?:(?:a|an|the|our|new|smoke|carbon monoxide|co)\s+){1,3}"
     r"(?:alarms?|detectors?|carpets?|kitchens?|bathrooms?|boilers?|locks?|doors?|windows?|"
     r"blinds?|shelves|cookers?|tyres?|brace|cast|boot|splint|stair ?gate|car seat)\b)"
 )
+# A seizure care plan is a document, said word for word: "having a seizure, his plan says" is not.
+CARE_PLAN = re.compile(r"\b(?:seizure|epilepsy) (?:care |action |management )?plan\b")
+# Vomited "just blood": only where the text speaks of being sick ("just want a blood test").
+VOMITED = re.compile(
+    r"\b(?:vomit\w*|sick|throw\w* up|threw up|puk\w+|heav(?:e|es|ed|ing)|retch\w*|bringing up)\b"
+)
+JUST_BLOOD = re.compile(r"\b(?:just|only|pure|all) blood\b")
 # "do not" is "don't": one spelling for the phrase table and the negation cues.
 SPELT_OUT = re.compile(r"\b(do|does|did|is|are|was|were|will|has|have|had|could) not\b")
 SHORT = {"will": "won't"}
@@ -925,6 +965,7 @@ def normalise(text: str) -> str:
     text = SPELT_OUT.sub(lambda m: SHORT.get(m.group(1), m.group(1) + "n't"), text)
     text = FIT_AND_WELL.sub(r"\1 and healthy", text)
     text = FITTED.sub("installed", text)
+    text = CARE_PLAN.sub("care plan", text)
     text = NORMAL_TEMPERATURE.sub("normal temperature", text)
     text = LOW_TEMPERATURE.sub("body temperature too low", text)
     if not WENT_OUT.search(text):
@@ -936,6 +977,8 @@ def normalise(text: str) -> str:
     text = SOON_OVER.sub(r"\1 quickly", text)
     text = MANY_PUFFS.sub("many puffs", text)
     text = NO_URINE.sub("no urine for long", text)
+    if VOMITED.search(text):
+        text = JUST_BLOOD.sub("vomit just blood", text)
     text = FORM_ANSWER.sub(r" no \1", text)
     return LISTED.sub(r"\1 ", text)
 
@@ -1035,7 +1078,10 @@ def read(text: str) -> Reading:
             elif (
                 (historical and code not in HEARD_IN_ANY_TENSE)
                 or (studying and code not in ALWAYS_HEARD)
-                or (code not in NEVER_PREVENTED and _prevented(before))
+                or (
+                    code not in NEVER_PREVENTED
+                    and _prevented(before, clause[start : tokens[max(positions)][1]])
+                )
                 or _negated(before, clause[start:])
             ):
                 negated[code] = None
@@ -1060,6 +1106,7 @@ def read(text: str) -> Reading:
             present[code] = None
     if age is not None and age < YOUNG_INFANT_MONTHS:
         present["young_infant"] = None
+    reading.may_be_baby = reading.mentions_child or bool(BABY_HINT.search(text))
     reading.duration_days = duration_days(" . ".join(timed))
     reading.present = with_implied(list(present))
     reading.negated = [code for code in negated if code not in reading.present]

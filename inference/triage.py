@@ -76,7 +76,10 @@ def find_flags(
     by_detector = detector.detect(reading.affirmed_text) if detector and reading else []
     # The detector cannot read ages: a text that says the baby is 3 months or older rules out a
     # fever in a baby under 3 months.
-    if reading and reading.age_in_months is not None and not infant:
+    # Nor a text with no word for a baby or a child, nor an age in weeks or months, from a
+    # patient not known to be a baby ("on chemo, temperature 38.4").
+    may_be_baby = (age is not None and age < 1) or bool(reading and reading.may_be_baby)
+    if not may_be_baby or (reading and reading.age_in_months is not None and not infant):
         by_detector = [code for code in by_detector if code != "infant_fever"]
     # Nor a child's: a patient known to be an adult who writes of no child struggles to breathe
     # as an adult (the rules' severe_breathing_difficulty), not as a child.
@@ -137,9 +140,19 @@ def likely_from(condition: Condition) -> float:
     return LIKELY
 
 
-def urgency_of(ranked: list[tuple[str, float]], by_code: dict[str, Condition]) -> str:
-    """The most urgent base urgency among the likely conditions (ranked, most probable first)."""
-    likely = [by_code[code] for code, p in ranked if p >= likely_from(by_code[code])]
+def urgency_of(
+    ranked: list[tuple[str, float]], by_code: dict[str, Condition], present: list[str]
+) -> str:
+    """The most urgent base urgency among the likely conditions (ranked, most probable first).
+    A condition none of whose symptoms was recognised sets none, when others were: the reading
+    of the whole text can find "sudden", "red" and "swollen" in a torsion of the testicle and
+    in gout of the big toe alike."""
+    likely = [
+        by_code[code]
+        for code, p in ranked
+        if p >= likely_from(by_code[code])
+        and (not present or set(present) & set(by_code[code].weights))
+    ]
     if likely:
         return max((c.urgency for c in likely), key=URGENCIES.index)
     top = by_code[ranked[0][0]]
@@ -226,7 +239,7 @@ def analyze(
         analysis.advice = ADVICE["emergency"]
         return analysis
     top = by_code[ranked[0][0]]
-    analysis.urgency = urgency_of(ranked, by_code)
+    analysis.urgency = urgency_of(ranked, by_code, present)
     analysis.specialty = top.specialty
     baby = "young_infant" in present
     same_day = baby or bool(URGENT_ALONE & set(present))

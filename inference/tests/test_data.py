@@ -55,6 +55,7 @@ RED_FLAG_ONLY = {
     "heat_exposure",
     "no_urine",
     "dehydration_sign",
+    "decompression_illness",
     "mottled_skin",
     "sudden_breathlessness",
     "major_injury",

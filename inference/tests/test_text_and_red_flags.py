@@ -987,11 +987,11 @@ def test_mottled_legs_after_a_bath_and_getting_over_a_cold_raise_no_flag(text):
         ),
         ("my grandad lost consciousness in the garden and hasn't come back", "unresponsive"),
         ("my little boy is all soft in my arms and won't open his eyes", "unresponsive"),
-        ("we came up too fast on the dive and now my legs are numb", "stated_emergency"),
+        ("the diver came up too fast and now his legs are numb", "stated_emergency"),
         ("I think he has decompression sickness after diving this morning", "stated_emergency"),
         ("temp 34.1, found on the kitchen floor this morning, very drowsy", "stated_emergency"),
-        ("stopped shivering after hours in the snow and now slow to respond", "stated_emergency"),
-        ("her left arm has no power and the words are not clear", "possible_stroke"),
+        ("found after a night in the snow, stopped shivering, slow to respond", "stated_emergency"),
+        ("her left arm has no power, can't lift it", "possible_stroke"),
         ("food keeps falling out of one side of his mouth", "possible_stroke"),
         ("asthma, the pump serves to nothing, she is gasping", "severe_breathing_difficulty"),
         ("my baby is 5 weeks and it is 2 days since she had a temp of 38.2", "infant_fever"),
@@ -1062,4 +1062,82 @@ def test_emergencies_told_as_in_batch_thirty_one_raise_their_flag(text, flag):
     ],
 )
 def test_false_alarms_told_as_in_batch_thirty_one_raise_no_flag(text):
+    assert flags_for(text) == set()
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "so thirsty, peeing loads, breath smells like pear drops",
+        "using eye drops and my breathing is a bit wheezy",
+    ],
+)
+def test_drops_by_the_breath_are_no_collapse(text):
+    assert "collapse" not in read(text).present
+
+
+# Written by a reviewer of the two batches' changes, to find what they hid or newly alarmed on.
+@pytest.mark.parametrize(
+    ("text", "flag"),
+    [
+        ("how to prevent choking my toddler is choking on a grape right now", "stated_emergency"),
+        ("how to prevent a stroke my dad's face has dropped on one side", "possible_stroke"),
+        ("how to prevent fits he is fitting now", "seizure"),
+        (
+            "tips for avoiding hypothermia my dad was out all night and is very confused",
+            "stated_emergency",
+        ),
+        (
+            "whats the advice for avoiding bleeds on warfarin my mum has just banged her head",
+            "serious_head_injury",
+        ),
+        ("how to prevent sepsis my son has mottled skin and a temp of 39", "stated_emergency"),
+        (
+            "how to prevent dehydration my baby has sunken eyes no wet nappy since this morning",
+            "stated_emergency",
+        ),
+        ("keeps being sick, last two times it was just blood", "severe_bleeding"),
+        ("he is having a seizure his care plan says buccal after 5 min", "seizure"),
+        ("he is 2 and fit in his sleep last night", "seizure"),
+        ("my son had a fit the carbon monoxide alarm is going off", "seizure"),
+        (
+            "my daughter is 2 and as a toddler she cant tell me whats wrong she is blue and floppy",
+            "unresponsive",
+        ),
+        ("im on a first aid course and someone's having a seizure in the class", "seizure"),
+        (
+            "i have a medical exam for work next week, symptoms of a heart attack? crushing chest"
+            " pain, sweating and my left arm hurts",
+            "possible_heart_attack",
+        ),
+        ("the baby, it is 7 weeks, has a temperature of 38.5", "infant_fever"),
+        ("temp 34 and hes very drowsy after being found outside", "stated_emergency"),
+    ],
+)
+def test_emergencies_a_review_of_batches_thirty_and_thirty_one_found_hidden_raise_a_flag(
+    text, flag
+):
+    assert flag in flags_for(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "pt 24F abdo pain hcg neg",
+        "my son swallowed some pool water with chlorine in it, eyes a bit red",
+        "i have a small soft lump in my arm, not painful",
+        "my 3 year old's speech isn't clear yet, should we see a speech therapist",
+        "my 6 month old is teething, dribble falling out the side of her mouth and mild temp",
+        "i have a cold, my chest is closed with phlegm and i feel sick",
+        "heatwave, bedroom temp 27.5 at night, my toddler is drowsy and grumpy",
+        "temp ok, wt 24.5 kg, sleepy after his jabs",
+        "i look exhausted, sunken eyes, dark circles and feel sleepy all day, working nights",
+        "we watched fireworks for hours in the cold, now he's tired and sleepy with a runny nose",
+        "any tips on avoiding decompression sickness on my dive holiday",
+        "my son was diving off the board and came up too fast and bumped his nose, small nosebleed",
+        "fell off the trampoline, hurt her wrist, she has a cold, watery eyes, gunk from her ear",
+        "he's 70 and fit for his age, a bit breathless on hills",
+    ],
+)
+def test_false_alarms_a_review_of_batches_thirty_and_thirty_one_found_raise_no_flag(text):
     assert flags_for(text) == set()
