@@ -186,7 +186,7 @@ BABY_HINT = re.compile(
     r"|\b(?:days?|weeks?|wks?|months?|munths?|mnths?|mths?|mos?)\b"
 )
 # "it is 2 days" is how long, unless the text speaks of a child ("the baby, it is 7 weeks").
-IT_IS = re.compile(r"\b(?:it|this|that|there) $")
+IT_IS = re.compile(r"\b(?:it|this|that|there|which) $")
 YOUNG_INFANT_MONTHS = 3  # "my 6 week old" is a young infant: a fever is an emergency
 MONTHS_PER_UNIT = {"d": 1 / 30.4, "w": 12 / 52.2, "m": 1.0, "y": 12.0}
 # Findings written as numbers: a temperature of 38 °C (100.4 °F) or more is a fever; ten or

@@ -1007,6 +1007,7 @@ def test_emergencies_told_as_in_batch_thirty_raise_their_flag(text, flag):
     [
         "it is 2 days since my cold started and I have a temperature of 38.3",
         "this is 3 weeks now of a cough with a temp of 38",
+        "fever 38.5 and a cough, which is 2 days now",
         "any tips on avoiding heatstroke at the festival?",
         "how to prevent a heart attack when you have high cholesterol",
         "at what temperature should I worry about a newborn? mine is due in May",
