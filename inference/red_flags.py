@@ -119,6 +119,7 @@ AFTER_HEAD_INJURY = (
     "ear_discharge",
     "unequal_pupils",
     "anticoagulant",
+    "skull_fracture_sign",
 )
 # Signs that follow a knock to the head only (NHS: memory loss, problems with sight): after a
 # fall of any kind, an older person's known forgetfulness or glasses would say nothing new.

@@ -46,10 +46,13 @@ HAVE_NOT = re.compile(
 )
 UNTIL = re.compile(r"\b(?:until|till|til)\b")
 NEGATION_WINDOW = 4
-# "didn't" denies only what a knock may cause, said right after it ("didn't pass out", "didnt
-# knock himself out"): "GTN didn't touch the chest pain" still has chest pain.
+# "didn't" denies only what a knock may cause, and how a pain began, said right after it
+# ("didn't pass out", "didnt knock himself out", "didn't come on suddenly"): "GTN didn't touch
+# the chest pain" still has chest pain.
 DIDNT = re.compile(r"didn'?t")
-DIDNT_DENIES = re.compile(r"\s*(?:pass|black|lose|knock|faint|vomit|throw|be sick|hit|bang|bump)")
+DIDNT_DENIES = re.compile(
+    r"\s*(?:pass|black|lose|knock|faint|vomit|throw|be sick|hit|bang|bump|come on)"
+)
 # Words that a phrase never spans: "neck not stiff" is no "neck stiff".
 NEGATION_WORDS = frozenset(
     {"no", "not", "without", "never", "none", "nor", "isn't", "aren't", "wasn't", "don't"}
@@ -98,11 +101,13 @@ STUDY = re.compile(
     r"(?:exam|revision|osce) questions?\b|\brevision question\b"
     r"|\b(?:school|uni|university|college|science|biology) (?:project|assignment|essay|homework)\b"
     r"|\bfor (?:a|my|our) (?:project|assignment|essay|dissertation)\b"
+    r"|\b(?:st johns?|red cross) (?:ambulance )?(?:course|class|training)\b"
+    r"|\bwriting (?:a|my) (?:novel|story|book|script|play)\b"
 )
 ANYONE = re.compile(
     r"\b(?:if|when) (?:someone|somebody|anyone|a person|a child|you)\b|\b(?:someone|somebody) "
     r"(?:who|with)\b|\bdifference between\b|\b(?:signs|symptoms) of\b|\bhow (?:do|would) you\b"
-    r"|\bwhat does it mean (?:if|when)\b"
+    r"|\bwhat does it mean (?:if|when)\b|\b(?:a|my|the) character\b"
 )
 # A patient who says they talk normally is not too breathless to speak (the mark of a severe
 # asthma attack, BTS/SIGN 158): "can talk fine", "can still speak normally". "In full
@@ -177,8 +182,9 @@ _UNIT = r"(days?|wks?|weeks?|months?|mths?|mos?|years?|yrs?|yo|y/o)"
 AGE = re.compile(
     rf"\b{_NUMBER}[- ]?{_UNIT}(?:[- ]old\b|(?<=o)\b)|\(\s*(?:age |aged )?(\d{{1,2}})\s*\)|"
     rf"\bage[ds]?:?\s+(\d{{1,2}})\b(?![- ]?(?:d|w|m|y))|"
-    rf"\b(?:baby|infant|newborn|son|daughter|twins?|he's|she's|is|are|aged?)\W+"
-    rf"(?:[a-z']+\W+)?{_NUMBER}[- ]?{_UNIT}\b(?!\W+pregnant)"
+    rf"\b(?:(?:baby|infant|newborn|son|daughter|twins?|wean|bairn)(?:'s)?|he's|she's|is|are|"
+    rf"aged?|born)\W+(?:[a-z']+\W+)?{_NUMBER}[- ]?{_UNIT}\b"
+    r"(?!\W+(?:pregnant|early|premature|prem|late|overdue|before|after))"
 )
 # Words that may speak of a baby, misspelt or not: "babys only 4 wks", "bubba", "1 munth old".
 BABY_HINT = re.compile(
@@ -187,6 +193,7 @@ BABY_HINT = re.compile(
 )
 # "it is 2 days" is how long, unless the text speaks of a child ("the baby, it is 7 weeks").
 IT_IS = re.compile(r"\b(?:it|this|that|there|which) $")
+PREGNANT = re.compile(r"\bpregnan\w*")
 YOUNG_INFANT_MONTHS = 3  # "my 6 week old" is a young infant: a fever is an emergency
 MONTHS_PER_UNIT = {"d": 1 / 30.4, "w": 12 / 52.2, "m": 1.0, "y": 12.0}
 # Findings written as numbers: a temperature of 38 °C (100.4 °F) or more is a fever; ten or
@@ -366,6 +373,9 @@ FIGURES_OF_SPEECH = (
     "die for a",
     "would die for",
     "is it an emergency if",
+    "heart attack on a plate",  # a fried breakfast
+    "st john ambulance",  # a first aid charity
+    "st johns ambulance",
     "minor car accident",  # seen by a doctor, not an ambulance
     "minor car crash",
     "small car accident",
@@ -812,6 +822,8 @@ def age_in_months(text: str) -> float | None:
             ages.append(float(in_years) * 12)
             continue
         number, unit = (match.group(1), match.group(2)) if match.group(1) else match.group(5, 6)
+        if unit[0] == "w" and not match.group(1) and PREGNANT.search(text):
+            continue  # "pregnant with twins, 8 weeks": how far along, unless "8 weeks old"
         value = NUMBER_WORDS.get(number) or float(number)
         ages.append(value * MONTHS_PER_UNIT[unit[0]])
     return min(ages) if ages else None
@@ -859,7 +871,7 @@ DIALECT = {
     "isnae": "isn't", "wisnae": "wasn't", "wullnae": "won't", "winnae": "won't", "wouldnae":
     "wouldn't", "couldnae": "couldn't", "ah'm": "i'm", "ah've": "i've", "ah'd": "i'd",
     "ah'll": "i'll", "breeve": "breathe", "breev": "breathe", "breave": "breathe", "blu": "blue",
-    "mouf": "mouth", "blud": "blood", "pail": "pale",
+    "mouf": "mouth", "blud": "blood", "pail": "pale", "naewhere": "nowhere",
 }  # fmt: skip
 DIALECT_WORD = re.compile(r"\b(?:" + "|".join(map(re.escape, DIALECT)) + r")\b")
 # "can't get back up off the floor" is no "can't get back off" (to sleep).
@@ -885,8 +897,9 @@ VOMITED = re.compile(
     r"\b(?:vomit\w*|sick|throw\w* up|threw up|puk\w+|heav(?:e|es|ed|ing)|retch\w*|bringing up)\b"
 )
 JUST_BLOOD = re.compile(r"\b(?:just|only|pure|all) blood\b")
-# "do not" is "don't": one spelling for the phrase table and the negation cues.
-SPELT_OUT = re.compile(r"\b(do|does|did|is|are|was|were|will|has|have|had|could) not\b")
+# "do not" is "don't": one spelling for the phrase table and the negation cues ("is not able to"
+# stays, as the table spells it: "not able to speak").
+SPELT_OUT = re.compile(r"\b(do|does|did|is|are|was|were|will|has|have|had|could) not\b(?! able\b)")
 SHORT = {"will": "won't"}
 
 

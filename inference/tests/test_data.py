@@ -47,6 +47,7 @@ SEXES = {"", "female", "male"}
 # Symptoms that only the red-flag rules act on: heavy bleeding is an injury, not a condition.
 RED_FLAG_ONLY = {
     "collapse",
+    "skull_fracture_sign",
     "hypothermia",
     "heatstroke",
     "choking",

@@ -1142,3 +1142,92 @@ def test_emergencies_a_review_of_batches_thirty_and_thirty_one_found_hidden_rais
 )
 def test_false_alarms_a_review_of_batches_thirty_and_thirty_one_found_raise_no_flag(text):
     assert flags_for(text) == set()
+
+
+@pytest.mark.parametrize(
+    ("text", "flag"),
+    [
+        (
+            "my grandma fell and she is not able to get up, she is 91",
+            "stated_emergency",
+        ),
+        ("Mum slipped on the wet tiles and can't get up off the floor", "stated_emergency"),
+        (
+            "trekking in Nepal, my friend is coughing up pink frothy sputum",
+            "severe_breathing_difficulty",
+        ),
+        (
+            "my 6 year old's shoulders are going up and down and she's wheezing",
+            "child_breathing_difficulty",
+        ),
+        (
+            "he can't get a word out without stopping, breathing so fast",
+            "severe_breathing_difficulty",
+        ),
+        ("got organophosphate splashed in my eyes at work, now drooling", "possible_poisoning"),
+        ("my husband got soaked in sheep dip and is sweating and vomiting", "possible_poisoning"),
+        ("knocked his head falling off the swing, now panda eyes", "serious_head_injury"),
+        ("fell down the stairs, there's bruising behind her ear", "serious_head_injury"),
+        ("born 5 weeks ago and now 38.4 and grizzly", "infant_fever"),
+        ("the bairn's 7 weeks and has a temp of 38.2", "infant_fever"),
+        ("my dad is shaking and foaming at the mouth on the pavement", "seizure"),
+        ("her eyes went up and she went stiff, she's just lying there now", "seizure"),
+        (
+            "an explosion in my head while straining on the toilet",
+            "thunderclap_headache",
+        ),
+        ("temp 39, neck is hard and she doesn't like the light", "possible_meningitis"),
+        (
+            "the spots on her belly still show through the glass, she's burning up",
+            "possible_meningitis",
+        ),
+        ("ate a cashew, my tongue is twice the size", "possible_anaphylaxis"),
+        (
+            "my son is clutching his throat after a boiled sweet and can't breathe",
+            "stated_emergency",
+        ),
+        ("fell 5 metres from a roof, knocked out briefly, now sick", "serious_head_injury"),
+        (
+            "took an elbow to the head at basketball, now vomiting and confused",
+            "serious_head_injury",
+        ),
+        (
+            "my son can't speak one full sentence, he's wheezing so much",
+            "child_breathing_difficulty",
+        ),
+        ("I keep thinking about stepping in front of a lorry", "suicidal_thoughts"),
+        ("honestly better if i didn't wake up tomorrow", "suicidal_thoughts"),
+        ("checked how many pills it would take, I've got them lined up", "suicidal_thoughts"),
+        ("my little one chewed a washing capsule and is being sick", "possible_poisoning"),
+        ("he found the screenwash and drank some", "possible_poisoning"),
+        ("three weeks after the birth, soaking a pad every 20 minutes", "severe_bleeding"),
+        (
+            "pregnant, 6 weeks, pain down on the right and I feel faint",
+            "possible_ectopic_pregnancy",
+        ),
+        ("my uncle is speaking strange and one side of his face is down", "possible_stroke"),
+        ("squeezing in my chest and my left arm is tingling", "possible_heart_attack"),
+        ("chip pan tipped, boiling oil over her legs", "stated_emergency"),
+        ("my son touched a live cable in the shed and got thrown back", "stated_emergency"),
+        ("a man on the beach is hot and dry to the touch and confused", "stated_emergency"),
+        ("passing dark blood from my bottom and I'm very dizzy", "severe_bleeding"),
+    ],
+)
+def test_emergencies_batch_thirty_two_taught_raise_a_flag(text, flag):
+    assert flag in flags_for(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "can I use sheep dip on the flock while I'm pregnant? asking for the lambing season",
+        "pregnant with my second, 9 weeks, have a cold and a temperature of 38.1",
+        "she had her nose op last week and has two black eyes, healing well",
+        "tension headache after work, it didn't come on suddenly, paracetamol helps",
+        "writing a novel where a character takes an overdose, what would the doctor do first?",
+        "Saturday fry-up, heart attack on a plate, how bad is it for my cholesterol?",
+        "doing a St John Ambulance course, how do you check if someone is unresponsive?",
+    ],
+)
+def test_false_alarms_batch_thirty_two_taught_raise_no_flag(text):
+    assert flags_for(text) == set()
