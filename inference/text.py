@@ -46,12 +46,14 @@ HAVE_NOT = re.compile(
 )
 UNTIL = re.compile(r"\b(?:until|till|til)\b")
 NEGATION_WINDOW = 4
-# "didn't" denies only what a knock may cause, and how a pain began, said right after it
-# ("didn't pass out", "didnt knock himself out", "didn't come on suddenly"): "GTN didn't touch
-# the chest pain" still has chest pain.
+# "didn't" denies only what a knock may cause, and a sudden start, said right after it ("didn't
+# pass out", "didnt knock himself out", "didn't come on suddenly"): "GTN didn't touch the chest
+# pain" still has chest pain, and "my period didn't come on time" is a missed period.
 DIDNT = re.compile(r"didn'?t")
 DIDNT_DENIES = re.compile(
-    r"\s*(?:pass|black|lose|knock|faint|vomit|throw|be sick|hit|bang|bump|come on)"
+    r"\s*(?:pass|black|lose|knock|faint|vomit|throw|be sick|hit|bang|bump|"
+    r"come on (?:so |very |really )?(?:sudden|instant|all at once|all of a sudden|out of|like a|"
+    r"without warning))"
 )
 # Words that a phrase never spans: "neck not stiff" is no "neck stiff".
 NEGATION_WORDS = frozenset(
@@ -101,13 +103,16 @@ STUDY = re.compile(
     r"(?:exam|revision|osce) questions?\b|\brevision question\b"
     r"|\b(?:school|uni|university|college|science|biology) (?:project|assignment|essay|homework)\b"
     r"|\bfor (?:a|my|our) (?:project|assignment|essay|dissertation)\b"
-    r"|\b(?:st johns?|red cross) (?:ambulance )?(?:course|class|training)\b"
-    r"|\bwriting (?:a|my) (?:novel|story|book|script|play)\b"
+    r"|\bred cross (?:course|class|training)\b"
 )
+# A question for a story ("writing a novel where my character has a stroke") speaks of no
+# patient either, when it names a character.
+FICTION = re.compile(r"\bwriting (?:a|my) (?:novel|story|book|script|play)\b")
+CHARACTER = re.compile(r"\bcharacters?\b")
 ANYONE = re.compile(
     r"\b(?:if|when) (?:someone|somebody|anyone|a person|a child|you)\b|\b(?:someone|somebody) "
     r"(?:who|with)\b|\bdifference between\b|\b(?:signs|symptoms) of\b|\bhow (?:do|would) you\b"
-    r"|\bwhat does it mean (?:if|when)\b|\b(?:a|my|the) character\b"
+    r"|\bwhat does it mean (?:if|when)\b"
 )
 # A patient who says they talk normally is not too breathless to speak (the mark of a severe
 # asthma attack, BTS/SIGN 158): "can talk fine", "can still speak normally". "In full
@@ -133,11 +138,13 @@ ALWAYS_HEARD = frozenset(
     {"suicidal_thoughts", "deliberate_overdose", *CHILD_BREATHING_SIGNS}
     | {"stated_emergency", "says_heart_attack", "says_stroke"}
 )
-# A question about prevention ("any tips on avoiding heatstroke?", "how to prevent a stroke")
-# speaks of no finding now, like a denial; but what is always heard still is ("advice on
-# preventing self-harm" is someone who fears it), apart from a heart attack or stroke "had".
+# A question about prevention ("any tips on avoiding heatstroke?", "how to prevent a stroke"), or
+# about what might one day happen ("what do I do if my son ever has a seizure"), speaks of no
+# finding now, like a denial; but what is always heard still is ("advice on preventing
+# self-harm" is someone who fears it), apart from a heart attack or stroke "had".
 PREVENTION = re.compile(
     r"\b(?:how|ways?|tips?|advice) (?:on |for |to )?(?:avoid|prevent)(?:ing)?\b"
+    r"|\bif (?:my|our|your|the) [a-z']+ ever\b"
 )
 NEVER_PREVENTED = ALWAYS_HEARD - {"says_heart_attack", "says_stroke"}
 # Ending one's life, mentioned in any tense, is never history: "tried to end it last year" too.
@@ -182,9 +189,10 @@ _UNIT = r"(days?|wks?|weeks?|months?|mths?|mos?|years?|yrs?|yo|y/o)"
 AGE = re.compile(
     rf"\b{_NUMBER}[- ]?{_UNIT}(?:[- ]old\b|(?<=o)\b)|\(\s*(?:age |aged )?(\d{{1,2}})\s*\)|"
     rf"\bage[ds]?:?\s+(\d{{1,2}})\b(?![- ]?(?:d|w|m|y))|"
-    rf"\b(?:(?:baby|infant|newborn|son|daughter|twins?|wean|bairn)(?:'s)?|he's|she's|is|are|"
-    rf"aged?|born)\W+(?:[a-z']+\W+)?{_NUMBER}[- ]?{_UNIT}\b"
-    r"(?!\W+(?:pregnant|early|premature|prem|late|overdue|before|after))"
+    rf"\b(?:(?:baby|infant|newborn|son|daughter|twins?)(?:'s)?|(?:wean|bairn)(?:'s|\s+is)|he's|"
+    rf"she's|is|are|aged?|born(?=\s+(?:about |around |just |only )?\w+[- ]?[a-z]+\s+ago\b))"
+    rf"\W+(?:[a-z']+\W+)?{_NUMBER}[- ]?{_UNIT}\b"
+    r"(?!\W+(?:pregnant|early|premature|prem|late|overdue|before|after)\b)"
 )
 # Words that may speak of a baby, misspelt or not: "babys only 4 wks", "bubba", "1 munth old".
 BABY_HINT = re.compile(
@@ -194,6 +202,9 @@ BABY_HINT = re.compile(
 # "it is 2 days" is how long, unless the text speaks of a child ("the baby, it is 7 weeks").
 IT_IS = re.compile(r"\b(?:it|this|that|there|which) $")
 PREGNANT = re.compile(r"\bpregnan\w*")
+# Ages that may be how far along a pregnancy is, when "pregnant" stands close by; never a baby's,
+# a son's or a daughter's, nor one "born" some weeks ago.
+GESTATION = re.compile(r"(?:twins?|he's|she's|is|are)\b")
 YOUNG_INFANT_MONTHS = 3  # "my 6 week old" is a young infant: a fever is an emergency
 MONTHS_PER_UNIT = {"d": 1 / 30.4, "w": 12 / 52.2, "m": 1.0, "y": 12.0}
 # Findings written as numbers: a temperature of 38 °C (100.4 °F) or more is a fever; ten or
@@ -373,9 +384,6 @@ FIGURES_OF_SPEECH = (
     "die for a",
     "would die for",
     "is it an emergency if",
-    "heart attack on a plate",  # a fried breakfast
-    "st john ambulance",  # a first aid charity
-    "st johns ambulance",
     "minor car accident",  # seen by a doctor, not an ambulance
     "minor car crash",
     "small car accident",
@@ -795,7 +803,7 @@ def _in_scope(gap: str) -> bool:
 # stroke", never "how to prevent choking my toddler is choking".
 PREVENTED_FILLERS = frozenset(
     {"a", "an", "the", "another", "any", "more", "further", "future", "getting", "having"}
-    | {"being", "or", "in", "of"}
+    | {"being", "or", "in", "of", "has", "have", "gets", "get"}
 )
 PATIENT = re.compile(r"\b(?:i|i'm|im|my|me|he|she|he's|she's|his|her|him|we|our|they|their)\b")
 
@@ -822,8 +830,12 @@ def age_in_months(text: str) -> float | None:
             ages.append(float(in_years) * 12)
             continue
         number, unit = (match.group(1), match.group(2)) if match.group(1) else match.group(5, 6)
-        if unit[0] == "w" and not match.group(1) and PREGNANT.search(text):
-            continue  # "pregnant with twins, 8 weeks": how far along, unless "8 weeks old"
+        if (
+            unit[0] == "w"
+            and GESTATION.match(match.group())
+            and PREGNANT.search(text[max(0, match.start() - 30) : match.end() + 15])
+        ):
+            continue  # "pregnant with twins, 8 weeks", "pregnant, she's 10 weeks": how far along
         value = NUMBER_WORDS.get(number) or float(number)
         ages.append(value * MONTHS_PER_UNIT[unit[0]])
     return min(ages) if ages else None
@@ -874,6 +886,25 @@ DIALECT = {
     "mouf": "mouth", "blud": "blood", "pail": "pale", "naewhere": "nowhere",
 }  # fmt: skip
 DIALECT_WORD = re.compile(r"\b(?:" + "|".join(map(re.escape, DIALECT)) + r")\b")
+# Said word for word: a first aid charity's course is a first aid course, and a fried breakfast
+# no heart attack.
+ST_JOHN = re.compile(r"\bst\.? john'?s? ambulance\b")
+ON_A_PLATE = re.compile(r"\bheart attack on a plate\b")
+# "fell 3 metres": a fall from a height, a serious injury, from 3 metres (10 feet) up, the height
+# field triage counts as dangerous for a child; a lower fall is a fall ("fell from 2 m").
+FELL_HEIGHT = re.compile(
+    r"\b(?:fell|a fall of) ((?:about |around |nearly |almost |over |like )?(\d+(?:\.\d)?) ?"
+    r"(feet|foot|ft|metres?|meters?|m))\b"
+)
+HEIGHT_OF_A_SERIOUS_FALL_METRES = 3.0
+
+
+def _fall_from(match: re.Match[str]) -> str:
+    metres = float(match.group(2)) * (0.3048 if match.group(3).startswith("f") else 1.0)
+    height = "a height of " if metres >= HEIGHT_OF_A_SERIOUS_FALL_METRES - 0.1 else ""
+    return f"fell from {height}{match.group(1)}"
+
+
 # "can't get back up off the floor" is no "can't get back off" (to sleep).
 UP_OFF = re.compile(r"\bup off\b")
 FELL_OF = re.compile(r"\bfell of\b")  # "fell of bike" is "fell off"
@@ -974,6 +1005,9 @@ def normalise(text: str) -> str:
     text = DIALECT_WORD.sub(lambda m: DIALECT[m.group()], text)
     text = WILL_NO.sub(r"\1 won't", text)
     text = FELL_OF.sub("fell off", text)
+    text = ST_JOHN.sub("st john first aid", text)
+    text = ON_A_PLATE.sub("fatty food", text)
+    text = FELL_HEIGHT.sub(_fall_from, text)
     text = UP_OFF.sub("up from", text)
     text = SPELT_OUT.sub(lambda m: SHORT.get(m.group(1), m.group(1) + "n't"), text)
     text = FIT_AND_WELL.sub(r"\1 and healthy", text)
@@ -1045,7 +1079,10 @@ def read(text: str) -> Reading:
     table = lexicon()
     affirmed: list[str] = []
     studying = (
-        bool(STUDY.search(text) and ANYONE.search(text))
+        (
+            bool(STUDY.search(text) and ANYONE.search(text))
+            or bool(FICTION.search(text) and CHARACTER.search(text))
+        )
         and not CURRENT.search(text)
         and not reading.about_someone_else
     )

@@ -1183,7 +1183,7 @@ def test_false_alarms_a_review_of_batches_thirty_and_thirty_one_found_raise_no_f
         ),
         ("ate a cashew, my tongue is twice the size", "possible_anaphylaxis"),
         (
-            "my son is clutching his throat after a boiled sweet and can't breathe",
+            "my son is clutching his throat and can't breathe, he was eating a sweet",
             "stated_emergency",
         ),
         ("fell 5 metres from a roof, knocked out briefly, now sick", "serious_head_injury"),
@@ -1201,16 +1201,14 @@ def test_false_alarms_a_review_of_batches_thirty_and_thirty_one_found_raise_no_f
         ("my little one chewed a washing capsule and is being sick", "possible_poisoning"),
         ("he found the screenwash and drank some", "possible_poisoning"),
         ("three weeks after the birth, soaking a pad every 20 minutes", "severe_bleeding"),
-        (
-            "pregnant, 6 weeks, pain down on the right and I feel faint",
-            "possible_ectopic_pregnancy",
-        ),
         ("my uncle is speaking strange and one side of his face is down", "possible_stroke"),
         ("squeezing in my chest and my left arm is tingling", "possible_heart_attack"),
-        ("chip pan tipped, boiling oil over her legs", "stated_emergency"),
+        ("chip pan tipped, boiling oil went over her legs", "stated_emergency"),
         ("my son touched a live cable in the shed and got thrown back", "stated_emergency"),
-        ("a man on the beach is hot and dry to the touch and confused", "stated_emergency"),
+        ("the runner collapsed near the finish, hot and talking nonsense", "unresponsive"),
+        ("fell 12 feet off a ladder onto concrete", "stated_emergency"),
         ("passing dark blood from my bottom and I'm very dizzy", "severe_bleeding"),
+        ("what do I do if my son ever has a seizure, he's jerking all over now", "seizure"),
     ],
 )
 def test_emergencies_batch_thirty_two_taught_raise_a_flag(text, flag):
@@ -1227,7 +1225,85 @@ def test_emergencies_batch_thirty_two_taught_raise_a_flag(text, flag):
         "writing a novel where a character takes an overdose, what would the doctor do first?",
         "Saturday fry-up, heart attack on a plate, how bad is it for my cholesterol?",
         "doing a St John Ambulance course, how do you check if someone is unresponsive?",
+        "what should we do if our daughter ever has a fit? she has never had one",
     ],
 )
 def test_false_alarms_batch_thirty_two_taught_raise_no_flag(text):
+    assert flags_for(text) == set()
+
+
+@pytest.mark.parametrize(
+    ("text", "flag"),
+    [
+        ("calf pain left side and suddenly short of breath", "severe_breathing_difficulty"),
+        ("my dad has chest pain right side and is grey and sweaty", "possible_heart_attack"),
+        ("chest pain left side, feel sick and sweaty", "possible_heart_attack"),
+        (
+            "our daughter is 6 weeks, it was a hard pregnancy, she has a temp of 38.4",
+            "infant_fever",
+        ),
+        ("baby born 3 weeks ago, pregnancy was fine, now 38.6 fever", "infant_fever"),
+        (
+            "writing my novel, i feel like my throat is closing up after prawns, what are the"
+            " symptoms of anaphylaxis",
+            "possible_anaphylaxis",
+        ),
+        ("we are at st john's church ambulance needed now", "stated_emergency"),
+        (
+            "period didnt come on time, tummy pain now and pregnancy test positive",
+            "possible_ectopic_pregnancy",
+        ),
+        ("he was knocked out for a few seconds after heading the ball", "unresponsive"),
+    ],
+)
+def test_emergencies_a_review_of_batch_thirty_two_found_hidden_raise_a_flag(text, flag):
+    assert flag in flags_for(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "months"),
+    [
+        ("my baby was born at 34 weeks and has a temperature of 38.2", None),
+        ("baby born 3 weeks early, he's 5 months now and teething", 5.0),
+        ("born about 8 weeks ago and hot", 8 * 12 / 52.2),
+        ("pregnant with twins, 8 weeks, and a cold", None),
+        ("my wife is pregnant, she's 10 weeks, and has a fever", None),
+        ("our daughter is 6 weeks, it was a hard pregnancy", 6 * 12 / 52.2),
+        ("the wean is 5 weeks and roasting", 5 * 12 / 52.2),
+    ],
+)
+def test_a_birth_or_a_pregnancy_is_no_age_and_a_baby_born_weeks_ago_is(text, months):
+    assert read(text).age_in_months == (pytest.approx(months) if months else None)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "she's clutching her neck saying it hurts after sleeping on it wrong",
+        "my tongue looks big and white, oral thrush after antibiotics",
+        "kids ate too many blueberries and his mouth is purple lol",
+        "when i brush my teeth i spit out pink frothy stuff, gums bleed",
+        "i can't get out without stopping for the loo every 10 minutes",
+        "when he gets tired his eyes go up and he rubs them, normal?",
+        "after the fall she was shaking with fright but walking fine",
+        "my baby didn't flinch when she had her jabs today, proud mum",
+        "bought a new washing capsule brand and now i have an itchy rash on my hands",
+        "can i take paracetamol and ibuprofen every 3 hours alternating for my kids temp",
+        "hot oil spat over my arm while frying chips, small red patch",
+        "i have a slipped disc and can't get up from the sofa without help",
+        "my nose is running so badly it's gushing, hay fever",
+        "my periods are heavy, soaking a pad every 3 hours",
+        "i have a light cough that keeps bothering me plus a headache and temp of 38.1",
+        "my dog keeps stepping in front of me when i walk and i tripped",
+        "we don't want live vaccines because of his chemo",
+        "how many paracetamol it would take to help my back ache",
+        "fell on my feet awkwardly at netball and was sick from the pain",
+        "fell off my bike and broke my nose, got two black eyes",
+        "we started to wean him 3 weeks ago and now he has a temperature of 38.5",
+        "he fell about 3 feet off the sofa onto carpet, laughing now",
+        "the wifi was out for 30 seconds lol, can I book online instead",
+        "my period didn't come on time, test negative, no pain",
+    ],
+)
+def test_false_alarms_a_review_of_batch_thirty_two_found_raise_no_flag(text):
     assert flags_for(text) == set()
