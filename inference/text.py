@@ -901,7 +901,7 @@ HEIGHT_OF_A_SERIOUS_FALL_METRES = 3.0
 
 def _fall_from(match: re.Match[str]) -> str:
     metres = float(match.group(2)) * (0.3048 if match.group(3).startswith("f") else 1.0)
-    height = "a height of " if metres >= HEIGHT_OF_A_SERIOUS_FALL_METRES - 0.1 else ""
+    height = "a height of " if metres >= HEIGHT_OF_A_SERIOUS_FALL_METRES else ""
     return f"fell from {height}{match.group(1)}"
 
 
@@ -1079,9 +1079,9 @@ def read(text: str) -> Reading:
     table = lexicon()
     affirmed: list[str] = []
     studying = (
-        (
-            bool(STUDY.search(text) and ANYONE.search(text))
-            or bool(FICTION.search(text) and CHARACTER.search(text))
+        bool(
+            (STUDY.search(text) and ANYONE.search(text))
+            or (FICTION.search(text) and CHARACTER.search(text))
         )
         and not CURRENT.search(text)
         and not reading.about_someone_else
