@@ -62,7 +62,7 @@ COLD_DANGER_SIGNS = (*HEAT_DANGER_SIGNS, "drowsiness")
 # been in the heat (NHS: dehydration, call 999 or go to A&E).
 INFECTED = ("fever", "infection_signs")
 DROWSY = ("confusion", "drowsiness", "unresponsive")
-NO_URINE_COMPANIONS = (*INFECTED, *DROWSY, "dehydration_sign")
+NO_URINE_COMPANIONS = (*INFECTED, *DROWSY, "dehydration_sign", "dizziness", "fainting")
 HEART_ATTACK_COMPANIONS = (
     "shortness_of_breath",
     "sweating",
@@ -93,6 +93,7 @@ LOW_BELLY_PAIN = (
     "flank_pain",
     "groin_pain",
     "shoulder_pain",  # shoulder-tip pain: blood under the diaphragm
+    "one_sided_pain",  # "the pain on the right side is back"
 )
 # Carbon monoxide: fumes, a faulty heater or a CO alarm, and the signs it causes.
 CO_SIGNS = ("headache", "dizziness", "nausea", "vomiting", "confusion", "fainting")
@@ -124,6 +125,11 @@ AFTER_HEAD_INJURY = (
 # Signs that follow a knock to the head only (NHS: memory loss, problems with sight): after a
 # fall of any kind, an older person's known forgetfulness or glasses would say nothing new.
 AFTER_KNOCK_TO_THE_HEAD = ("memory_problems", "blurred_vision")
+# A testicle that hurts with sickness or all of a sudden: torsion until shown otherwise (NHS: go
+# to A&E straight away).
+TORSION_SIGNS = ("vomiting", "nausea", "sudden_onset")
+# A hypo with these is severe: the person needs someone else's help (NHS: call 999).
+SEVERE_HYPO_SIGNS = ("confusion", "drowsiness", "unresponsive", "seizure")
 
 
 @dataclass(frozen=True)
@@ -185,9 +191,17 @@ def red_flag_codes(present: set[str], *, child: bool = False, infant: bool = Fal
             and _any(present, "neck_pain", "headache", "confusion")
         )
         or {"fever", "neck_pain", "confusion"} <= present
+        # without a fever told: a stiff neck with confusion, or with light that hurts and a rash
+        or (
+            {"stiff_neck", "confusion"} <= present
+            and _any(present, "headache", "light_sensitivity", "rash", "vomiting")
+        )
+        or {"stiff_neck", "light_sensitivity", "rash"} <= present
     ):
         found.append("possible_meningitis")
-    if "suicidal_thoughts" in present:
+    # An overdose taken on purpose is an attempt on one's life, however far apart the two are
+    # told ("took a whole box of paracetamol an hour ago on purpose").
+    if "suicidal_thoughts" in present or {"overdose", "on_purpose"} <= present:
         found.append("suicidal_thoughts")
     if child and (
         _any(present, *CHILD_BREATHING) or {"inhaler_not_helping", "speech_difficulty"} <= present
@@ -215,13 +229,23 @@ def red_flag_codes(present: set[str], *, child: bool = False, infant: bool = Fal
     # someone found dangerously cold or overheated (out in the cold or heat and confused or
     # slurring, or drowsy after the cold: hypothermia or heatstroke until shown otherwise),
     # someone choking, and a birth under way (NHS: 999 calls); sepsis with a high-risk sign, and
-    # severe dehydration.
+    # severe dehydration; a testicular torsion; a fever during chemotherapy (neutropenic sepsis,
+    # NICE NG151); a severe hypo; a burn over a large area; a baby who moves less with pain or
+    # bleeding in pregnancy (NHS: a placental abruption is an emergency).
     if (
         _any(present, "stated_emergency", "collapse", "major_injury", *GRAVE_SITUATIONS)
         or ("cold_exposure" in present and _any(present, *COLD_DANGER_SIGNS))
         or ("heat_exposure" in present and _any(present, *HEAT_DANGER_SIGNS))
         or (_any(present, "sepsis_sign", "mottled_skin") and _any(present, *INFECTED))
         or ("no_urine" in present and _any(present, *NO_URINE_COMPANIONS))
+        or ("testicular_pain" in present and _any(present, *TORSION_SIGNS))
+        or {"on_chemotherapy", "fever"} <= present
+        or ("low_sugar" in present and _any(present, *SEVERE_HYPO_SIGNS))
+        or {"burn", "large_area"} <= present
+        or (
+            "reduced_fetal_movements" in present
+            and _any(present, "abdominal_pain", "vaginal_bleeding", "severe_bleeding")
+        )
         or (
             "dehydration_sign" in present
             and _any(present, *DROWSY)

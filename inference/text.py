@@ -227,6 +227,24 @@ NUMERIC_FINDINGS = (
         "overdose",
     ),
     (re.compile(r"\b(?:1[4-9]\d|2\d\d)\s*/\s*(?:\d{2,3})\b"), "high_bp_reading"),  # 165/100
+    # A blood sugar under 4 mmol/L is a hypo: "his sugar is 2.1", "BM 3.2".
+    (
+        re.compile(
+            r"\b(?:sugars?|glucose|bms?|blood sugar levels?|sugar levels?)\b\W+(?:(?:is|was|of|at|"
+            r"only|down to|dropped to|reading|level|now)\W+){0,3}(?:[0-3](?:[.,]\d)?|0?[.,]\d)\b"
+            r"(?!\s*(?:spoons?|teaspoons?|tsp|cubes?|sachets?|lumps?|sweeteners?|times|days?|hours?"
+            r"|weeks?|%|/))"
+        ),
+        "low_sugar",
+    ),
+    # "lifting and BANG, headache": a headache that came on like a blow.
+    (
+        re.compile(
+            r"\b(?:and|then|suddenly|just)\W+bang\b(?!\W+(?:my|his|her|your|their|"
+            r"the|it|on|into|against|onto|in|head|heads|went|goes)\b)"
+        ),
+        "sudden_onset",
+    ),
     # A threat to life is literal, whatever "this cough is killing me" means.
     (
         re.compile(
@@ -593,6 +611,7 @@ FIGURES_OF_SPEECH = (
 # "stabbed" (an injury) is not "stabbing" (a kind of pain), and "fitness" is no "fit".
 EXACT_WORDS = frozenset(
     {
+        "runs",  # "the runs" is diarrhoea, "can't remember the run" is not
         "spotting",
         "legs",
         "ankles",
@@ -603,6 +622,11 @@ EXACT_WORDS = frozenset(
         "fitness",
     }
 )
+
+
+# Symptoms whose phrases are tried after every other's, whatever their length: "pain on the left
+# side" must not take the "pain" of "chest pain on the left side" or "calf pain, left side".
+MATCHED_LAST = frozenset({"one_sided_pain"})
 
 
 def _key(word: str) -> str:
@@ -624,6 +648,7 @@ def lexicon() -> Lexicon:
         key=lambda pair: (
             pair[1] != NOT_A_FINDING,
             pair[1] == UNNAMED_FINDING,
+            pair[1] in MATCHED_LAST,
             -len(words_of(pair[0])),
             -len(pair[0]),
         )
@@ -993,7 +1018,8 @@ MANY_PUFFS = re.compile(
 # since his nap" is not.
 NO_URINE = re.compile(
     r"\b(?:hasn'?t|has not|haven'?t|have not|hadn'?t|not|no)\s+(?:had\s+(?:a|any)\s+)?"
-    r"(?:weed|peed|urinated|pass(?:ed|ing) (?:water|urine)|wet nappy|wet nappies|wees?|pees?)\b"
+    r"(?:weed|peed|urine|urinated|pass(?:ed|ing) (?:water|urine)|wet nappy|wet nappies|wees?|"
+    r"pees?)\b"
     r"(?=[^.,;]*\b(?:since (?:yesterday|last night|this morning|morning|breakfast)|all day|"
     r"in (?:the last )?(?:1[2-9]|2\d) hours|for (?:1[2-9]|2\d) hours)\b)"
 )

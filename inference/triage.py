@@ -123,11 +123,6 @@ def unknown_codes(codes: list[str]) -> list[str]:
     return [code for code in codes if code not in known]
 
 
-# An emergency whatever the model thinks likely: a fever during chemotherapy may be neutropenic
-# sepsis (NICE NG151). (A sign of severe infection with a fever raises a red flag: red_flags.)
-EMERGENCY_TOGETHER = {
-    frozenset({"on_chemotherapy", "fever"}),
-}
 # Seen the same day whatever else is found (and whatever the model thinks likely).
 URGENT_ALONE = {"shortness_of_breath", "coughing_blood", "confusion"}
 
@@ -233,10 +228,6 @@ def analyze(
             (code, round(p, 4)) for code, p in ranked[:SHOWN_CONDITIONS] if p >= SHOWN_FROM
         ]
     if analysis.red_flags:
-        return analysis
-    if any(together <= set(present) for together in EMERGENCY_TOGETHER):
-        analysis.urgency, analysis.specialty = "emergency", "emergency-medicine"
-        analysis.advice = ADVICE["emergency"]
         return analysis
     top = by_code[ranked[0][0]]
     analysis.urgency = urgency_of(ranked, by_code, present)

@@ -48,6 +48,10 @@ SEXES = {"", "female", "male"}
 RED_FLAG_ONLY = {
     "collapse",
     "skull_fracture_sign",
+    "reduced_fetal_movements",
+    "large_area",
+    "on_purpose",
+    "one_sided_pain",
     "hypothermia",
     "heatstroke",
     "choking",

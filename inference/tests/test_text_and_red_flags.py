@@ -1307,3 +1307,111 @@ def test_a_birth_or_a_pregnancy_is_no_age_and_a_baby_born_weeks_ago_is(text, mon
 )
 def test_false_alarms_a_review_of_batch_thirty_two_found_raise_no_flag(text):
     assert flags_for(text) == set()
+
+
+@pytest.mark.parametrize(
+    ("text", "flag"),
+    [
+        (
+            "my boyfriend is 17, terrible pain in his left ball out of nowhere, been sick",
+            "stated_emergency",
+        ),
+        ("sudden pain in my testicle an hour ago and I feel sick", "stated_emergency"),
+        ("my mum is having chemotherapy and her temperature is 38.2", "stated_emergency"),
+        ("on immunotherapy, feel hot, temp 38.5", "stated_emergency"),
+        (
+            "her sugar was 2.4 and she's very drowsy, can't get her to drink the juice",
+            "stated_emergency",
+        ),
+        ("bm 2.8 and he's confused, not making sense", "stated_emergency"),
+        ("blood glucose of 1.9, she's unconscious", "stated_emergency"),
+        (
+            "my son poured a kettle of boiling water over himself, it covers a big area",
+            "stated_emergency",
+        ),
+        ("scalded my hand with tea, the burn is bigger than my hand", "stated_emergency"),
+        (
+            "36 weeks pregnant, the baby hasn't moved today and I have tummy pain",
+            "stated_emergency",
+        ),
+        (
+            "no urine since yesterday and dizzy when I stand, diarrhoea for 3 days",
+            "stated_emergency",
+        ),
+        ("I cut the tip of my finger off with a bread knife", "stated_emergency"),
+        ("took 30 of my sleeping tablets an hour or so ago, deliberately", "suicidal_thoughts"),
+        (
+            "swallowed a whole packet of co-codamol at lunchtime, it was on purpose",
+            "suicidal_thoughts",
+        ),
+        ("6 weeks pregnant with a sharp pain on my left side", "possible_ectopic_pregnancy"),
+        (
+            "period is late and there's aching on my right side, feel faint",
+            "possible_ectopic_pregnancy",
+        ),
+        (
+            "my menses did not come and now there is pain low in my belly",
+            "possible_ectopic_pregnancy",
+        ),
+        ("blood from back passage, a lot, feeling faint", "severe_bleeding"),
+        ("the fistula in my arm is bleeding and squirting", "severe_bleeding"),
+        (
+            "baby fell off the bed onto carpet and has been sleepy and sick since",
+            "serious_head_injury",
+        ),
+        ("toddler fell off the counter and hit his head, now vomiting", "serious_head_injury"),
+        ("came off my bike, hit my head, can't remember the crash", "serious_head_injury"),
+        ("can't feel my left side and it came on suddenly", "possible_stroke"),
+        ("my dad's mouth is not working right, just now", "possible_stroke"),
+        ("every breath is a fight and my lips feel tingly", "severe_breathing_difficulty"),
+        ("my son's fighting to breathe", "child_breathing_difficulty"),
+        ("played rugby and then bang, massive headache, vomiting", "thunderclap_headache"),
+        ("grandad holding his chest and gone grey", "possible_heart_attack"),
+        ("my heart hurts and I feel sick and sweaty", "possible_heart_attack"),
+        ("chest feels like someone is sitting on it and I'm clammy", "possible_heart_attack"),
+        ("a terrible headache, stiff neck and now he's confused", "possible_meningitis"),
+        ("stiff neck, the light hurts her eyes and there's a rash", "possible_meningitis"),
+        ("my 2 year old has eaten some of my blood pressure tablets", "possible_poisoning"),
+    ],
+)
+def test_emergencies_like_batch_thirty_threes_raise_their_flag(text, flag):
+    assert flag in flags_for(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "testicle ache on and off for months, no vomiting",
+        "finished chemo 5 years ago, now I have a fever of 38 with a cold",
+        "had a hypo this morning, sugar 3.1, sorted with jelly babies, feel fine now",
+        "I have 3 sugars in my coffee and I'm so tired and confused",
+        "her sugar levels are 30, confused about her insulin dose",
+        "I burnt my finger on the oven, small blister",
+        "sunburn on a large area of my back, sore",
+        "pregnant 28 weeks, baby moving less than usual today, no pain",
+        "my toddler deliberately threw my pills down the toilet",
+        "6 weeks pregnant, calf pain on the left side and swollen",
+        "chest pain on the right side when I breathe in, 6 weeks pregnant",
+        "missed my period, no pain on the right side, just tired",
+        "I had an ectopic before, now pregnant, no pain at all, no bleeding",
+        "no menses for 3 months, not pregnant, tired",
+        "blood from my back passage when I wipe, small amount",
+        "my son fell out of bed, cried straight away, fine now",
+        "the door went bang and I got a headache from the noise",
+        "I heard a bang and then got a headache",
+        "went to the gym and bang my head on the bar, headache",
+        "my wound is squirting out pus",
+        "sliced off a bit of skin from my knuckle, small cut",
+        "I've eaten my breakfast and taken my tablets, now feel sick",
+        "the heart hurts when she left me, so sad",
+        "went skiing, can't remember the run's name, knee sore",
+    ],
+)
+def test_near_misses_of_batch_thirty_threes_emergencies_raise_no_flag(text):
+    assert flags_for(text) == set()
+
+
+def test_an_overdose_denied_as_on_purpose_is_a_poisoning_only():
+    assert flags_for("took too many of my tablets by accident, not on purpose") == {
+        "possible_poisoning"
+    }

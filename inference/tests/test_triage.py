@@ -401,12 +401,13 @@ def test_every_watched_condition_is_an_emergency_that_a_flag_rule_watches_for():
     assert {"appendicitis", "testicular_torsion", "sepsis"} <= unwatched - set(WATCHED_CONDITIONS)
 
 
-def test_a_fever_during_chemotherapy_is_an_emergency_without_a_flag():
-    """Neutropenic sepsis (NICE NG151): whatever the model ranks first."""
+def test_a_fever_during_chemotherapy_is_an_emergency():
+    """Neutropenic sepsis (NICE NG151): a red flag, whatever the model ranks first."""
     fever = analyze_directly(
         model(), detector(), codes=[], text="on chemo for breast cancer, temperature 38.4 tonight"
     )
-    assert fever.urgency == "emergency" and not fever.red_flags
+    assert fever.urgency == "emergency"
+    assert [flag.code for flag in fever.red_flags] == ["stated_emergency"]
     assert fever.advice == CALL and not fever.booking_offered
     tired = analyze_directly(model(), detector(), codes=[], text="on chemo and tired, no fever")
     assert tired.urgency != "emergency"
