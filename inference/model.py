@@ -43,8 +43,13 @@ class Condition:
     specialty: str
     urgency: str
     sex: str  # "", "female" or "male": a condition of one sex only
-    requires: tuple[str, ...]  # the symptoms without which the condition is not offered
+    # What the condition is never offered without: each group needs one of its symptoms
+    # ("fever+young_infant": both; "headache/blurred_vision": either).
+    requires: tuple[frozenset[str], ...]
     weights: dict[str, float]
+
+    def offered(self, present: set[str]) -> bool:
+        return all(group & present for group in self.requires)
 
 
 @dataclass
@@ -89,8 +94,11 @@ def load_conditions(path: Path = DATA / "conditions.csv") -> list[Condition]:
     with path.open(newline="", encoding="utf-8") as handle:
         for row in csv.DictReader(handle):
             weights = {**_weights(row["typical"]), **_weights(row["less_typical"])}
-            requires = tuple(code for code in row["requires"].split("+") if code)
-            unknown = sorted(set(weights) - set(known) | (set(requires) - set(known)))
+            requires = tuple(
+                frozenset(group.split("/")) for group in row["requires"].split("+") if group
+            )
+            required = set().union(*requires)
+            unknown = sorted(set(weights) - set(known) | (required - set(known)))
             if unknown:
                 raise ValueError(f"{row['code']}: unknown symptoms {unknown}")
             if row["urgency"] not in URGENCIES:

@@ -217,7 +217,7 @@ def analyze(
         }
     # "A fever in a baby under 3 months" is no answer without a fever, nor for an older child.
     probabilities = {
-        code: p for code, p in probabilities.items() if set(by_code[code].requires) <= set(present)
+        code: p for code, p in probabilities.items() if by_code[code].offered(set(present))
     }
     total = sum(probabilities.values()) or 1.0
     ranked = sorted(

@@ -123,7 +123,8 @@ def test_each_row_is_well_formed(row):
     assert row["specialty"] in SPECIALTIES
     assert row["urgency"] in URGENCIES
     assert row["sex"] in SEXES
-    assert all(code in symptoms() for code in row["requires"].split("+") if code)
+    required = [code for group in row["requires"].split("+") for code in group.split("/")]
+    assert all(code in symptoms() for code in required if code)
     assert row["source"].strip()
 
 

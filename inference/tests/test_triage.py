@@ -464,3 +464,24 @@ def test_a_fever_in_a_baby_under_three_months_is_offered_only_for_such_a_baby():
     assert conditions(baby)[0] == "infant_fever"
     # the same fever and fretting without the baby under 3 months: never this condition
     assert "infant_fever" not in conditions([code for code in baby if code != "young_infant"])
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I'm 8 weeks pregnant and would like to book my first appointment",
+        "pregnant, can I take paracetamol?",
+        "positive test today, no pain, no bleeding, what happens next",
+    ],
+)
+def test_a_pregnancy_alone_is_no_pre_eclampsia_and_no_emergency(text):
+    """Severe pre-eclampsia is offered only with one of its signs (data/conditions.csv)."""
+    result = analyze_directly(model(), detector(), codes=[], text=text)
+    assert "pre_eclampsia" not in [code for code, _ in result.conditions]
+    assert result.urgency != "emergency" and not result.red_flags
+
+
+def test_pre_eclampsia_is_offered_with_its_signs():
+    text = "34 weeks pregnant, bad headache since this morning and flashing lights, face puffy"
+    result = analyze_directly(model(), detector(), codes=[], text=text)
+    assert result.conditions[0][0] == "pre_eclampsia" and result.urgency == "emergency"
