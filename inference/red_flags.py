@@ -128,7 +128,8 @@ AFTER_KNOCK_TO_THE_HEAD = ("memory_problems", "blurred_vision")
 # A testicle that hurts with sickness or all of a sudden: torsion until shown otherwise (NHS: go
 # to A&E straight away).
 TORSION_SIGNS = ("vomiting", "nausea", "sudden_onset")
-# A hypo with these is severe: the person needs someone else's help (NHS: call 999).
+# A hypo (named, or a blood sugar under 3 given as a number) with these is severe: the person
+# needs someone else's help (NHS: call 999).
 SEVERE_HYPO_SIGNS = ("confusion", "drowsiness", "unresponsive", "seizure")
 
 

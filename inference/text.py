@@ -227,13 +227,12 @@ NUMERIC_FINDINGS = (
         "overdose",
     ),
     (re.compile(r"\b(?:1[4-9]\d|2\d\d)\s*/\s*(?:\d{2,3})\b"), "high_bp_reading"),  # 165/100
-    # A blood sugar under 4 mmol/L is a hypo: "his sugar is 2.1", "BM 3.2".
+    # A blood sugar under 3 mmol/L is a bad hypo (under 4 is one): "his sugar is 2.1", "BM 2.8".
     (
         re.compile(
-            r"\b(?:sugars?|glucose|bms?|blood sugar levels?|sugar levels?)\b\W+(?:(?:is|was|of|at|"
-            r"only|down to|dropped to|reading|level|now)\W+){0,3}(?:[0-3](?:[.,]\d)?|0?[.,]\d)\b"
-            r"(?!\s*(?:spoons?|teaspoons?|tsp|cubes?|sachets?|lumps?|sweeteners?|times|days?|hours?"
-            r"|weeks?|%|/))"
+            r"\b(?:sugars?|glucose|bm|blood sugar levels?|sugar levels?)\b\W+(?:(?:is|was|of|at|"
+            r"only|down to|dropped to|reading|level|now)\W+){0,3}"
+            r"(?:[0-2][.,]\d|0?[.,]\d|[0-2](?=\s*(?:mmol|[,.!?]|and\b|$)))\b(?!\s*(?:%|/))"
         ),
         "low_sugar",
     ),
@@ -241,7 +240,7 @@ NUMERIC_FINDINGS = (
     (
         re.compile(
             r"\b(?:and|then|suddenly|just)\W+bang\b(?!\W+(?:my|his|her|your|their|"
-            r"the|it|on|into|against|onto|in|head|heads|went|goes)\b)"
+            r"the|it|on|into|against|onto|in|head|heads|went|goes|bang|a)\b)"
         ),
         "sudden_onset",
     ),
@@ -611,7 +610,6 @@ FIGURES_OF_SPEECH = (
 # "stabbed" (an injury) is not "stabbing" (a kind of pain), and "fitness" is no "fit".
 EXACT_WORDS = frozenset(
     {
-        "runs",  # "the runs" is diarrhoea, "can't remember the run" is not
         "spotting",
         "legs",
         "ankles",
@@ -624,9 +622,25 @@ EXACT_WORDS = frozenset(
 )
 
 
-# Symptoms whose phrases are tried after every other's, whatever their length: "pain on the left
-# side" must not take the "pain" of "chest pain on the left side" or "calf pain, left side".
-MATCHED_LAST = frozenset({"one_sided_pain"})
+# Words that would otherwise be read by the phrases matched last: a side that is no side of the
+# belly ("pain on the right side of my head"), a baby who "hasn't moved her bowels". Matched after
+# every symptom and before those, then ignored (the words stay in the affirmed text).
+ELSEWHERE = "-"
+LATE_FIGURES_OF_SPEECH = (
+    *(
+        f"side of & {part}"
+        for part in (
+            "head", "neck", "face", "jaw", "tongue", "mouth", "lip", "throat", "ear", "eye",
+            "nose", "chest", "ribs", "arm", "hand", "leg", "knee", "foot", "bum", "bottom",
+        )
+    ),
+    "moved & bowels",
+    "moving & bowels",
+)  # fmt: skip
+# Phrases tried after every other's, whatever their length, in this order: "pain on the left
+# side" must not take the "pain" of "chest pain on the left side" or "calf pain, left side", nor
+# "the baby hasn't moved" the words of a baby who cannot be woken.
+MATCHED_LAST = (ELSEWHERE, "one_sided_pain", "reduced_fetal_movements")
 
 
 def _key(word: str) -> str:
@@ -644,11 +658,12 @@ def lexicon() -> Lexicon:
     table_words = {w for phrase, _ in pairs for _, _, w in words_of(phrase) if w != ","}
     pairs += [(normalise(phrase), NOT_A_FINDING) for phrase in FIGURES_OF_SPEECH]
     pairs += [(word, UNNAMED_FINDING) for word in UNNAMED_FINDINGS]
+    pairs += [(normalise(phrase), ELSEWHERE) for phrase in LATE_FIGURES_OF_SPEECH]
     pairs.sort(
         key=lambda pair: (
             pair[1] != NOT_A_FINDING,
             pair[1] == UNNAMED_FINDING,
-            pair[1] in MATCHED_LAST,
+            MATCHED_LAST.index(pair[1]) + 1 if pair[1] in MATCHED_LAST else 0,
             -len(words_of(pair[0])),
             -len(pair[0]),
         )
@@ -1018,8 +1033,8 @@ MANY_PUFFS = re.compile(
 # since his nap" is not.
 NO_URINE = re.compile(
     r"\b(?:hasn'?t|has not|haven'?t|have not|hadn'?t|not|no)\s+(?:had\s+(?:a|any)\s+)?"
-    r"(?:weed|peed|urine|urinated|pass(?:ed|ing) (?:water|urine)|wet nappy|wet nappies|wees?|"
-    r"pees?)\b"
+    r"(?:weed|peed|urine(?! infection| test| sample)|urinated|pass(?:ed|ing) (?:water|urine)|"
+    r"wet nappy|wet nappies|wees?|pees?)\b"
     r"(?=[^.,;]*\b(?:since (?:yesterday|last night|this morning|morning|breakfast)|all day|"
     r"in (?:the last )?(?:1[2-9]|2\d) hours|for (?:1[2-9]|2\d) hours)\b)"
 )
@@ -1146,6 +1161,8 @@ def read(text: str) -> Reading:
         for start, code, positions in sorted(matches):
             before = "".join(blanked[:start])
             historical = history[start]
+            if code == ELSEWHERE:
+                continue
             if code == NOT_A_FINDING:
                 pass  # left out of the affirmed text too
             elif code == UNNAMED_FINDING:

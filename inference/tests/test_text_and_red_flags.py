@@ -1360,7 +1360,7 @@ def test_false_alarms_a_review_of_batch_thirty_two_found_raise_no_flag(text):
             "serious_head_injury",
         ),
         ("toddler fell off the counter and hit his head, now vomiting", "serious_head_injury"),
-        ("came off my bike, hit my head, can't remember the crash", "serious_head_injury"),
+        ("fell skiing, hit my head on a tree, can't remember the run", "serious_head_injury"),
         ("can't feel my left side and it came on suddenly", "possible_stroke"),
         ("my dad's mouth is not working right, just now", "possible_stroke"),
         ("every breath is a fight and my lips feel tingly", "severe_breathing_difficulty"),
@@ -1415,3 +1415,48 @@ def test_an_overdose_denied_as_on_purpose_is_a_poisoning_only():
     assert flags_for("took too many of my tablets by accident, not on purpose") == {
         "possible_poisoning"
     }
+
+
+@pytest.mark.parametrize(
+    ("text", "flag"),
+    [
+        ("Help, my baby is not moving", "unresponsive"),
+        ("found him on the floor with no response or movement", "unresponsive"),
+        ("There's so much blood from my back passage", "severe_bleeding"),
+        ("Blood is pouring from my back passage", "severe_bleeding"),
+        ("She can't remember the car crash, keeps asking what happened", "stated_emergency"),
+        ("the pain is across most of his chest and he's sweating", "possible_heart_attack"),
+        ("most of her arm is numb and heavy", "possible_stroke"),
+        ("climbed onto his highchair and fell out of the window", "stated_emergency"),
+        ("Heart broken and hurting myself again", "suicidal_thoughts"),
+        ("My 6 week old runs hot today", "infant_fever"),
+        ("I can't feel a pulse on his left side", "unresponsive"),
+        ("bleeding from the side of his head after he fell, now drowsy", "serious_head_injury"),
+        ("34 weeks, the baby hasn't moved all day and I have bad tummy pain", "stated_emergency"),
+    ],
+)
+def test_emergencies_a_review_of_batch_thirty_three_found_hidden_raise_a_flag(text, flag):
+    assert flag in flags_for(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "My 2 month old baby hasn't moved her bowels in 3 days and has tummy ache",
+        "No bowel movements for 5 days and tummy pain",
+        "Baby not kicking his legs as much since his jabs, bit of tummy ache",
+        "I check my sugars at 2 am and I'm drowsy all day",
+        "I check my sugar 2 or 3 times a day and get sleepy after meals",
+        "Since the new tablet, BMs 2 a day and I'm really sleepy",
+        "My sugar was 3.9 this morning, had a jelly baby, just a bit sleepy now",
+        "Small burn on my finger from the kettle, and sunburn on my whole back",
+        "32 weeks pregnant with sciatica, shooting pain down the left side of my bum and leg",
+        "Pregnant, pain on my left side of my neck from sleeping funny",
+        "Pregnant with a toothache, pain on the right side of my jaw",
+        "The neighbours are drilling and then bang bang bang, now I have a headache",
+        "GP found no urine infection but I've been dizzy all day",
+        "Took the skin off my fingertip on the grater",
+    ],
+)
+def test_false_alarms_a_review_of_batch_thirty_three_found_raise_no_flag(text):
+    assert flags_for(text) == set()
