@@ -232,7 +232,8 @@ NUMERIC_FINDINGS = (
         re.compile(
             r"\b(?:sugars?|glucose|bm|blood sugar levels?|sugar levels?)\b\W+(?:(?:is|was|of|at|"
             r"only|down to|dropped to|reading|level|now)\W+){0,3}"
-            r"(?:[0-2][.,]\d|0?[.,]\d|[0-2](?=\s*(?:mmol|[,.!?]|and\b|$)))\b(?!\s*(?:%|/))"
+            r"(?:[0-2][.,]\d|0?[.,]\d|[0-2](?=\s*(?:mmol|[,.!?](?!\d)|and\b|$)))\b"
+            r"(?!\s*(?:%|/|hours?\b|hrs?\b|h\b|mins?\b|minutes\b|g\b))"
         ),
         "low_sugar",
     ),
@@ -434,6 +435,13 @@ FIGURES_OF_SPEECH = (
     "kill me if",
     "kill me when",
     "negative pregnancy test",
+    "didn't do it on purpose",  # an accident
+    "wasn't on purpose",
+    "sick with worry",  # no nausea
+    "sick with nerves",
+    "low sugar diet",  # a diet, no hypo
+    "dropped sugar from",
+    "cut out sugar",
     "pregnancy test & negative",
     "test & negative",
     "food poisoning",
@@ -628,19 +636,39 @@ EXACT_WORDS = frozenset(
 ELSEWHERE = "-"
 LATE_FIGURES_OF_SPEECH = (
     *(
-        f"side of & {part}"
+        f"side of my {part}"
         for part in (
             "head", "neck", "face", "jaw", "tongue", "mouth", "lip", "throat", "ear", "eye",
-            "nose", "chest", "ribs", "arm", "hand", "leg", "knee", "foot", "bum", "bottom",
+            "nose", "chest", "breast", "ribs", "arm", "hand", "leg", "knee", "foot", "bum",
+            "bottom", "tooth", "teeth",
         )
     ),
-    "moved & bowels",
-    "moving & bowels",
+    "moved my bowels",
+    "moving my bowels",
 )  # fmt: skip
-# Phrases tried after every other's, whatever their length, in this order: "pain on the left
-# side" must not take the "pain" of "chest pain on the left side" or "calf pain, left side", nor
-# "the baby hasn't moved" the words of a baby who cannot be woken.
-MATCHED_LAST = (ELSEWHERE, "one_sided_pain", "reduced_fetal_movements")
+# Phrases tried after every other's, whatever their length, in this order (a symptom's code, or
+# one phrase's text): "pain on the left side" must not take the "pain" of "chest pain on the left
+# side" or "calf pain, left side", nor "the baby hasn't moved" the words of a baby who cannot be
+# woken, "heart hurts" the "hurts" of "heart and tummy hurts", or "blood from my back passage"
+# the blood of "so much blood from my back passage".
+MATCHED_LAST = (
+    ELSEWHERE,
+    "one_sided_pain",
+    "reduced_fetal_movements",
+    "heart hurts",
+    "heart hurting",
+    "blood from my back passage",
+    "blood from his back passage",
+    "blood from her back passage",
+)
+
+
+def _matched_last(phrase: str, code: str) -> int:
+    """0 for a phrase tried in the order of its length, else its place among MATCHED_LAST."""
+    for place, last in enumerate(MATCHED_LAST, start=1):
+        if last in (code, phrase):
+            return place
+    return 0
 
 
 def _key(word: str) -> str:
@@ -663,7 +691,7 @@ def lexicon() -> Lexicon:
         key=lambda pair: (
             pair[1] != NOT_A_FINDING,
             pair[1] == UNNAMED_FINDING,
-            MATCHED_LAST.index(pair[1]) + 1 if pair[1] in MATCHED_LAST else 0,
+            _matched_last(*pair),
             -len(words_of(pair[0])),
             -len(pair[0]),
         )
@@ -1033,7 +1061,7 @@ MANY_PUFFS = re.compile(
 # since his nap" is not.
 NO_URINE = re.compile(
     r"\b(?:hasn'?t|has not|haven'?t|have not|hadn'?t|not|no)\s+(?:had\s+(?:a|any)\s+)?"
-    r"(?:weed|peed|urine(?! infection| test| sample)|urinated|pass(?:ed|ing) (?:water|urine)|"
+    r"(?:weed|peed|urine(?! infection| test| sample| leak)|urinated|pass(?:ed|ing) (?:water|urine)|"
     r"wet nappy|wet nappies|wees?|pees?)\b"
     r"(?=[^.,;]*\b(?:since (?:yesterday|last night|this morning|morning|breakfast)|all day|"
     r"in (?:the last )?(?:1[2-9]|2\d) hours|for (?:1[2-9]|2\d) hours)\b)"

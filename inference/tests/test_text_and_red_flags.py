@@ -1460,3 +1460,56 @@ def test_emergencies_a_review_of_batch_thirty_three_found_hidden_raise_a_flag(te
 )
 def test_false_alarms_a_review_of_batch_thirty_three_found_raise_no_flag(text):
     assert flags_for(text) == set()
+
+
+@pytest.mark.parametrize(
+    ("text", "flag"),
+    [
+        (
+            "heart and tummy hurts, I'm 7 weeks pregnant and feel faint",
+            "possible_ectopic_pregnancy",
+        ),
+        (
+            "period late, sharp pain on my left side of my body going to my leg",
+            "possible_ectopic_pregnancy",
+        ),
+        (
+            "7 weeks pregnant, stabbing pain on the left side of my hip down to my knee",
+            "possible_ectopic_pregnancy",
+        ),
+        (
+            "34 weeks, baby hasn't moved since I opened my bowels, and tummy pain",
+            "stated_emergency",
+        ),
+        ("sugar is 1.9 mmol and she's confused", "stated_emergency"),
+    ],
+)
+def test_emergencies_a_second_review_of_batch_thirty_three_found_hidden_raise_a_flag(text, flag):
+    assert flag in flags_for(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "12 weeks pregnant, pain on the left side of my breast",
+        "mucus from my back passage and I feel a bit dizzy",
+        "diarrhoea squirting out and a bit of bleeding from my piles",
+        "the iron tablets make me sick after I've eaten",
+        "I cut my finger and had to clean off the blood",
+        "I'm on a low sugar diet and feel sleepy all afternoon",
+        "glucose 1.5 hours after dinner was 8.2, feeling drowsy tonight",
+        "my glucose is 1.2 g/L and I'm drowsy from my antihistamine",
+        "the mouth ulcer gel is not working",
+        "the baby's movements are really strong today and I have some stomach cramps",
+        "I have a lump on my testicle, no pain, and feel sick with worry",
+        "no urine leaks since yesterday thanks to pelvic floor exercises, a bit dizzy",
+    ],
+)
+def test_false_alarms_a_second_review_of_batch_thirty_three_found_raise_no_flag(text):
+    assert flags_for(text) == set()
+
+
+def test_an_accident_told_as_not_on_purpose_is_no_attempt_on_a_life():
+    assert flags_for("my toddler swallowed one of my pills, he didn't do it on purpose") == {
+        "possible_poisoning"
+    }

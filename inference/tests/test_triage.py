@@ -481,7 +481,14 @@ def test_a_pregnancy_alone_is_no_pre_eclampsia_and_no_emergency(text):
     assert result.urgency != "emergency" and not result.red_flags
 
 
-def test_pre_eclampsia_is_offered_with_its_signs():
-    text = "34 weeks pregnant, bad headache since this morning and flashing lights, face puffy"
+@pytest.mark.parametrize(
+    "text",
+    [
+        "34 weeks pregnant, bad headache since this morning and flashing lights",
+        "33 weeks pregnant, my face has swollen up suddenly since this morning",
+        "36 weeks pregnant, swollen ankles and a headache that paracetamol won't touch",
+    ],
+)
+def test_pre_eclampsia_is_offered_with_its_signs(text):
     result = analyze_directly(model(), detector(), codes=[], text=text)
     assert result.conditions[0][0] == "pre_eclampsia" and result.urgency == "emergency"
