@@ -161,8 +161,14 @@ def red_flag_codes(present: set[str], *, child: bool = False, infant: bool = Fal
     found = []
     # "I think I'm having a heart attack", "it's a stroke": believe them, and name it.
     # Angina that the GTN spray does not ease is a heart attack until shown otherwise (NHS).
-    if _any(present, "says_heart_attack", "gtn_not_working") or (
-        "chest_pain" in present and _any(present, *HEART_ATTACK_COMPANIONS)
+    # A heart attack may feel like indigestion: "indigestion gone up into his jaw, sweaty".
+    if (
+        _any(present, "says_heart_attack", "gtn_not_working")
+        or ("chest_pain" in present and _any(present, *HEART_ATTACK_COMPANIONS))
+        or (
+            {"heartburn", "arm_or_jaw_pain"} <= present
+            and _any(present, "sweating", "shortness_of_breath", "fainting", "pale_skin")
+        )
     ):
         found.append("possible_heart_attack")
     if _any(

@@ -104,6 +104,7 @@ STUDY = re.compile(
     r"|\b(?:school|uni|university|college|science|biology) (?:project|assignment|essay|homework)\b"
     r"|\bfor (?:a|my|our) (?:project|assignment|essay|dissertation)\b"
     r"|\bred cross (?:course|class|training)\b"
+    r"|\b(?:lesson|leaflet|assembly) (?:on|about)\b"
 )
 # A question for a story ("writing a novel where my character has a stroke") speaks of no
 # patient either, when it names a character.
@@ -214,8 +215,26 @@ NUMERIC_FINDINGS = (
         re.compile(
             r"\b(?:3[89]|4[0-2])(?:[.,]\d)\b|\b(?:3[89]|4[0-2])\s*(?:°\s*c?|degrees|c\b)"
             r"|\b(?:10[0-6])(?:[.,]\d)?\s*(?:°\s*f?|degrees|f\b)"
+            r"|\b(?:3[89]|4[0-2]) point \d\b"  # dictated: "38 point 2"
         ),
         "fever",
+    ),
+    # A body temperature under 35 C is hypothermia (NHS).
+    (
+        re.compile(
+            r"\b(?:temp|temperature|thermometer)\W+(?:(?:is|was|of|at|only|now|reading|read|"
+            r"says|on|our|the|his|her|my|down to|dropped to)\W+){0,4}3[0-4][.,]\d\b"
+        ),
+        "hypothermia",
+    ),
+    # Oxygen saturation of 91 % or less: too little oxygen, as blue lips show (BTS: under 92 %).
+    (
+        re.compile(
+            r"\b(?:sats?|saturations?|oxygen(?: levels?)?|o2|spo2)\b\W+(?:(?:is|are|was|were|of|at|"
+            r"only|down to|dropped to|reading|level|now|on the \w+(?: \w+){0,3})\W+){0,3}"
+            r"(?:[5-8]\d|9[01])(?!\d|[.,]\d)\s*%?"
+        ),
+        "blue_lips",
     ),
     (
         re.compile(
@@ -438,6 +457,20 @@ FIGURES_OF_SPEECH = (
     "didn't do it on purpose",  # an accident
     "wasn't on purpose",
     "sick with worry",  # no nausea
+    "dying lol",
+    "white and then blue",  # fingers in the cold: Raynaud's
+    "fit to exercise",  # a letter, no seizure
+    "fit to work",
+    "fit for work",
+    "fit to fly",
+    "fit to drive",
+    "collapsed in a heap laughing",
+    "collapsed laughing",
+    "stroke of genius",
+    "stroke of luck",
+    "no reactions in",  # an allergy quiet for years
+    "no reactions since",
+    "no reaction since",
     "sick with nerves",
     "low sugar diet",  # a diet, no hypo
     "dropped sugar from",
@@ -1068,12 +1101,19 @@ NO_URINE = re.compile(
 )
 
 
+# "My period was due 3 weeks ago" is a period late now, not history.
+PERIOD_DUE = re.compile(
+    r"\bperiod (?:was|is) due (?:\w+ )?(?:\d+|a|one|two|three|four|five|six) (?:days?|weeks?) ago\b"
+)
+
+
 def normalise(text: str) -> str:
     text = text.lower().replace("\u2019", "'").replace("\u2018", "'")
     text = re.sub(r"\s+", " ", text).strip()
     text = DIALECT_WORD.sub(lambda m: DIALECT[m.group()], text)
     text = WILL_NO.sub(r"\1 won't", text)
     text = FELL_OF.sub("fell off", text)
+    text = PERIOD_DUE.sub("period is late", text)
     text = ST_JOHN.sub("st john first aid", text)
     text = ON_A_PLATE.sub("fatty food", text)
     text = FELL_HEIGHT.sub(_fall_from, text)

@@ -1513,3 +1513,79 @@ def test_an_accident_told_as_not_on_purpose_is_no_attempt_on_a_life():
     assert flags_for("my toddler swallowed one of my pills, he didn't do it on purpose") == {
         "possible_poisoning"
     }
+
+
+@pytest.mark.parametrize(
+    ("text", "flag"),
+    [
+        ("spots not fading under the glass, temperature 39", "possible_meningitis"),
+        ("the marks on his legs don't blanch and he has a high fever", "possible_meningitis"),
+        (
+            "fever since lunch and now she has a stiff neck since this morning",
+            "possible_meningitis",
+        ),
+        (
+            "baby 5 months, the soft spot on top of his head is bulging, very hot",
+            "possible_meningitis",
+        ),
+        ("grandpa's mouth went crooked at dinner", "possible_stroke"),
+        ("her arm has gone limp and she's muddled", "possible_stroke"),
+        (
+            "hit my head in the bathroom, 90, on clopidogrel",
+            "serious_head_injury",
+        ),
+        ("crushing feeling behind my breastbone and I'm clammy", "possible_heart_attack"),
+        ("her chest is burning and she's grey and sweating", "possible_heart_attack"),
+        ("indigestion going up into his jaw and he's breathless", "possible_heart_attack"),
+        ("we pulled a girl out of the river, she's shivering and sleepy", "stated_emergency"),
+        ("my friend is slurring, temperature 33.8 after a night on the hill", "stated_emergency"),
+        ("my 3 week old is 38 point 4 and feeding badly", "infant_fever"),
+        ("asthma attack, sats 89 on my finger monitor, wheezing", "severe_breathing_difficulty"),
+        (
+            "the restaurant extractor fan has been broken for days, all of us have headaches",
+            "possible_poisoning",
+        ),
+        ("my son took all my sertraline", "possible_poisoning"),
+        ("toddler drank some vape juice, now vomiting", "possible_poisoning"),
+        ("been taking co-codamol and extra paracetamol on top for a week", "possible_poisoning"),
+        (
+            "I've soaked a pad every 15 min for an hour with clots the size of my palm",
+            "severe_bleeding",
+        ),
+        ("he's been saying goodbye to everyone and giving all his stuff away", "suicidal_thoughts"),
+        ("the baby's head is coming and we're still at home", "stated_emergency"),
+        (
+            "another one straight after the first, hasn't woken up in between",
+            "seizure",
+        ),
+        ("found him face down in the garden, making gurgling sounds", "unresponsive"),
+        (
+            "my period was due 2 weeks ago, now sharp pain low on one side and dizzy",
+            "possible_ectopic_pregnancy",
+        ),
+        ("he bumped his head and doesn't recall the fall", "serious_head_injury"),
+    ],
+)
+def test_emergencies_like_batch_thirty_fours_raise_their_flag(text, flag):
+    assert flag in flags_for(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "bit my tongue eating toast, it bled for a moment",
+        "my eyelid twitches on one side, very annoying",
+        "period due in 2 days, tummy ache and bloating as usual",
+        "im dying lol this cold is the worst, blocked nose",
+        "fingers go white and then blue when cold, then back to normal",
+        "can I get a letter to say I'm fit to fly after my knee surgery",
+        "he collapsed laughing at the joke, anyway his toe is sore",
+        "a stroke of luck, the sore throat has gone",
+        "peanut allergy, no reactions in years, need a new EpiPen",
+        "teacher here, doing a lesson on first aid, what are the signs of an overdose?",
+        "my sats are 97 and I have a mild cough",
+        "temperature 36.8 and a runny nose",
+    ],
+)
+def test_near_misses_of_batch_thirty_fours_emergencies_raise_no_flag(text):
+    assert flags_for(text) == set()
