@@ -194,6 +194,9 @@ AGE = re.compile(
     rf"\W+(?:[a-z']+\W+)?{_NUMBER}[- ]?{_UNIT}\b"
     r"(?!\W+(?:pregnant|early|premature|prem|late|overdue|before|after)\b)"
 )
+# A bare number after "he's" or "she's", standing alone, is an age in years: "he's 3, had a
+# cold" (never "she's 5 foot", "he's 6/10", "she's 38 weeks").
+BARE_AGE = re.compile(r"\b(?:he's|she's|he is|she is)\s+(\d{1,2})(?=\s*(?:[,.!?]|and\b|$))")
 # Words that may speak of a baby, misspelt or not: "babys only 4 wks", "bubba", "1 munth old".
 BABY_HINT = re.compile(
     r"\b(?:bab\w*|bub\w*|new ?born|infant|neonat\w*|lo)\b"
@@ -918,6 +921,7 @@ def age_in_months(text: str) -> float | None:
             continue  # "pregnant with twins, 8 weeks", "pregnant, she's 10 weeks": how far along
         value = NUMBER_WORDS.get(number) or float(number)
         ages.append(value * MONTHS_PER_UNIT[unit[0]])
+    ages += [float(match.group(1)) * 12 for match in BARE_AGE.finditer(text)]
     return min(ages) if ages else None
 
 

@@ -1620,3 +1620,22 @@ def test_emergencies_a_review_of_batch_thirty_four_found_hidden_raise_a_flag(tex
 )
 def test_false_alarms_a_review_of_batch_thirty_four_found_raise_no_flag(text):
     assert flags_for(text) == set()
+
+
+@pytest.mark.parametrize(
+    ("text", "months"),
+    [
+        ("he's 3, had a cold and now his lips look blue", 36.0),
+        ("she's 2 and a half and wheezing", 24.0),
+        ("she's 40, chest pain", 480.0),
+        ("he's 5 foot 2 and wheezy", None),
+        ("he's 6/10 for pain", None),
+        ("she's 38 weeks pregnant and has a headache", None),
+    ],
+)
+def test_a_bare_number_after_hes_or_shes_is_an_age_in_years(text, months):
+    assert read(text).age_in_months == months
+
+
+def test_a_toddler_told_by_a_bare_age_raises_the_childs_breathing_flag():
+    assert "child_breathing_difficulty" in flags_for("he's 3, lips gone bluish, whistly breathing")
