@@ -204,6 +204,13 @@ def red_flag_codes(present: set[str], *, child: bool = False, infant: bool = Fal
             and _any(present, "headache", "light_sensitivity", "rash", "vomiting")
         )
         or {"stiff_neck", "light_sensitivity", "rash"} <= present
+        # a child's head raised "like a dome" on top, with a fever and no knock: a bulging soft
+        # spot told without its name
+        or (
+            child
+            and {"raised_top_of_head", "fever"} <= present
+            and not _any(present, "head_injury", "injury", "fall")
+        )
     ):
         found.append("possible_meningitis")
     # An overdose taken on purpose is an attempt on one's life, however far apart the two are

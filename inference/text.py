@@ -189,18 +189,26 @@ _UNIT = r"(days?|wks?|weeks?|months?|mths?|mos?|years?|yrs?|yo|y/o)"
 AGE = re.compile(
     rf"\b{_NUMBER}[- ]?{_UNIT}(?:[- ]old\b|(?<=o)\b)|\(\s*(?:age |aged )?(\d{{1,2}})\s*\)|"
     rf"\bage[ds]?:?\s+(\d{{1,2}})\b(?![- ]?(?:d|w|m|y))|"
-    rf"\b(?:(?:baby|infant|newborn|son|daughter|twins?)(?:'s)?|(?:wean|bairn)(?:'s|\s+is)|he's|"
-    rf"she's|is|are|aged?|born(?=\s+(?:about |around |just |only )?\w+[- ]?[a-z]+\s+ago\b))"
-    rf"\W+(?:[a-z']+\W+)?{_NUMBER}[- ]?{_UNIT}\b"
+    rf"\b(?:(?:(?:baby|infant|newborn|son|daughter|twins?)(?:'s)?\W+(?:[a-z']+\W+)?)|"
+    # "is tired, 2 days" is how long: after "is" only a word such as "only" may come between
+    rf"(?:(?:wean|bairn)(?:'s|\s+is)|he's|she's|is|are|aged?|"
+    rf"born(?=\s+(?:about |around |just |only )?\w+[- ]?[a-z]+\s+ago\b))\W+(?:[a-z']+\s+)?)"
+    rf"{_NUMBER}[- ]?{_UNIT}\b"
     r"(?!\W+(?:pregnant|early|premature|prem|late|overdue|before|after)\b)"
 )
-# A bare number after "he's" or "she's", standing alone, is an age in years: "he's 3, had a
-# cold" (never "she's 5 foot", "he's 6/10", "she's 38 weeks").
-BARE_AGE = re.compile(r"\b(?:he's|she's|he is|she is)\s+(\d{1,2})(?=\s*(?:[,.!?]|and\b|$))")
+# A bare number after "he's" or "she's", or after a relative who "is", standing alone, is an
+# age in years: "he's 3, had a cold", "my little brother is 6 and..." (never "she's 5 foot",
+# "he's 6/10", "she's 38 weeks").
+BARE_AGE = re.compile(
+    r"\b(?:he's|she's|he is|she is|(?:brother|sister|son|daughter|boy|girl|grandson|"
+    r"granddaughter|nephew|niece|cousin) is)\s+(\d{1,2})(?=\s*(?:[,.!?]|and\b|$))"
+)
+# A baby's age in weeks as clinicians note it: "baby boy 9/52" is 9 weeks old.
+WEEKS_NOTED = re.compile(r"(?<![\d/])([1-9]|[1-4]\d|5[0-2])/52\b(?!/)")
 # Words that may speak of a baby, misspelt or not: "babys only 4 wks", "bubba", "1 munth old".
 BABY_HINT = re.compile(
     r"\b(?:bab\w*|bub\w*|new ?born|infant|neonat\w*|lo)\b"
-    r"|\b(?:days?|weeks?|wks?|months?|munths?|mnths?|mths?|mos?)\b"
+    r"|\b(?:days?|weeks?|wks?|months?|munths?|mnths?|mths?|mos?)\b|\d/52\b"
 )
 # "it is 2 days" is how long, unless the text speaks of a child ("the baby, it is 7 weeks").
 IT_IS = re.compile(r"\b(?:it|this|that|there|which) $")
@@ -250,6 +258,18 @@ NUMERIC_FINDINGS = (
         "sudden_onset",
     ),
     # A threat to life is literal, whatever "this cough is killing me" means.
+    # Jumping from a height, meant: "he says he will jump from balcony", "thinking of jumping
+    # off the bridge" (not "jumped off the shed roof as kids").
+    (
+        re.compile(
+            r"\b(?:going to|gonna|will|'ll|wants? to|wanted to|threaten(?:s|ed|ing)? to|about to|"
+            r"plans? to|planning to|thinking (?:of|about)|think (?:of|about)|tried to|trying to|"
+            r"try to)\s+jump(?:ing)?\s+(?:off|from|out of|in front of)\s+(?:[a-z'-]+\s+){0,3}?"
+            r"(?:balcony|roof|bridge|building|window|cliff|car park|multi-storey|tower|ledge|"
+            r"train|motorway|flats?)\b"
+        ),
+        "suicidal_thoughts",
+    ),
     (
         re.compile(
             r"\b(?:going to|gonna|wants? to|trying to|threaten(?:s|ed|ing)? to|says? (?:he|she)"
@@ -259,6 +279,31 @@ NUMERIC_FINDINGS = (
         "stated_emergency",
     ),
 )
+# A peak flow at half the patient's best or less is a severe asthma attack (BTS/SIGN): "peak
+# flow 120 (normal 450)", "peak flow 40%".
+PEAK_FLOW = re.compile(
+    r"\bpeak ?flows?\b\W+(?:(?:is|was|of|at|only|down to|dropped to|now|reading|today)\W+){0,3}"
+    r"(\d{2,3})\s*(%|percent\b)?"
+)
+BEST_PEAK_FLOW = re.compile(
+    r"^\W*(?:\w+\W+){0,2}?(?:normal|best|usual|usually|pb)\W+(?:(?:is|was|of|about|around)\W+)"
+    r"{0,2}(\d{2,3})\b(?!\s*%)"
+)
+
+
+def peak_flow_halved(text: str) -> bool:
+    for match in PEAK_FLOW.finditer(text):
+        value = int(match.group(1))
+        if match.group(2):
+            if value <= 50:
+                return True
+            continue
+        best = BEST_PEAK_FLOW.match(text[match.end() : match.end() + 40])
+        if best and value <= int(best.group(1)) / 2:
+            return True
+    return False
+
+
 # How long it has gone on: "for 2 weeks", "a couple of months", "for ages". Not an age ("6 weeks
 # old", "baby is 9 months"), a pregnancy ("30 weeks pregnant") or a rhythm ("every 3 days",
 # "twice a year").
@@ -604,6 +649,12 @@ FIGURES_OF_SPEECH = (
     "tiny electric shock",
     "mild electric shock",
     "static shock",
+    "i'm a paramedic",  # the writer's work, not paramedics called
+    "i am a paramedic",
+    "as a paramedic",
+    "shift paramedic",
+    "student paramedic",
+    "trainee paramedic",
     "bored & could die",
     "hungry & could die",
     "embarrassed & could die",
@@ -612,6 +663,7 @@ FIGURES_OF_SPEECH = (
     "keeps choking",  # a swallowing problem, not an airway blocked now
     "keep choking",
     "like i'm choking",
+    "is choking me",  # a cough or smoke that chokes, said of oneself
     "choking on milk",  # a baby spluttering at a feed
     "choking on her milk",
     "choking on his milk",
@@ -630,7 +682,8 @@ FIGURES_OF_SPEECH = (
 # is not "spots" (a rash), "swollen legs" (both) is not "swollen leg" (one, a clot?), and
 # "stopped breathing" (collapse) is not "stops breathing" (pauses in a baby's or a snorer's),
 # "scratching" (an itch) is not "a scratch" (a wound), "stinging" (a feeling) is not "a sting",
-# "stabbed" (an injury) is not "stabbing" (a kind of pain), and "fitness" is no "fit".
+# "stabbed" (an injury) is not "stabbing" (a kind of pain), "fitness" is no "fit", and "puffed
+# up" (swollen) is not "puffing" (out of breath).
 EXACT_WORDS = frozenset(
     {
         "spotting",
@@ -641,6 +694,7 @@ EXACT_WORDS = frozenset(
         "stinging",
         "stabbed",
         "fitness",
+        "puffed",
     }
 )
 
@@ -922,6 +976,8 @@ def age_in_months(text: str) -> float | None:
         value = NUMBER_WORDS.get(number) or float(number)
         ages.append(value * MONTHS_PER_UNIT[unit[0]])
     ages += [float(match.group(1)) * 12 for match in BARE_AGE.finditer(text)]
+    if not PREGNANT.search(text):  # "12/52 pregnant" is how far along
+        ages += [float(weeks) * MONTHS_PER_UNIT["w"] for weeks in WEEKS_NOTED.findall(text)]
     return min(ages) if ages else None
 
 
@@ -1013,10 +1069,12 @@ VOMITED = re.compile(
     r"\b(?:vomit\w*|sick|throw\w* up|threw up|puk\w+|heav(?:e|es|ed|ing)|retch\w*|bringing up)\b"
 )
 JUST_BLOOD = re.compile(r"\b(?:just|only|pure|all) blood\b")
-# "do not" is "don't": one spelling for the phrase table and the negation cues ("is not able to"
-# stays, as the table spells it: "not able to speak").
-SPELT_OUT = re.compile(r"\b(do|does|did|is|are|was|were|will|has|have|had|could) not\b(?! able\b)")
-SHORT = {"will": "won't"}
+# "do not" is "don't" and "can not" is "can't": one spelling for the phrase table and the
+# negation cues ("is not able to" stays, as the table spells it: "not able to speak").
+SPELT_OUT = re.compile(
+    r"\b(do|does|did|is|are|was|were|will|has|have|had|could|can) not\b(?! able\b)"
+)
+SHORT = {"will": "won't", "can": "can't"}
 
 
 def duration_days(text: str) -> float | None:
@@ -1085,6 +1143,10 @@ NO_URINE = re.compile(
 )
 
 
+# "Dad's choking" is "dad is choking" (not "dad choked", which may be long over).
+SOMEONE_CHOKING = re.compile(r"\b([a-z]+)'s choking\b")
+# Three or more one-word sentences are one: "Can't. Get. Breath." is "can't get breath".
+STACCATO = re.compile(r"\b[a-z']+(?:\. [a-z']+){2,}\.")
 # "My period was due 3 weeks ago" is a period late now, not history.
 PERIOD_DUE = re.compile(
     r"\bperiod (?:was|is) due (?:\w+ )?(?:\d+|a|one|two|three|four|five|six) (?:days?|weeks?) ago\b"
@@ -1099,6 +1161,7 @@ def normalise(text: str) -> str:
     text = WILL_NO.sub(r"\1 won't", text)
     text = FELL_OF.sub("fell off", text)
     text = PERIOD_DUE.sub("period is late", text)
+    text = SOMEONE_CHOKING.sub(r"\1 is choking", text)
     text = ST_JOHN.sub("st john first aid", text)
     text = ON_A_PLATE.sub("fatty food", text)
     text = FELL_HEIGHT.sub(_fall_from, text)
@@ -1121,6 +1184,7 @@ def normalise(text: str) -> str:
     if VOMITED.search(text):
         text = JUST_BLOOD.sub("vomit just blood", text)
     text = FORM_ANSWER.sub(r" no \1", text)
+    text = STACCATO.sub(lambda m: m.group().replace(". ", " "), text)
     return LISTED.sub(r"\1 ", text)
 
 
@@ -1250,6 +1314,8 @@ def read(text: str) -> Reading:
     for pattern, code in NUMERIC_FINDINGS:
         if pattern.search(text):
             present[code] = None
+    if peak_flow_halved(text):
+        present["inhaler_not_helping"] = None
     if age is not None and age < YOUNG_INFANT_MONTHS:
         present["young_infant"] = None
     reading.may_be_baby = reading.mentions_child or bool(BABY_HINT.search(text))

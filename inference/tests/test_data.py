@@ -49,6 +49,7 @@ RED_FLAG_ONLY = {
     "collapse",
     "skull_fracture_sign",
     "reduced_fetal_movements",
+    "raised_top_of_head",
     "large_area",
     "on_purpose",
     "one_sided_pain",

@@ -1639,3 +1639,107 @@ def test_a_bare_number_after_hes_or_shes_is_an_age_in_years(text, months):
 
 def test_a_toddler_told_by_a_bare_age_raises_the_childs_breathing_flag():
     assert "child_breathing_difficulty" in flags_for("he's 3, lips gone bluish, whistly breathing")
+
+
+@pytest.mark.parametrize(
+    ("text", "flag"),
+    [
+        (
+            "my partner says he's going to jump off the balcony, he's out there now",
+            "suicidal_thoughts",
+        ),
+        ("she threatened to jump from the roof of the car park", "suicidal_thoughts"),
+        ("he keeps saying he'll jump out of the window", "suicidal_thoughts"),
+        ("I keep thinking about jumping in front of a train", "suicidal_thoughts"),
+        ("honestly i just want to sleep and not wake up", "suicidal_thoughts"),
+        ("some nights I want to go to sleep and not wake up", "suicidal_thoughts"),
+        ("I've been stockpiling my pills for a few weeks now", "suicidal_thoughts"),
+        ("i've saved up my tablets for when i'm ready", "suicidal_thoughts"),
+        ("my life has no sense any more, i am tired of everything", "suicidal_thoughts"),
+        ("contractions every minute and I can feel the baby's head", "stated_emergency"),
+        ("I think I can feel the head coming, what do I do", "stated_emergency"),
+        (
+            "we lit a barbecue indoors because of the storm and now we all have headaches",
+            "possible_poisoning",
+        ),
+        ("my mum's choking on a boiled sweet and can't get a word out", "stated_emergency"),
+        ("got struck on the head by a branch, now I keep being sick", "serious_head_injury"),
+        (
+            "walked straight into a beam in the loft and now I'm seeing double",
+            "serious_head_injury",
+        ),
+        ("I can't get a sentence out and my lips look grey", "severe_breathing_difficulty"),
+        ("perspiring heavily with a crushing chest pain", "possible_heart_attack"),
+        ("the chest pain travels into my left arm", "possible_heart_attack"),
+        ("awful pressing feeling in my chest and I feel sick", "possible_heart_attack"),
+        ("I'm enceinte, 7 weeks, pain low on the left and bleeding", "possible_ectopic_pregnancy"),
+        ("+ve HPT last week, now sharp pain on one side and dizzy", "possible_ectopic_pregnancy"),
+        ("his smile only works on one side since lunchtime", "possible_stroke"),
+        (
+            "did the glass test and the spots didn't disappear, she's got a temp of 39",
+            "possible_meningitis",
+        ),
+        (
+            "my 4 month old's head is raised like a dome on top and she's burning up at 39.1",
+            "possible_meningitis",
+        ),
+        ("baby 6/52, temperature 38.3, sleepy", "infant_fever"),
+        ("peak flow 150, my best is 500, inhaler not doing much", "severe_breathing_difficulty"),
+        ("peak flow only 35% this morning and I'm really tight", "severe_breathing_difficulty"),
+        ("I can not breathe and my lips are blue", "severe_breathing_difficulty"),
+        ("Can't. Get. Breath.", "severe_breathing_difficulty"),
+        (
+            "my little sister is 4 and she's breathing really fast and wheezy",
+            "child_breathing_difficulty",
+        ),
+        ("infant 9 months with a cold, too puffed to feed", "child_breathing_difficulty"),
+        ("my baby's ribs go in with every breath", "child_breathing_difficulty"),
+        ("lips and eyelids puffing up after a new antibiotic, feel faint", "possible_anaphylaxis"),
+    ],
+)
+def test_emergencies_told_in_batch_thirty_fives_ways_raise_their_flag(text, flag):
+    assert flag in flags_for(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "we jumped off the roof of the shed as kids, my knee still clicks",
+        "my son loves jumping off the balcony steps into the pool",
+        "we had a bbq outside the tent and the smoke gave me a sore throat",
+        "my dad choked on his tablets last year and now they're liquid",
+        "my son choked a bit on his water but he's fine now",
+        "this cough is choking me, but I can breathe fine",
+        "I was struck on the head by a ball at cricket last month, no problems since",
+        "I can feel the head of the screw under my skin where they fixed my wrist",
+        "the pain travels into my left arm when I type all day, it's my wrist",
+        "I keep pressing on my chest where the bruise is and it's sore",
+        "my son's head has a swollen lump on the top from bumping the table, he's 2, temp 38",
+        "my daughter's ankle is puffed up after football",
+        "my 9 year old gets a bit puffed running at football, same as his friends",
+        "peak flow 400, best 450, feeling good",
+        "my peak flow is 80% of my best",
+        "my inhaler four times a day instead of once a week since my cold, peak flow 75%",
+        "Night shift paramedic, heartburn after meals for 2 months",
+        "I'm a paramedic, can I have my hepatitis B booster?",
+        "covid test positive, small fever and cough, body is tired, 2 days",
+    ],
+)
+def test_false_alarms_near_batch_thirty_fives_emergencies_raise_no_flag(text):
+    assert flags_for(text) == set()
+
+
+@pytest.mark.parametrize(
+    ("text", "months"),
+    [
+        ("my little brother is 6 and wheezing", 72.0),
+        ("my son is 16 and has a cold", 192.0),
+        ("my daughter is 5 foot tall", None),
+        ("baby boy 9/52, feeding well", 9 * 12 / 52.2),
+        ("12/52 pregnant with a cold", None),
+        ("body is tired, 2 days", None),
+        ("baby girl, 2 months, a temperature", 2.0),
+    ],
+)
+def test_ages_told_of_a_relative_or_in_weeks_notation_are_read(text, months):
+    assert read(text).age_in_months == pytest.approx(months)
