@@ -189,11 +189,9 @@ _UNIT = r"(days?|wks?|weeks?|months?|mths?|mos?|years?|yrs?|yo|y/o)"
 AGE = re.compile(
     rf"\b{_NUMBER}[- ]?{_UNIT}(?:[- ]old\b|(?<=o)\b)|\(\s*(?:age |aged )?(\d{{1,2}})\s*\)|"
     rf"\bage[ds]?:?\s+(\d{{1,2}})\b(?![- ]?(?:d|w|m|y))|"
-    rf"\b(?:(?:(?:baby|infant|newborn|son|daughter|twins?)(?:'s)?\W+(?:[a-z']+\W+)?)|"
-    # "is tired, 2 days" is how long: after "is" only a word such as "only" may come between
-    rf"(?:(?:wean|bairn)(?:'s|\s+is)|he's|she's|is|are|aged?|"
-    rf"born(?=\s+(?:about |around |just |only )?\w+[- ]?[a-z]+\s+ago\b))\W+(?:[a-z']+\s+)?)"
-    rf"{_NUMBER}[- ]?{_UNIT}\b"
+    rf"\b(?:(?:baby|infant|newborn|son|daughter|twins?)(?:'s)?|(?:wean|bairn)(?:'s|\s+is)|he's|"
+    rf"she's|is|are|aged?|born(?=\s+(?:about |around |just |only )?\w+[- ]?[a-z]+\s+ago\b))"
+    rf"\W+(?:[a-z']+\W+)?{_NUMBER}[- ]?{_UNIT}\b"
     r"(?!\W+(?:pregnant|early|premature|prem|late|overdue|before|after)\b)"
 )
 # A bare number after "he's" or "she's", or after a relative who "is", standing alone, is an
@@ -203,13 +201,18 @@ BARE_AGE = re.compile(
     r"\b(?:he's|she's|he is|she is|(?:brother|sister|son|daughter|boy|girl|grandson|"
     r"granddaughter|nephew|niece|cousin) is)\s+(\d{1,2})(?=\s*(?:[,.!?]|and\b|$))"
 )
-# A baby's age in weeks as clinicians note it: "baby boy 9/52" is 9 weeks old.
-WEEKS_NOTED = re.compile(r"(?<![\d/])([1-9]|[1-4]\d|5[0-2])/52\b(?!/)")
+# A baby's age in weeks as clinicians note it, right after a word for the baby: "baby boy 9/52"
+# is 9 weeks old (not "cough for 2/52", a duration, nor "I'm 10/52", a pregnancy).
+WEEKS_NOTED = re.compile(
+    r"\b(?:baby|boy|girl|infant|son|daughter|newborn)\W+(?:[a-z]+\W+)?"
+    r"([1-9]|[1-4]\d|5[0-2])/52\b(?!/)"
+)
 # Words that may speak of a baby, misspelt or not: "babys only 4 wks", "bubba", "1 munth old".
 BABY_HINT = re.compile(
     r"\b(?:bab\w*|bub\w*|new ?born|infant|neonat\w*|lo)\b"
-    r"|\b(?:days?|weeks?|wks?|months?|munths?|mnths?|mths?|mos?)\b|\d/52\b"
+    r"|\b(?:days?|weeks?|wks?|months?|munths?|mnths?|mths?|mos?)\b"
 )
+SAID_OF = ("is", "are", "he's", "she's")
 # "it is 2 days" is how long, unless the text speaks of a child ("the baby, it is 7 weeks").
 IT_IS = re.compile(r"\b(?:it|this|that|there|which) $")
 PREGNANT = re.compile(r"\bpregnan\w*")
@@ -257,19 +260,30 @@ NUMERIC_FINDINGS = (
         ),
         "sudden_onset",
     ),
-    # A threat to life is literal, whatever "this cough is killing me" means.
     # Jumping from a height, meant: "he says he will jump from balcony", "thinking of jumping
-    # off the bridge" (not "jumped off the shed roof as kids").
+    # off the bridge", "threatening to jump" (not "jumped off the shed roof as kids", "not going
+    # to jump off a bridge").
     (
         re.compile(
-            r"\b(?:going to|gonna|will|'ll|wants? to|wanted to|threaten(?:s|ed|ing)? to|about to|"
-            r"plans? to|planning to|thinking (?:of|about)|think (?:of|about)|tried to|trying to|"
-            r"try to)\s+jump(?:ing)?\s+(?:off|from|out of|in front of)\s+(?:[a-z'-]+\s+){0,3}?"
-            r"(?:balcony|roof|bridge|building|window|cliff|car park|multi-storey|tower|ledge|"
-            r"train|motorway|flats?)\b"
+            r"(?<!not )(?<!never )(?<!n't )\b(?:going to|gonna|will|'ll|'d|might|wants? to|"
+            r"wanted to|threaten(?:s|ed|ing)? to|about to|plans? to|planning to|"
+            r"thinking (?:of|about)|think (?:of|about)|tried to|trying to|try to)\s+"
+            r"(?:jump(?:ing)?|throw(?:ing)? (?:my|him|her|them)sel(?:f|ves))\s+"
+            r"(?:off|from|out of|in front of)\s+(?:[a-z0-9'-]+\s+){0,3}?"
+            r"(?:balcony|roof|bridge|building|window|car park|multi-?storey|multi storey|tower|"
+            r"ledge|motorway|flats?)\b"
+            r"|(?<!not )(?<!never )\bthreaten(?:s|ed|ing)? to jump\b"
         ),
         "suicidal_thoughts",
     ),
+    # A baby's head felt coming: "I can feel the head coming" (not "the head cold coming on").
+    (
+        re.compile(
+            r"\bfeel (?:the|its|his|her|the baby's|baby's) head (?:coming|crowning|out|between)\b"
+        ),
+        "emergency_birth",
+    ),
+    # A threat to life is literal, whatever "this cough is killing me" means.
     (
         re.compile(
             r"\b(?:going to|gonna|wants? to|trying to|threaten(?:s|ed|ing)? to|says? (?:he|she)"
@@ -283,11 +297,13 @@ NUMERIC_FINDINGS = (
 # flow 120 (normal 450)", "peak flow 40%".
 PEAK_FLOW = re.compile(
     r"\bpeak ?flows?\b\W+(?:(?:is|was|of|at|only|down to|dropped to|now|reading|today)\W+){0,3}"
-    r"(\d{2,3})\s*(%|percent\b)?"
+    r"(\d{2,3})\b(?!\s*(?:am|pm|[:.]\d))\s*(%|percent\b)?"
+    # a share of the best, not a change: "30% higher", "40% better after steroids"
+    r"(?!\s*(?:higher|better|lower|down|up|worse|more|less|improve\w*|increase\w*|drop\w*)\b)"
 )
 BEST_PEAK_FLOW = re.compile(
-    r"^\W*(?:\w+\W+){0,2}?(?:normal|best|usual|usually|pb)\W+(?:(?:is|was|of|about|around)\W+)"
-    r"{0,2}(\d{2,3})\b(?!\s*%)"
+    r"^\W*(?:\w+\W+){0,2}?(?:normal|normally|best|usual|usually|pb|should be)\W+"
+    r"(?:(?:is|was|of|about|around)\W+){0,2}(\d{2,3})\b(?!\s*%)"
 )
 
 
@@ -651,7 +667,6 @@ FIGURES_OF_SPEECH = (
     "static shock",
     "i'm a paramedic",  # the writer's work, not paramedics called
     "i am a paramedic",
-    "as a paramedic",
     "shift paramedic",
     "student paramedic",
     "trainee paramedic",
@@ -663,7 +678,8 @@ FIGURES_OF_SPEECH = (
     "keeps choking",  # a swallowing problem, not an airway blocked now
     "keep choking",
     "like i'm choking",
-    "is choking me",  # a cough or smoke that chokes, said of oneself
+    "cough is choking me",  # a cough or smoke that chokes, said of oneself
+    "smoke is choking me",
     "choking on milk",  # a baby spluttering at a feed
     "choking on her milk",
     "choking on his milk",
@@ -962,6 +978,10 @@ def age_in_months(text: str) -> float | None:
     for match in AGE.finditer(text):
         if not child and match.group().startswith("is") and IT_IS.search(text[: match.start()]):
             continue
+        # "body is tired, 2 days" is how long, unless the text speaks of a child ("our baby is
+        # unwell, 4 weeks")
+        if not child and match.group().startswith(SAID_OF) and "," in match.group():
+            continue
         in_years = match.group(3) or match.group(4)  # "(10)", "age 10": years
         if in_years:
             ages.append(float(in_years) * 12)
@@ -1143,10 +1163,15 @@ NO_URINE = re.compile(
 )
 
 
-# "Dad's choking" is "dad is choking" (not "dad choked", which may be long over).
-SOMEONE_CHOKING = re.compile(r"\b([a-z]+)'s choking\b")
-# Three or more one-word sentences are one: "Can't. Get. Breath." is "can't get breath".
-STACCATO = re.compile(r"\b[a-z']+(?:\. [a-z']+){2,}\.")
+# "-ve" is a negative result ("-ve HPT"), not "+ve".
+NEGATIVE_TEST = re.compile(r"(?<![\w+])-ve\b")
+# "Dad's choking" is someone choking now (not "dad choked", which may be long over, nor "mum's
+# choking back tears" or "my son's choking episodes").
+SOMEONE_CHOKING = re.compile(
+    r"\b(dad|father|husband|son|brother|boyfriend|grandad|grandpa|uncle|nephew|mum|mom|mam|"
+    r"mother|wife|daughter|sister|girlfriend|nan|nana|gran|grandma|aunt|niece|toddler|child|"
+    r"kid|partner|friend)'s choking\b(?! (?:up|back|episodes?|fits?|hazards?|risk)\b)"
+)
 # "My period was due 3 weeks ago" is a period late now, not history.
 PERIOD_DUE = re.compile(
     r"\bperiod (?:was|is) due (?:\w+ )?(?:\d+|a|one|two|three|four|five|six) (?:days?|weeks?) ago\b"
@@ -1161,7 +1186,8 @@ def normalise(text: str) -> str:
     text = WILL_NO.sub(r"\1 won't", text)
     text = FELL_OF.sub("fell off", text)
     text = PERIOD_DUE.sub("period is late", text)
-    text = SOMEONE_CHOKING.sub(r"\1 is choking", text)
+    text = SOMEONE_CHOKING.sub(r"\1 is choking now", text)
+    text = NEGATIVE_TEST.sub(" negative", text)
     text = ST_JOHN.sub("st john first aid", text)
     text = ON_A_PLATE.sub("fatty food", text)
     text = FELL_HEIGHT.sub(_fall_from, text)
@@ -1184,7 +1210,6 @@ def normalise(text: str) -> str:
     if VOMITED.search(text):
         text = JUST_BLOOD.sub("vomit just blood", text)
     text = FORM_ANSWER.sub(r" no \1", text)
-    text = STACCATO.sub(lambda m: m.group().replace(". ", " "), text)
     return LISTED.sub(r"\1 ", text)
 
 
