@@ -98,6 +98,17 @@ LOW_BELLY_PAIN = (
 # Carbon monoxide: fumes, a faulty heater or a CO alarm, and the signs it causes.
 CO_SIGNS = ("headache", "dizziness", "nausea", "vomiting", "confusion", "fainting")
 # Lithium, digoxin, theophylline or phenytoin with these: too much of it in the blood (BNF).
+# Pupils shrunk to pinpoints with sweating, sickness or drowsiness: opioids or an insecticide
+# (organophosphates); after eye drops alone they are no poisoning.
+PINPOINT_PUPIL_SIGNS = (
+    "sweating",
+    "drowsiness",
+    "confusion",
+    "vomiting",
+    "unresponsive",
+    "abdominal_pain",
+    "shortness_of_breath",
+)
 TOXICITY_SIGNS = ("vomiting", "confusion", "tremor", "drowsiness", "blurred_vision", "diarrhoea")
 CHILD_BREATHING = (
     "shortness_of_breath",
@@ -230,6 +241,7 @@ def red_flag_codes(present: set[str], *, child: bool = False, infant: bool = Fal
         "overdose" in present
         or ("co_exposure" in present and _any(present, *CO_SIGNS))
         or ("narrow_range_medicine" in present and _any(present, *TOXICITY_SIGNS))
+        or ("pinpoint_pupils" in present and _any(present, *PINPOINT_PUPIL_SIGNS))
     ):
         found.append("possible_poisoning")
     if _any(present, "unresponsive", "collapse"):

@@ -221,6 +221,13 @@ PREGNANT = re.compile(r"\bpregnan\w*")
 GESTATION = re.compile(r"(?:twins?|he's|she's|is|are)\b")
 YOUNG_INFANT_MONTHS = 3  # "my 6 week old" is a young infant: a fever is an emergency
 MONTHS_PER_UNIT = {"d": 1 / 30.4, "w": 12 / 52.2, "m": 1.0, "y": 12.0}
+# A blood sugar reading after its name, in mmol/L, under 3.
+_SUGAR_READING = (
+    r"(?:(?:is|was|of|at|only|down to|dropped to|reading|reads|read|says|said|shows|showed|"
+    r"showing|level|now)\W+){0,3}"
+    r"(?:[0-2][.,]\d|0?[.,]\d|[0-2](?=\s*(?:mmol|[,.!?](?!\d)|and\b|$)))\b"
+    r"(?!\s*(?:%|/|hours?\b|hrs?\b|h\b|mins?\b|minutes\b|g\b))"
+)
 # Findings written as numbers: a temperature of 38 °C (100.4 °F) or more is a fever; ten or
 # more tablets taken at once is an overdose; a systolic pressure of 140 or more is high.
 NUMERIC_FINDINGS = (
@@ -229,6 +236,8 @@ NUMERIC_FINDINGS = (
             r"\b(?:3[89]|4[0-2])(?:[.,]\d)\b|\b(?:3[89]|4[0-2])\s*(?:°\s*c?|degrees|c\b)"
             r"|\b(?:10[0-6])(?:[.,]\d)?\s*(?:°\s*f?|degrees|f\b)"
             r"|\b(?:3[89]|4[0-2]) point \d\b(?!\s*(?:weeks?|wks?)\b)"  # dictated: "38 point 2"
+            r"|\b(?:3[89]|4[0-2])(?:[.,]\d)? on (?:the|our|my|his|her) (?:ear |forehead |digital )?"
+            r"thermometer\b(?!\s+(?:in|outside|on the wall)\b)"
         ),
         "fever",
     ),
@@ -242,13 +251,20 @@ NUMERIC_FINDINGS = (
         "overdose",
     ),
     (re.compile(r"\b(?:1[4-9]\d|2\d\d)\s*/\s*(?:\d{2,3})\b"), "high_bp_reading"),  # 165/100
-    # A blood sugar under 3 mmol/L is a bad hypo (under 4 is one): "his sugar is 2.1", "BM 2.8".
+    # A blood sugar under 3 mmol/L is a bad hypo (under 4 is one): "his sugar is 2.1", "BM 2.8",
+    # a sugar meter's "1.9", and a bare "meter says 1.9" where the text speaks of diabetes (not a
+    # gas or ketone meter's).
     (
         re.compile(
-            r"\b(?:sugars?|glucose|bm|blood sugar levels?|sugar levels?)\b\W+(?:(?:is|was|of|at|"
-            r"only|down to|dropped to|reading|level|now)\W+){0,3}"
-            r"(?:[0-2][.,]\d|0?[.,]\d|[0-2](?=\s*(?:mmol|[,.!?](?!\d)|and\b|$)))\b"
-            r"(?!\s*(?:%|/|hours?\b|hrs?\b|h\b|mins?\b|minutes\b|g\b))"
+            r"\b(?:sugars?|glucose|bm|blood sugar levels?|sugar levels?|(?:sugar|glucose|blood|bm) "
+            r"meter|glucometer)\b\W+" + _SUGAR_READING
+        ),
+        "low_sugar",
+    ),
+    (
+        re.compile(
+            r"^(?=.*\b(?:diabet\w*|insulin|type 1)\b)(?!.*\bketones?\b).*?\bmeter\b\W+"
+            + _SUGAR_READING
         ),
         "low_sugar",
     ),
@@ -687,6 +703,9 @@ FIGURES_OF_SPEECH = (
     "out of a cold",  # a cold bath, or getting over a cold: not knocked "out cold"
     "out of the cold",
     "confused about how",  # puzzled
+    "camera flash",  # a camera's, not a headache "in a flash"
+    "photos with the flash",
+    "photo with the flash",
     "confused about which",
     "confused about what",
     "confused about the",
@@ -1010,9 +1029,12 @@ _DESCRIBING = (
 LISTED = re.compile(rf"\b({_DESCRIBING}),\s*(?=(?:and\s+)?(?:{_DESCRIBING})\b)")
 
 
+FEVER_READING = NUMERIC_FINDINGS[0][0]
+FEVER_FIGURE = re.compile(r"\b(?:3[89]|4[0-2]|10[0-6])\b")
 # A temperature reading of 35 to 37.9 °C is no fever: "temperature is 36.9".
 NORMAL_TEMPERATURE = re.compile(
-    r"\b(?:temperature|temp)\W+(?:[a-z']+\W+){0,3}?3[5-7](?:[.,]\d)?\b(?!\s*(?:weeks|wks))"
+    r"\b(?:temperature|temp|thermometer)\W+(?:[a-z']+\W+){0,3}?3[5-7](?:[.,]\d)?\b"
+    r"(?!\s*(?:weeks|wks))"
 )
 
 
@@ -1044,7 +1066,10 @@ DIALECT = {
     "isnae": "isn't", "wisnae": "wasn't", "wullnae": "won't", "winnae": "won't", "wouldnae":
     "wouldn't", "couldnae": "couldn't", "ah'm": "i'm", "ah've": "i've", "ah'd": "i'd",
     "ah'll": "i'll", "breeve": "breathe", "breev": "breathe", "breave": "breathe", "blu": "blue",
-    "mouf": "mouth", "blud": "blood", "pail": "pale", "naewhere": "nowhere",
+    "mouf": "mouth", "blud": "blood", "pail": "pale", "naewhere": "nowhere", "birlin": "spinning",
+    "birling": "spinning",
+    # rhyming slang
+    "boat race": "face", "north and south": "mouth",
 }  # fmt: skip
 DIALECT_WORD = re.compile(r"\b(?:" + "|".join(map(re.escape, DIALECT)) + r")\b")
 # Said word for word: a first aid charity's course is a first aid course, and a fried breakfast
@@ -1341,6 +1366,16 @@ def read(text: str) -> Reading:
             present[code] = None
     if peak_flow_halved(text):
         present["inhaler_not_helping"] = None
+    # A temperature measured normal outweighs one only felt ("hot to touch, but the thermometer
+    # says 37.2"), unless a fever is measured too, or may be ("a fever of 39 yesterday").
+    if (
+        "fever" in present
+        and "normal temperature" in text
+        and not FEVER_READING.search(text)
+        and not FEVER_FIGURE.search(text)
+    ):
+        del present["fever"]
+        negated["fever"] = None
     if age is not None and age < YOUNG_INFANT_MONTHS:
         present["young_infant"] = None
     reading.may_be_baby = reading.mentions_child or bool(BABY_HINT.search(text))

@@ -50,6 +50,7 @@ RED_FLAG_ONLY = {
     "skull_fracture_sign",
     "reduced_fetal_movements",
     "raised_top_of_head",
+    "pinpoint_pupils",
     "large_area",
     "on_purpose",
     "one_sided_pain",

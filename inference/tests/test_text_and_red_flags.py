@@ -1784,3 +1784,116 @@ def test_false_alarms_near_batch_thirty_fives_emergencies_raise_no_flag(text):
 )
 def test_ages_told_of_a_relative_or_in_weeks_notation_are_read(text, months):
     assert read(text).age_in_months == pytest.approx(months)
+
+
+@pytest.mark.parametrize(
+    ("text", "flag"),
+    [
+        ("my diabetic dad is sweaty and muddled, his meter says 2.2", "stated_emergency"),
+        (
+            "sprayed the orchard without a mask, now pinpoint pupils and sweating buckets",
+            "possible_poisoning",
+        ),
+        ("he's drowsy and his pupils are like pinpricks, he uses heroin", "possible_poisoning"),
+        ("found him freezing cold in his flat, speaking nonsense", "stated_emergency"),
+        ("working on the roof in the heat, now talking rubbish and staggering", "stated_emergency"),
+        ("stung by a wasp, face in blotches and my head is swimming", "possible_anaphylaxis"),
+        ("on warfarin, tripped and there's a bruise on my forehead", "serious_head_injury"),
+        ("my 5 day old is 38 on the thermometer", "infant_fever"),
+        ("baby is 2 weeks old and he's very hot to touch", "infant_fever"),
+        ("me old dad's boat race has gone droopy on one side", "possible_stroke"),
+        (
+            "her mince pies and lips are swelling after the prawns and she's wheezing",
+            "possible_anaphylaxis",
+        ),
+        ("my brother collapsed and started shaking in the kitchen", "seizure"),
+        ("COPD, nebuliser not touching it, can't speak", "severe_breathing_difficulty"),
+        ("fever, stiff neck and the lights are too bright for her", "possible_meningitis"),
+        ("spots that didn't go when I pressed the glass on them, he's hot", "possible_meningitis"),
+        ("got a nasty shock off the mains at work and my chest feels odd", "stated_emergency"),
+        ("positive test, pain rhs and bleeding, dizzy", "possible_ectopic_pregnancy"),
+        (
+            "7 weeks pregnant, pain in the tip of my shoulder and I feel faint",
+            "possible_ectopic_pregnancy",
+        ),
+        ("hot oil splashed over his chest and both arms, blistering", "stated_emergency"),
+        (
+            "heavy squeezing feeling in the middle of my chest, clammy and sick",
+            "possible_heart_attack",
+        ),
+        ("my husband drank anti freeze from a drinks bottle", "possible_poisoning"),
+        ("my little one ate some of my tablets from the bedside table", "possible_poisoning"),
+        (
+            "my son is 4 and makes a rough noise when he breathes in, drooling",
+            "child_breathing_difficulty",
+        ),
+        (
+            "baby of 10 months, fever, the soft bit on top of her head is bulging",
+            "possible_meningitis",
+        ),
+        ("I keep thinking it would be easier if I just wasn't around anymore", "suicidal_thoughts"),
+        ("purple spots that don't disappear when I press the cup on them", "possible_meningitis"),
+        ("he's been hot to the touch all evening, he's 5 weeks old", "infant_fever"),
+        ("my 5 week old is 38 on the ear thermometer", "infant_fever"),
+        ("had a fever of 39 yesterday, temp is 37.2 today, 7 weeks old", "infant_fever"),
+        ("nebuliser isn't touching it and I can barely speak", "severe_breathing_difficulty"),
+        ("his meter read 2.1 and he's drowsy, type 1", "stated_emergency"),
+        ("scalded over her chest and both arms by the kettle", "stated_emergency"),
+    ],
+)
+def test_emergencies_told_in_batch_thirty_sixs_ways_raise_their_flag(text, flag):
+    assert flag in flags_for(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "the optician said my pupils were pinpoint after the drops",
+        "my pupils look like pinpricks in photos with the flash, is that normal?",
+        "gas meter says 1.2 and I'm confused how to read it",
+        "he was talking rubbish about football all night lol, anyway can I book a smear?",
+        "my head is swimming with all the forms I have to fill in, can you help with a fit note?",
+        "I have a bruise on my forehead from walking into a cupboard, fine otherwise",
+        "my confidence took a knock after the divorce, I'd like counselling",
+        "my nebuliser is not working, can I get a new one? breathing is fine",
+        "he's only talking in single words at 2, speech delay?",
+        "the lights are too bright in the waiting room, can you dim them?",
+        "purple marks on my legs from the compression stockings",
+        "I get little pinprick dots on my face after vomiting, is that normal?",
+        "I'm a week late with my repeat prescription order, sorry",
+        "pain rhs of my knee when running",
+        "the whole back of my hand is itchy",
+        "a burning feeling over my whole back since shingles",
+        "I have a burning pain in both legs at night, diabetic",
+        "I'm preg and want to book my booking appointment",
+        "it would be easier if I wasn't around when the builders come, can I come later?",
+        "my chest and jaw ache after the dentist",
+        "the flat has no heating and it's cold, my mum has dementia and gets confused",
+        "I got some anti freeze on my hands topping up the car",
+        "I'm on warfarin and my knee took a knock on the coffee table",
+        "my glaucoma drops make my pupils pinpoint and I feel a bit sick",
+        "my pupils look like pinpricks in bright sunshine and I have diarrhoea from antibiotics",
+        "one of my pupils has tiny dots of rash and I've got vomiting",
+        "I have a cold with a temperature and the screen light is too bright on my phone",
+        "my phone screen has dots in purple after dropping it, and I have a cold",
+        "I stood on glass and the redness doesn't go down, feverish",
+        "how do I rate my headache on a scale of 0 to 10 in the app?",
+        "I'm 2 weeks late with my blood test and have some cramping tummy pain from IBS",
+        "tummy pain same as prev, IBS flare",
+        "I'm 30 weeks pregnant and have a mole on the tip of my shoulder",
+        "fluttery feeling in the middle of my chest when anxious, and feel a bit sick",
+        "my baby makes a snuffly noise when he breathes in, blocked nose",
+        "it'd be easier if I just wasn't around for the delivery, can you post it?",
+        "we found mum's flat very cold, she's a bit muddled about her heating bills",
+        "my hands are shaking and there's foam on my mouth from the toothpaste",
+        "my ketone meter shows 0.4 and I'm a bit sleepy, type 1",
+        "the prepayment meter shows 1.5 left and I'm drowsy",
+        "my baby is hot to touch but thermometer says 37.2, 7 weeks old",
+        "Newborn feels a bit warm but the thermometer says 36.9",
+        "it's 38 on the thermometer in our conservatory, how do I keep my 5 week old cool?",
+        "the nebuliser machine is not working, the plug is broken, can you send a new one?",
+        "my son's nebuliser is not working properly, the mask is cracked, can we get a new one",
+    ],
+)
+def test_false_alarms_near_batch_thirty_sixs_emergencies_raise_no_flag(text):
+    assert flags_for(text) == set()
