@@ -97,7 +97,6 @@ LOW_BELLY_PAIN = (
 )
 # Carbon monoxide: fumes, a faulty heater or a CO alarm, and the signs it causes.
 CO_SIGNS = ("headache", "dizziness", "nausea", "vomiting", "confusion", "fainting")
-# Lithium, digoxin, theophylline or phenytoin with these: too much of it in the blood (BNF).
 # Pupils shrunk to pinpoints with sweating, sickness or drowsiness: opioids or an insecticide
 # (organophosphates); after eye drops alone they are no poisoning.
 PINPOINT_PUPIL_SIGNS = (
@@ -109,6 +108,7 @@ PINPOINT_PUPIL_SIGNS = (
     "abdominal_pain",
     "shortness_of_breath",
 )
+# Lithium, digoxin, theophylline or phenytoin with these: too much of it in the blood (BNF).
 TOXICITY_SIGNS = ("vomiting", "confusion", "tremor", "drowsiness", "blurred_vision", "diarrhoea")
 CHILD_BREATHING = (
     "shortness_of_breath",

@@ -212,6 +212,7 @@ BABY_HINT = re.compile(
     r"\b(?:bab\w*|bub\w*|new ?born|infant|neonat\w*|lo)\b"
     r"|\b(?:days?|weeks?|wks?|months?|munths?|mnths?|mths?|mos?)\b"
 )
+# Words an age may follow that are said of anyone, child or not ("she's tired, 2 days").
 SAID_OF = ("is", "are", "he's", "she's")
 # "it is 2 days" is how long, unless the text speaks of a child ("the baby, it is 7 weeks").
 IT_IS = re.compile(r"\b(?:it|this|that|there|which) $")
