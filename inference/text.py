@@ -1033,6 +1033,8 @@ LISTED = re.compile(rf"\b({_DESCRIBING}),\s*(?=(?:and\s+)?(?:{_DESCRIBING})\b)")
 FEVER_READING = NUMERIC_FINDINGS[0][0]
 FEVER_FIGURE = re.compile(r"\b(?:3[89]|4[0-2]|10[0-6])\b")
 # A temperature reading of 35 to 37.9 °C is no fever: "temperature is 36.9".
+# Written in its place, a figure of speech that reads as no finding (and outweighs a felt fever).
+NORMAL_READING = "normal temperature"
 NORMAL_TEMPERATURE = re.compile(
     r"\b(?:temperature|temp|thermometer)\W+(?:[a-z']+\W+){0,3}?3[5-7](?:[.,]\d)?\b"
     r"(?!\s*(?:weeks|wks))"
@@ -1222,7 +1224,7 @@ def normalise(text: str) -> str:
     text = FIT_AND_WELL.sub(r"\1 and healthy", text)
     text = FITTED.sub("installed", text)
     text = CARE_PLAN.sub("care plan", text)
-    text = NORMAL_TEMPERATURE.sub("normal temperature", text)
+    text = NORMAL_TEMPERATURE.sub(NORMAL_READING, text)
     text = LOW_TEMPERATURE.sub("body temperature too low", text)
     if not WENT_OUT.search(text):
         text = OUT_IN_THE_COLD.sub("outdoors", text)
@@ -1371,7 +1373,7 @@ def read(text: str) -> Reading:
     # says 37.2"), unless a fever is measured too, or may be ("a fever of 39 yesterday").
     if (
         "fever" in present
-        and "normal temperature" in text
+        and NORMAL_READING in text
         and not FEVER_READING.search(text)
         and not FEVER_FIGURE.search(text)
     ):
