@@ -687,6 +687,11 @@ FIGURES_OF_SPEECH = (
     "shift paramedic",
     "student paramedic",
     "trainee paramedic",
+    "suicide prevention charity",  # the writer's work or a cause, not their thoughts
+    "suicide prevention training",
+    "suicide prevention course",
+    "volunteer & suicide prevention",
+    "bleeding very much less",  # less than before
     "bored & could die",
     "hungry & could die",
     "embarrassed & could die",
@@ -872,7 +877,7 @@ def _next(
     never across a comma."""
     for position in range(after + 1, min(after + gap + 2, len(keys))):
         if words[position] == "," or (
-            words[position] in NEGATION_WORDS and wanted != words[position]
+            words[position] in NEGATION_WORDS and wanted != _key(words[position])
         ):
             return None
         if not taken[position] and wanted in keys[position]:
@@ -1098,6 +1103,19 @@ def _fall_from(match: re.Match[str]) -> str:
 UP_OFF = re.compile(r"\bup off\b")
 FELL_OF = re.compile(r"\bfell of\b")  # "fell of bike" is "fell off"
 WILL_NO = re.compile(r"\b(he|she|they|it|i|you|we)'ll no\b")  # "she'll no" is "she won't"
+# Words taken whole, not matched with gaps as the phrase table is: a fitness letter ("fit to
+# lead the ski trip", never "had a fit to"), a student paramedic, "chess pain" (a phone's
+# autocorrect of "chest pain"), and a wish not to wake up at a time or with a symptom, which is
+# about sleep ("wouldn't wake up at 4am"), not a wish to die.
+FIT_FOR_A_TASK = re.compile(
+    r"(?<!\bhad a )\bfit (?=(?:to (?:lead|travel|play|return|"
+    r"take part|compete|train|attend|start)|for (?:duty|school|sport|pe))\b)"
+)
+PARAMEDIC_STUDENT = re.compile(r"\bparamedic (?:science )?students?\b")
+CHESS_PAIN = re.compile(r"\bchess (?=pains?\b|tightness\b|hurts\b)")
+WAKE_AT_A_TIME = re.compile(
+    r"\bwouldn't wake up (?=(?:at(?! all\b)|with|every|each|during|before|early|so early)\b)"
+)
 # "I'm 24 and fit" is in good health, and a fitted alarm was put in: neither is a seizure.
 FIT_AND_WELL = re.compile(
     r"\b((?:i'm|i am|im|he's|she's|he is|she is)(?: (?:1[6-9]|[2-9]\d|very|quite|young|"
@@ -1222,6 +1240,10 @@ def normalise(text: str) -> str:
     text = UP_OFF.sub("up from", text)
     text = SPELT_OUT.sub(lambda m: SHORT.get(m.group(1), m.group(1) + "n't"), text)
     text = FIT_AND_WELL.sub(r"\1 and healthy", text)
+    text = FIT_FOR_A_TASK.sub("able ", text)
+    text = PARAMEDIC_STUDENT.sub("trainee", text)
+    text = CHESS_PAIN.sub("chest ", text)
+    text = WAKE_AT_A_TIME.sub("wouldn't keep waking ", text)
     text = FITTED.sub("installed", text)
     text = CARE_PLAN.sub("care plan", text)
     text = NORMAL_TEMPERATURE.sub(NORMAL_READING, text)

@@ -1897,3 +1897,69 @@ def test_emergencies_told_in_batch_thirty_sixs_ways_raise_their_flag(text, flag)
 )
 def test_false_alarms_near_batch_thirty_sixs_emergencies_raise_no_flag(text):
     assert flags_for(text) == set()
+
+
+@pytest.mark.parametrize(
+    ("text", "flag"),
+    [
+        (
+            "sat in the car in the garage, thinking about leaving the engine running",
+            "suicidal_thoughts",
+        ),
+        ("some days I wish I just wouldn't wake up", "suicidal_thoughts"),
+        ("I wish I wouldn't wake up at all", "suicidal_thoughts"),
+        ("honestly everyone would be better if I didn't exist", "suicidal_thoughts"),
+        ("would anyone even notice I'm gone?", "suicidal_thoughts"),
+        ("I walk over the bridge every day thinking about jumping", "suicidal_thoughts"),
+        ("since my brother took his own life I want to do the same", "suicidal_thoughts"),
+        ("my sister just took her own life, I can't cope", "suicidal_thoughts"),
+        ("chess pain and sweating, left arm heavy", "possible_heart_attack"),
+        ("my chest feels like it's in a vice and I'm clammy", "possible_heart_attack"),
+        ("heavy chest, pain going into my left arm, sweaty", "possible_heart_attack"),
+        ("tight chest and I keep retching", "possible_heart_attack"),
+        ("my sight went like a blind coming down over one eye", "possible_stroke"),
+        ("can't get my breath, inhaler's done nothing", "severe_breathing_difficulty"),
+        ("my inhaler is not doing anything and I'm wheezing", "severe_breathing_difficulty"),
+        ("the inhaler isn't lasting even an hour, wheezy", "severe_breathing_difficulty"),
+        ("she is bleeding very much since the birth", "severe_bleeding"),
+        ("it's still pouring through the towels after 20 minutes", "severe_bleeding"),
+        ("nosebleed for over an hour now and I'm on apixaban", "severe_bleeding"),
+        ("his leg is cut, blood coming very fast", "severe_bleeding"),
+        ("my toddler chewed some yew from the hedge and is being sick", "possible_poisoning"),
+        ("I've taken paracetamol every couple of hours since Monday", "possible_poisoning"),
+        ("he shake very strong and then he sleep", "seizure"),
+        ("found grandad in his freezing house, confused and slurring", "stated_emergency"),
+        ("he fell off the ladder from the roof and can't move", "stated_emergency"),
+    ],
+)
+def test_emergencies_told_in_batch_thirty_sevens_ways_raise_their_flag(text, flag):
+    assert flag in flags_for(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "My uncle took his own life ten years ago, I'd like to talk about grief",
+        "Can I have a fit to travel letter? I'm 31 weeks pregnant",
+        "Is my son fit to play football after his cold?",
+        "I need a form saying I'm fit to lead the school trip",
+        "paramedic student here, what's the FAST test again?",
+        "I volunteer for a suicide prevention charity, can I get a flu jab?",
+        "I wish I wouldn't wake up at 4am every night, help with sleep please",
+        "I wish I wouldn't wake up with a stiff back every morning",
+        "my periods are bleeding very much less since the coil",
+        "my repeat inhaler is still not at the pharmacy, third time of asking",
+        "I've done nothing different with my inhaler, just need a new one",
+        "Can I alternate ibuprofen and paracetamol every couple of hours for a fever?",
+        "Had a nosebleed for an hour yesterday, it stopped, fine now",
+        "are the berries on our yew hedge safe for the dog?",
+        "after chess club my back pain flares up",
+        "the roller blind came down on my hand, small bruise",
+        "my face looks wrong on one side since the dentist numbed it",
+        "my hands shake after very strong coffee",
+        "can I book the 8am slot so nobody at work will notice I'm gone?",
+        "I was thinking about whether the engine running gives me headaches",
+    ],
+)
+def test_false_alarms_near_batch_thirty_sevens_emergencies_raise_no_flag(text):
+    assert flags_for(text) == set()
