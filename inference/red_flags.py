@@ -303,19 +303,23 @@ def red_flag_codes(present: set[str], *, child: bool = False, infant: bool = Fal
     ):
         found.append("serious_head_injury")
     # Sudden breathlessness with a swollen or painful calf: a clot in the lung until shown
-    # otherwise.
+    # otherwise; so is sudden breathlessness with chest pain or blood coughed up after an
+    # operation or a long journey (NICE NG158: recent surgery and immobility).
+    clot_in_leg = _any(present, "calf_pain", "one_leg_swollen") and _any(
+        present,
+        "sudden_breathlessness",
+        "sudden_onset",
+        "chest_pain",
+        "pleuritic_pain",
+        "coughing_blood",
+        "recent_surgery_or_travel",
+    )
+    after_surgery_or_travel = {"sudden_breathlessness", "recent_surgery_or_travel"} <= present and (
+        _any(present, "chest_pain", "pleuritic_pain", "coughing_blood")
+    )
     if (
         "shortness_of_breath" in present
-        and _any(present, "calf_pain", "one_leg_swollen")
-        and _any(
-            present,
-            "sudden_breathlessness",
-            "sudden_onset",
-            "chest_pain",
-            "pleuritic_pain",
-            "coughing_blood",
-            "recent_surgery_or_travel",
-        )
+        and (clot_in_leg or after_surgery_or_travel)
         and "severe_breathing_difficulty" not in found
     ):
         found.append("severe_breathing_difficulty")

@@ -253,12 +253,12 @@ NUMERIC_FINDINGS = (
     ),
     (re.compile(r"\b(?:1[4-9]\d|2\d\d)\s*/\s*(?:\d{2,3})\b"), "high_bp_reading"),  # 165/100
     # A blood sugar under 3 mmol/L is a bad hypo (under 4 is one): "his sugar is 2.1", "BM 2.8",
-    # a sugar meter's "1.9", and a bare "meter says 1.9" where the text speaks of diabetes (not a
-    # gas or ketone meter's).
+    # "bloods 2.6" (a diabetic's word for the sugar), a sugar meter's "1.9", and a bare "meter
+    # says 1.9" where the text speaks of diabetes (not a gas or ketone meter's).
     (
         re.compile(
-            r"\b(?:sugars?|glucose|bm|blood sugar levels?|sugar levels?|(?:sugar|glucose|blood|bm) "
-            r"meter|glucometer)\b\W+" + _SUGAR_READING
+            r"\b(?:sugars?|glucose|bm|bloods|blood sugar levels?|sugar levels?|"
+            r"(?:sugar|glucose|blood|bm) meter|glucometer)\b\W+" + _SUGAR_READING
         ),
         "low_sugar",
     ),
@@ -299,6 +299,32 @@ NUMERIC_FINDINGS = (
             r"\bfeel (?:the|its|his|her|the baby's|baby's) head (?:coming|crowning|out|between)\b"
         ),
         "emergency_birth",
+    ),
+    # Blood ketones of 3 mmol/L or more in someone with diabetes, or with a sugar of 14 or more:
+    # diabetic ketoacidosis, an A&E visit now (Diabetes UK). Not a keto diet's or a fast's
+    # ketones, a urine strip's "3+", a sick-day plan's "if ketones are over 3", nor a reading told
+    # as past ("last year").
+    (
+        re.compile(
+            r"^(?!.*\b(?:keto|ketogenic|fasting|diet)\b)(?=.*\b(?:diabet\w*|insulin|type 1|t1d|"
+            r"(?:sugars?|glucose|bg|bm)\b\W+(?:[a-z']+\W+){0,4}?(?:1[4-9]|[2-4]\d)(?:[.,]\d)?\b))"
+            r".*?(?<!\bif )(?<!\bwhen )(?<!\burine )\bketones?\b\W+"
+            r"(?:(?:is|are|was|were|of|at|reading|reads|read|says|said|shows|showed|showing|"
+            r"levels?|now|up to|over)\W+){0,3}(?:[3-9]|1\d)(?:[.,]\d)?\b(?![.,]\d|\s*\+)"
+            r"(?!\s*(?:%|/|hours?|hrs?|days?|times|x|mins?|minutes|weeks?|months?|years?|or)\b)"
+            r"(?![^.]*\b(?:last (?:year|month|week)|once|diagnosed|ago|sometimes|dip\w*|"
+            r"sticks?|strips?|urine)\b)"
+        ),
+        "stated_emergency",
+    ),
+    # "no reason to go on", said on its own, is a reason to live gone (not "no reason to go on
+    # the trip", "to go on statins").
+    (
+        re.compile(
+            r"\bno reason to (?:go on|carry on|keep going)\b"
+            r"(?=\s*(?:[,.;!?]|$|and\b|any ?more\b|living\b))"
+        ),
+        "suicidal_thoughts",
     ),
     # A threat to life is literal, whatever "this cough is killing me" means.
     (
@@ -506,6 +532,10 @@ FIGURES_OF_SPEECH = (
     "face & dentist",
     "face & dental",
     "slept on my arm",
+    "fell asleep on my arm",
+    "fell asleep on his arm",
+    "fell asleep on her arm",
+    "arm & fell asleep on it",
     "could die lol",
     "so stressed i could die",
     "dying with the thirst",
@@ -687,6 +717,7 @@ FIGURES_OF_SPEECH = (
     "shift paramedic",
     "student paramedic",
     "trainee paramedic",
+    "trapped in traffic",  # late, not hurt
     "suicide prevention charity",  # the writer's work or a cause, not their thoughts
     "suicide prevention training",
     "suicide prevention course",
@@ -1076,6 +1107,11 @@ DIALECT = {
     "ah'll": "i'll", "breeve": "breathe", "breev": "breathe", "breave": "breathe", "blu": "blue",
     "mouf": "mouth", "blud": "blood", "pail": "pale", "naewhere": "nowhere", "birlin": "spinning",
     "birling": "spinning",
+    # Jamaican
+    "cyaan": "can't", "ketch": "catch", "likkle": "little", "bwoy": "boy", "pickney": "child",
+    "nah work": "not working", "nuh work": "not working", "nah fade": "doesn't fade",
+    # Australian
+    "noggin": "head",
     # rhyming slang
     "boat race": "face", "north and south": "mouth",
 }  # fmt: skip
@@ -1110,6 +1146,11 @@ WILL_NO = re.compile(r"\b(he|she|they|it|i|you|we)'ll no\b")  # "she'll no" is "
 FIT_FOR_A_TASK = re.compile(
     r"(?<!\bhad a )\bfit (?=(?:to (?:lead|travel|play|return|"
     r"take part|compete|train|attend|start)|for (?:duty|school|sport|pe))\b)"
+)
+# "our lad's only 6 weeks and..." is an age (not "my boy's 6 weeks into his antibiotics").
+YOUNG_AGE_SAID = re.compile(
+    r"\b(lad|lass|boy|girl)'s (?:only |just )?(\d{1,2}) ?(days?|wks?|weeks?|months?)\b"
+    r"(?=\s*(?:old\b|[,.!?]|and\b|$))"
 )
 PARAMEDIC_STUDENT = re.compile(r"\bparamedic (?:science )?students?\b")
 CHESS_PAIN = re.compile(r"\bchess (?=pains?\b|tightness\b|hurts\b)")
@@ -1242,6 +1283,7 @@ def normalise(text: str) -> str:
     text = FIT_AND_WELL.sub(r"\1 and healthy", text)
     text = FIT_FOR_A_TASK.sub("able ", text)
     text = PARAMEDIC_STUDENT.sub("trainee", text)
+    text = YOUNG_AGE_SAID.sub(r"\1 is \2 \3 old", text)
     text = CHESS_PAIN.sub("chest ", text)
     text = WAKE_AT_A_TIME.sub("wouldn't keep waking ", text)
     text = FITTED.sub("installed", text)

@@ -1963,3 +1963,78 @@ def test_emergencies_told_in_batch_thirty_sevens_ways_raise_their_flag(text, fla
 )
 def test_false_alarms_near_batch_thirty_sevens_emergencies_raise_no_flag(text):
     assert flags_for(text) == set()
+
+
+@pytest.mark.parametrize(
+    ("text", "flag"),
+    [
+        (
+            "since the op the dressing is saturated within minutes and I feel faint",
+            "severe_bleeding",
+        ),
+        ("the baby has just been born on the kitchen floor, what do we do", "stated_emergency"),
+        (
+            "flew back from Bali yesterday, suddenly short of breath and it hurts to breathe in",
+            "severe_breathing_difficulty",
+        ),
+        (
+            "hip replaced a week ago, now suddenly breathless and coughing up blood",
+            "severe_breathing_difficulty",
+        ),
+        ("type 1, ketones 3.6 and I can't stop being sick", "stated_emergency"),
+        ("sugars 27 all day and blood ketones 4.1, vomiting", "stated_emergency"),
+        ("Mi likkle pickney cyaan ketch him breath", "child_breathing_difficulty"),
+        ("mi cyaan breathe and mi pump nah work", "severe_breathing_difficulty"),
+        ("the pickney have fever and purple spots that nah fade", "possible_meningitis"),
+        ("he hit his noggin on the kerb and keeps throwing up", "serious_head_injury"),
+        ("struck her head on the table and now she's very drowsy", "serious_head_injury"),
+        ("since she died I have no reason to go on.", "suicidal_thoughts"),
+        ("there's no reason to go on anymore", "suicidal_thoughts"),
+        ("van hit a lamppost, driver trapped and not answering", "stated_emergency"),
+        (
+            "her eyes and lips are swelling after the injection and breathing is tough",
+            "possible_anaphylaxis",
+        ),
+        ("our girl's only 5 weeks and she feels hot, 38.4", "infant_fever"),
+        ("my boy's 10 days old and has a temp of 38.1", "infant_fever"),
+    ],
+)
+def test_emergencies_told_in_batch_thirty_eights_ways_raise_their_flag(text, flag):
+    assert flag in flags_for(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "on a keto diet, ketones 3.4 this morning, I'm type 1 and sugars are fine",
+        "type 1, my sick day plan says go to A&E if ketones are over 3, mine are 0.4",
+        "type 1, had ketones 3.4 last year when I was diagnosed, all fine now",
+        "diabetic, urine ketones 3+ on the strip but I feel fine",
+        "I see no reason to go on the statins if my cholesterol is fine",
+        "the physio says there's no reason to go on crutches any more",
+        "our minibus driver trapped his finger in the door, swollen but fine",
+        "the driver is trapped in traffic so I'll be late",
+        "My arm went numb after I fell asleep on it, back to normal now",
+        "my boy's 6 weeks into his antibiotics and has a temp of 38.1, he's 8",
+        "my girl's had a cough for 3 days, temp 38.5, she's 4",
+        "our grandson has just been born on Christmas Day, how do we register him?",
+        "my eldest was born on the bathroom floor, I'd like a home birth plan this time",
+        "flew back from Spain last week with a cold and a cough",
+        "my leg ulcer dressing is saturated with fluid, can the nurse change it?",
+        "struck my head on the cupboard door yesterday, small bump, fine now",
+    ],
+)
+def test_false_alarms_near_batch_thirty_eights_emergencies_raise_no_flag(text):
+    assert flags_for(text) == set()
+
+
+def test_a_sugar_told_as_bloods_with_confusion_is_a_severe_hypo():
+    assert "stated_emergency" in flags_for("bloods 2.4, sweaty and confused, type 1")
+    assert flags_for("bloods came back 2.4 for my ferritin, tired") == set()
+
+
+def test_numbness_when_wiping_is_saddle_numbness_but_a_lump_not_felt_is_not():
+    assert (
+        "saddle_numbness" in read("sciatica both legs, when I wipe I can't really feel it").present
+    )
+    assert "saddle_numbness" not in read("piles, when I wipe I can't feel any lump").present
