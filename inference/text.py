@@ -551,11 +551,6 @@ FIGURES_OF_SPEECH = (
     "wasn't on purpose",
     "sick with worry",  # no nausea
     "fingers go white and then blue",  # in the cold: Raynaud's
-    "fit to exercise",  # a letter, no seizure
-    "fit to work",
-    "fit for work",
-    "fit to fly",
-    "fit to drive",
     "stroke of genius",
     "stroke of luck",
     "no reactions in",  # an allergy quiet for years
@@ -689,12 +684,6 @@ FIGURES_OF_SPEECH = (
     "drinking heaps of water",  # fluids, not alcohol
     "drinking plenty of water",
     "drinking lots of water",
-    "fit to go",  # able, not a seizure
-    "fit to fly",
-    "fit to work",
-    "fit to drive",
-    "fit to dive",
-    "fit for work",
     "fit and healthy",
     "scared of having a heart attack",  # a worry for the future
     "worried about having a heart attack",
@@ -1139,23 +1128,24 @@ def _fall_from(match: re.Match[str]) -> str:
 UP_OFF = re.compile(r"\bup off\b")
 FELL_OF = re.compile(r"\bfell of\b")  # "fell of bike" is "fell off"
 WILL_NO = re.compile(r"\b(he|she|they|it|i|you|we)'ll no\b")  # "she'll no" is "she won't"
-# Words taken whole, not matched with gaps as the phrase table is: a fitness letter ("fit to
-# lead the ski trip", never "had a fit to"), a student paramedic, "chess pain" (a phone's
-# autocorrect of "chest pain"), and a wish not to wake up at a time or with a symptom, which is
-# about sleep ("wouldn't wake up at 4am"), not a wish to die.
+# Words taken whole, not matched with gaps as the phrase table is: able to do something ("fit
+# to fly", "fit for work", never "had a fit to" nor "fitting when he tries to go"), a student
+# paramedic, "chess pain" (a phone's autocorrect of "chest pain"), and a wish not to wake up at
+# a time or with a symptom, which is about sleep ("wouldn't wake up at 4am"), not a wish to die.
 FIT_FOR_A_TASK = re.compile(
-    r"(?<!\bhad a )\bfit (?=(?:to (?:lead|travel|play|return|"
-    r"take part|compete|train|attend|start)|for (?:duty|school|sport|pe))\b)"
-)
-# "our lad's only 6 weeks and..." is an age (not "my boy's 6 weeks into his antibiotics").
-YOUNG_AGE_SAID = re.compile(
-    r"\b(lad|lass|boy|girl)'s (?:only |just )?(\d{1,2}) ?(days?|wks?|weeks?|months?)\b"
-    r"(?=\s*(?:old\b|[,.!?]|and\b|$))"
+    r"(?<!\bhad a )(?<!\bhaving a )\bfit (?=(?:to (?:go|fly|work|drive|dive|exercise|lead|"
+    r"travel|play|return|take part|compete|train|attend|start)|for (?:work|duty|school|sport|"
+    r"pe))\b)"
 )
 PARAMEDIC_STUDENT = re.compile(r"\bparamedic (?:science )?students?\b")
 CHESS_PAIN = re.compile(r"\bchess (?=pains?\b|tightness\b|hurts\b)")
 WAKE_AT_A_TIME = re.compile(
     r"\bwouldn't wake up (?=(?:at(?! all\b)|with|every|each|during|before|early|so early)\b)"
+)
+# "our lad's only 6 weeks and..." is an age (not "my boy's 6 weeks into his antibiotics").
+YOUNG_AGE_SAID = re.compile(
+    r"\b(lad|lass|boy|girl)'s (?:only |just )?(\d{1,2}) ?(days?|wks?|weeks?|months?)\b"
+    r"(?=\s*(?:old\b|[,.!?]|and\b|$))"
 )
 # "I'm 24 and fit" is in good health, and a fitted alarm was put in: neither is a seizure.
 FIT_AND_WELL = re.compile(

@@ -2038,3 +2038,24 @@ def test_numbness_when_wiping_is_saddle_numbness_but_a_lump_not_felt_is_not():
         "saddle_numbness" in read("sciatica both legs, when I wipe I can't really feel it").present
     )
     assert "saddle_numbness" not in read("piles, when I wipe I can't feel any lump").present
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "he keeps fitting when he tries to go to sleep",
+        "she had a fit then wanted to work",
+        "he is fitting and trying to drive",
+        "he's having a fit to go with the fever",
+    ],
+)
+def test_a_fit_told_near_words_of_a_fitness_letter_is_still_a_seizure(text):
+    assert "seizure" in flags_for(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["I need a fit for work note", "am I fit to fly at 30 weeks?", "is she fit to exercise yet?"],
+)
+def test_a_fitness_letter_is_no_seizure(text):
+    assert flags_for(text) == set()
