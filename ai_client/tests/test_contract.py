@@ -204,7 +204,7 @@ def test_the_reported_emergencies_are_emergencies(client_for, patient, live_infe
 PARTS = 4
 
 
-@pytest.mark.backend_independent  # 9,631 calls to the service; the database part is covered
+@pytest.mark.backend_independent  # 9,871 calls to the service; the database part is covered
 @pytest.mark.parametrize("part", range(PARTS))
 def test_every_emergency_of_the_paraphrase_set_raises_its_flag(
     client_for, patient, live_inference, monkeypatch, part
