@@ -256,8 +256,9 @@ def red_flag_codes(present: set[str], *, child: bool = False, infant: bool = Fal
     # slurring, or drowsy after the cold: hypothermia or heatstroke until shown otherwise),
     # someone choking, and a birth under way (NHS: 999 calls); sepsis with a high-risk sign, and
     # severe dehydration; a testicular torsion; a fever during chemotherapy (neutropenic sepsis,
-    # NICE NG151); a severe hypo; a burn over a large area; a baby who moves less with pain or
-    # bleeding in pregnancy (NHS: a placental abruption is an emergency).
+    # NICE NG151); a blood pressure of 160/110 or more in pregnancy (NICE NG133); a severe
+    # hypo; a burn over a large area; a baby who moves less with pain or bleeding in pregnancy
+    # (NHS: a placental abruption is an emergency).
     if (
         _any(present, "stated_emergency", "collapse", "major_injury", *GRAVE_SITUATIONS)
         or ("cold_exposure" in present and _any(present, *COLD_DANGER_SIGNS))
@@ -266,6 +267,14 @@ def red_flag_codes(present: set[str], *, child: bool = False, infant: bool = Fal
         or ("no_urine" in present and _any(present, *NO_URINE_COMPANIONS))
         or ("testicular_pain" in present and _any(present, *TORSION_SIGNS))
         or {"on_chemotherapy", "fever"} <= present
+        or {"severe_bp_reading", "pregnancy"} <= present
+        # a back or neck hurt in a fall or a crash, with legs that feel weak or numb: a spinal
+        # injury (NHS: call 999, do not move them)
+        or (
+            _any(present, "injury", "fall", "major_injury", "head_injury")
+            and "leg_weakness" in present
+            and _any(present, "neck_pain", "back_pain")
+        )
         or ("low_sugar" in present and _any(present, *SEVERE_HYPO_SIGNS))
         or {"burn", "large_area"} <= present
         or (
@@ -303,8 +312,8 @@ def red_flag_codes(present: set[str], *, child: bool = False, infant: bool = Fal
     ):
         found.append("serious_head_injury")
     # Sudden breathlessness with a swollen or painful calf: a clot in the lung until shown
-    # otherwise; so is sudden breathlessness with chest pain or blood coughed up after an
-    # operation or a long journey (NICE NG158: recent surgery and immobility).
+    # otherwise; so is sudden breathlessness with chest pain after an operation or a long
+    # journey (NICE NG158: recent surgery and immobility).
     clot_in_leg = _any(present, "calf_pain", "one_leg_swollen") and _any(
         present,
         "sudden_breathlessness",
@@ -314,8 +323,11 @@ def red_flag_codes(present: set[str], *, child: bool = False, infant: bool = Fal
         "coughing_blood",
         "recent_surgery_or_travel",
     )
-    after_surgery_or_travel = {"sudden_breathlessness", "recent_surgery_or_travel"} <= present and (
-        _any(present, "chest_pain", "pleuritic_pain", "coughing_blood")
+    # Breathlessness with pain on breathing in or blood coughed up after either is one too,
+    # sudden or not.
+    after_surgery_or_travel = "recent_surgery_or_travel" in present and (
+        _any(present, "pleuritic_pain", "coughing_blood")
+        or {"sudden_breathlessness", "chest_pain"} <= present
     )
     if (
         "shortness_of_breath" in present

@@ -252,6 +252,19 @@ NUMERIC_FINDINGS = (
         "overdose",
     ),
     (re.compile(r"\b(?:1[4-9]\d|2\d\d)\s*/\s*(?:\d{2,3})\b"), "high_bp_reading"),  # 165/100
+    # 160/110 or more: severe (NICE NG133: admitted when pregnant)
+    (
+        re.compile(
+            # not a reading from an earlier pregnancy ("in my last pregnancy my bp was 170/110")
+            r"(?:^|(?<=[.!?]))"
+            r"(?![^.!?]*\b(?:last|previous|earlier|other|first) (?:pregnancy|baby)\b)[^.!?]*?"
+            r"(?:\b(?:bp|blood pressure|pressure|reading|systolic|monitor|machine|cuff)\b\W+"
+            r"(?:[\w']+\W+){0,3}?(?:(?:1[6-9]\d|2\d\d)\s*(?:/|over)\s*\d{2,3}|"
+            r"1\d\d\s*(?:/|over)\s*1[1-9]\d)\b"
+            r"|\b(?:(?:1[6-9]\d|2\d\d)\s*/\s*\d{2,3}|1\d\d\s*/\s*1[1-9]\d)\s*mm\s*hg\b)"
+        ),
+        "severe_bp_reading",
+    ),
     # A blood sugar under 3 mmol/L is a bad hypo (under 4 is one): "his sugar is 2.1", "BM 2.8",
     # "bloods 2.6" (a diabetic's word for the sugar), a sugar meter's "1.9", and a bare "meter
     # says 1.9" where the text speaks of diabetes (not a gas or ketone meter's).
@@ -266,6 +279,14 @@ NUMERIC_FINDINGS = (
         re.compile(
             r"^(?=.*\b(?:diabet\w*|insulin|type 1)\b)(?!.*\bketones?\b).*?\bmeter\b\W+"
             + _SUGAR_READING
+        ),
+        "low_sugar",
+    ),
+    # A glucose sensor's "LO": below what it can measure.
+    (
+        re.compile(
+            r"\b(?:libre|dexcom|sensor|cgm|glucometer|(?:sugar|glucose|bm) meter)\b\W+"
+            r"(?:[\w']+\W+){0,2}?(?:says|said|reads|reading|shows|showing)\W+lo\b(?!\W*batt)"
         ),
         "low_sugar",
     ),
@@ -290,6 +311,18 @@ NUMERIC_FINDINGS = (
             r"(?:balcony|roof|bridge|building|window|car park|multi-?storey|multi storey|tower|"
             r"ledge|motorway|flats?)\b"
             r"|(?<!not )(?<!never )\bthreaten(?:s|ed|ing)? to jump\b"
+        ),
+        "suicidal_thoughts",
+    ),
+    # Someone who "has nothing left" and pills at hand, in one sentence: "she said she has
+    # nothing left and showed me a pile of pills" (not "nothing left in my pill box").
+    (
+        re.compile(
+            r"\b(?:has|have|had|got|i've) nothing left\b"
+            r"(?! (?:in|of|on|from|for|to (?:give|eat|do|wear)))"
+            r"(?=[^.!?]{0,60}\b(?:pills|tablets)\b)"
+            r"(?![^.!?]*\b(?:prescription|repeat|refill|ran out|run out|pharmacy|chemist|"
+            r"need more|order more)\b)"
         ),
         "suicidal_thoughts",
     ),
@@ -491,6 +524,17 @@ UNNAMED_FINDINGS = (
 )  # fmt: skip
 FIGURES_OF_SPEECH = (
     "fit note",
+    "doubled over laughing",
+    "doubled over in laughter",
+    "doubled over with laughter",
+    "laughing & doubled over",
+    "doubled over with cramp",
+    "don't stay when & glass",
+    "doesn't stay when & glass",
+    "didn't stay when & glass",
+    "doubled up laughing",
+    "doubled over coughing",
+    "doubled up coughing",
     "have to shake my hand",  # pins and needles shaken off, no fit
     "shake my hand out",
     "shake out my hand",
@@ -596,6 +640,12 @@ FIGURES_OF_SPEECH = (
     "like a bad cold",
     "like a heavy cold",
     "like a head cold",
+    "swallowing and breathing fine",
+    "swallowing and breathing normally",
+    "breathing and swallowing fine",
+    "breathing and swallowing normally",
+    "swallowing fine",
+    "swallowing normally",
     "breathing fine",
     "breathing normally",
     "breathing ok",
@@ -1063,6 +1113,8 @@ NORMAL_READING = "normal temperature"
 NORMAL_TEMPERATURE = re.compile(
     r"\b(?:temperature|temp|thermometer)\W+(?:[a-z']+\W+){0,3}?3[5-7](?:[.,]\d)?\b"
     r"(?!\s*(?:weeks|wks))"
+    r"|\b3[5-7][.,]\d\s*(?:°\s*c?|degrees|c\b)?\s*on (?:the|our|my|his|her) "
+    r"(?:ear |forehead |digital )?thermometer\b"
 )
 
 
@@ -1138,6 +1190,69 @@ FIT_FOR_A_TASK = re.compile(
     r"pe))\b)"
 )
 PARAMEDIC_STUDENT = re.compile(r"\bparamedic (?:science )?students?\b")
+# "light-headed for a second" is dizziness, not a head that hurts "in seconds".
+LIGHT_HEADED = re.compile(r"\blight[- ]headed(?:ness)?\b")
+# A sentence about a pet, with no person in it ("our dog's been hit by a car and is bleeding
+# from his leg", "my cat got stung and her face has puffed up"), is for a vet; not one with a
+# person or someone the animal hurt ("the dog walker found him", "the horse kicked him").
+_SENTENCE_REST = r"(?:[^.!?\n]|(?<=\d)\.(?=\d))*"  # "4.5kg" ends no sentence
+PET_SENTENCE = re.compile(
+    r"(?:^|(?<=[.!?\n]))\s*(?:my|our|the) (?:dog|dogs|puppy|cat|cats|kitten|rabbit|bunny|"
+    r"hamster|guinea pig|horse|pony|budgie|parrot|tortoise|ferret)(?:'s)?\b"
+    r"(?!\s*(?:walker|walking|owner|sitter|scan|rider|riding|trainer|groomer)\b)"
+    rf"(?!{_SENTENCE_REST}\b(?:i|i'm|i've|me|we|we're|us|my|our|him|son|daughter|baby|child|"
+    r"kids?|boy|girl|toddler|husband|wife|partner|mum|mom|dad|nan|nana|gran|grandma|grandad|"
+    r"granddad|grandpa|papa|friend|neighbour|man|woman|lady|guy|cyclist|rider|owner|someone|"
+    r"somebody|postman|bit|bitten|bites|attacked|mauled|knocked|jumped|scratched|lunged|kicked|"
+    r"threw|thrown|trampled|tripped|pulled|dragged|trod|bucked|fell on|ran into)\b)"
+    rf"{_SENTENCE_REST}[.!?]*"
+)
+# A teenager's "omg I'm literally going to die" is embarrassment, unless a danger is told
+# with it ("lol I'm going to die, took all my tablets").
+DYING_OF_EMBARRASSMENT = re.compile(
+    r"(?:\b(?:omg|lol)\W+(?:i'm )?(?:literally )?(?:going to|gonna) die\b|"
+    r"\bdie of embarrassment\b)"
+    r"(?![^.!?]*\b(?:took|taken|tablets|pills|overdose|breathe|breath|throat|chest|blood|"
+    r"bleeding|pain|hurts?|collapsed)\b)"
+)
+# "took a knock at rugby", with no other part named, is a knock to the head (not "a knock to
+# the knee at football", "a knock in training on my ribs").
+KNOCK_AT_SPORT = re.compile(
+    r"\b((?:took|taken|had|got) a (?:nasty |bad |big |hard )?knock) (?=(?:at|in|playing|during) "
+    r"(?:the )?(?:rugby|football|hockey|boxing|training|the match|the game)\b)"
+    r"(?![^.!?]{0,60}\b(?:knees?|ankles?|shins?|ribs?|shoulders?|legs?|arms?|hands?|hips?|"
+    r"feet|foot|nose|wrists?|elbows?|fingers?|thumbs?|toes?)\b)"
+)
+# "a pile of pills" is a heap, not piles.
+PILE_OF = re.compile(r"\b(a|the|this|that) pile of\b")
+# A goodbye sent to someone: "sorry for everything mum, I love you", "Sorry for everything.
+# Love you all x" (not "sorry for everything yesterday, love you, see you tonight").
+GOODBYE_MESSAGE = re.compile(
+    r"\bsorry for everything\b(?! (?:yesterday|last night|earlier|today|i said))"
+    r"(?=[^\n]{0,25}\blove you\b)(?![^\n]{0,80}\b(?:see you|tonight|tomorrow|later|soon)\b)"
+)
+# Someone looking up a height to jump from: "looking up how high the top floor of the car
+# park is" (not a lorry's clearance).
+HOW_HIGH_TO_JUMP = re.compile(
+    r"\b(?:looking up|looked up|googl\w*|checking|checked|searching|searched|researching|"
+    r"researched|working out|worked out|measuring) how high\b[^.!?]{0,40}\b(?:bridge|car park|"
+    r"multi-?storey|top floor|building|cliff|tower|block of flats|flats)\b"
+    r"(?![^.!?]*\b(?:lorry|truck|van|vehicle|clearance|headroom|height barrier|caravan|trailer|"
+    r"bus|coach|motorhome)\b)"
+)
+# "my dose was doubled over the weekend": a time, not a body bent with pain.
+DOUBLED_OVER_A_TIME = re.compile(
+    r"\bdoubled over (?=(?:the|a) (?:weekend|week|month|year|last|past|holidays?|summer|winter|"
+    r"christmas)\b)"
+)
+# Word for word from sign language or a translation: "me tired life".
+TIRED_LIFE = re.compile(r"\btired life\b")
+# A flight of hours, or leaving one, is a long journey: "got off a 14 hour flight" (not a flight
+# booked for next week, nor "an hour to climb a flight of stairs").
+LONG_FLIGHT = re.compile(
+    r"(?<!booked on a )(?<!booked on )\b\d+\s*-?\s*(?:hours?|hrs?)\s*-?\s*flight\b"
+    r"|\bg(?:ot|etting) off (?:the|a|my|our) (?:\d+\s*-?\s*(?:hours?|hrs?) )?(?:plane|flight)\b"
+)
 CHESS_PAIN = re.compile(r"\bchess (?=pains?\b|tightness\b|hurts\b)")
 WAKE_AT_A_TIME = re.compile(
     r"\bwouldn't wake up (?=(?:at(?! all\b)|with|every|each|during|before|early|so early)\b)"
@@ -1258,7 +1373,17 @@ PERIOD_DUE = re.compile(
 
 def normalise(text: str) -> str:
     text = text.lower().replace("\u2019", "'").replace("\u2018", "'")
+    text = PET_SENTENCE.sub(" ", text)
     text = re.sub(r"\s+", " ", text).strip()
+    text = LIGHT_HEADED.sub("lightheaded", text)
+    text = GOODBYE_MESSAGE.sub("said goodbye", text)
+    text = DYING_OF_EMBARRASSMENT.sub("so embarrassed", text)
+    text = PILE_OF.sub(r"\1 heap of", text)
+    text = KNOCK_AT_SPORT.sub(r"\1 to the head", text)
+    text = HOW_HIGH_TO_JUMP.sub("looking up a place to jump from", text)
+    text = LONG_FLIGHT.sub("long flight", text)
+    text = TIRED_LIFE.sub("tired of life", text)
+    text = DOUBLED_OVER_A_TIME.sub("doubled during ", text)
     text = DIALECT_WORD.sub(lambda m: DIALECT[m.group()], text)
     text = WILL_NO.sub(r"\1 won't", text)
     text = FELL_OF.sub("fell off", text)
@@ -1424,14 +1549,10 @@ def read(text: str) -> Reading:
     if peak_flow_halved(text):
         present["inhaler_not_helping"] = None
     # A temperature measured normal outweighs one only felt ("hot to touch, but the thermometer
-    # says 37.2"), unless a fever is measured too, or may be ("a fever of 39 yesterday").
-    if (
-        "fever" in present
-        and NORMAL_READING in text
-        and not FEVER_READING.search(text)
-        and not FEVER_FIGURE.search(text)
-    ):
-        del present["fever"]
+    # says 37.2"), unless a fever is measured too, or may be ("a fever of 39 yesterday"); and
+    # where none was felt, it denies one.
+    if NORMAL_READING in text and not FEVER_READING.search(text) and not FEVER_FIGURE.search(text):
+        present.pop("fever", None)
         negated["fever"] = None
     if age is not None and age < YOUNG_INFANT_MONTHS:
         present["young_infant"] = None

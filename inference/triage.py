@@ -79,7 +79,14 @@ def find_flags(
     # Nor a text with no word for a baby or a child, nor an age in weeks or months, from a
     # patient not known to be a baby ("on chemo, temperature 38.4").
     may_be_baby = (age is not None and age < 1) or bool(reading and reading.may_be_baby)
-    if not may_be_baby or (reading and reading.age_in_months is not None and not infant):
+    # Nor a fever that the text denies or measured normal ("no temperature", "36.9 on the
+    # thermometer").
+    denied_fever = bool(reading and "fever" in reading.negated and "fever" not in present)
+    if (
+        not may_be_baby
+        or (reading and reading.age_in_months is not None and not infant)
+        or denied_fever
+    ):
         by_detector = [code for code in by_detector if code != "infant_fever"]
     # Nor a child's: a patient known to be an adult who writes of no child struggles to breathe
     # as an adult (the rules' severe_breathing_difficulty), not as a child.

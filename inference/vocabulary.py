@@ -38,6 +38,7 @@ IMPLIES = {
     "fall_from_height": ("fall", "major_injury"),
     "sudden_breathlessness": ("shortness_of_breath",),
     "mottled_skin": ("pale_skin",),
+    "severe_bp_reading": ("high_bp_reading",),
 }
 
 

@@ -47,6 +47,7 @@ SEXES = {"", "female", "male"}
 # Symptoms that only the red-flag rules act on: heavy bleeding is an injury, not a condition.
 RED_FLAG_ONLY = {
     "collapse",
+    "severe_bp_reading",
     "skull_fracture_sign",
     "reduced_fetal_movements",
     "raised_top_of_head",

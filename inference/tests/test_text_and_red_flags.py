@@ -2059,3 +2059,117 @@ def test_a_fit_told_near_words_of_a_fitness_letter_is_still_a_seizure(text):
 )
 def test_a_fitness_letter_is_no_seizure(text):
     assert flags_for(text) == set()
+
+
+@pytest.mark.parametrize(
+    ("text", "flag"),
+    [
+        ("grandad is on warfarin, bumped into the door and hit his forehead, now being sick",
+         "serious_head_injury"),
+        ("my daughter took a knock at hockey and can't remember the game", "serious_head_injury"),
+        ("baby choking on a grape, back blows haven't worked", "stated_emergency"),
+        ("came home and found empty packets of her sleeping tablets, she won't wake properly",
+         "possible_poisoning"),
+        ("my 4 year old swallowed & drank some domestos", "possible_poisoning"),
+        ("I've been checking how high the bridge is on the bypass", "suicidal_thoughts"),
+        ("everyone would carry on fine without me, I've written letters", "suicidal_thoughts"),
+        ("how many of my sleeping pills would it take to die", "suicidal_thoughts"),
+        ("text from my sister just now: sorry for everything, love you all", "suicidal_thoughts"),
+        ("dad can't smile on one side and his words are slurred", "possible_stroke"),
+        ("my husband speech not clear since dinner", "possible_stroke"),
+        ("feels like someone kneeling on my chest, sweaty and sick", "possible_heart_attack"),
+        ("my son's dexcom shows LO, he's type 1 and very drowsy", "stated_emergency"),
+        ("38.9, neck agony and light hurts her eyes", "possible_meningitis"),
+        ("fever and spots on his legs that stay when I press a glass on them",
+         "possible_meningitis"),
+        ("back from a 12 hour flight, breathless and sharp pain when I breathe in",
+         "severe_breathing_difficulty"),
+        ("had my gallbladder operation last week, now short of breath and coughing up blood",
+         "severe_breathing_difficulty"),
+        ("our car crashed into a tree, my wife's neck hurts and she can't feel her legs",
+         "stated_emergency"),
+        ("fell off the trampoline onto his back, back pain and can't feel his legs",
+         "stated_emergency"),
+        ("waiting for 112 to come, my mum has collapsed", "stated_emergency"),
+        ("me tired life, want to go", "suicidal_thoughts"),
+        ("He gasped and clutched his chest", "possible_heart_attack"),
+        ("The dog walker found a man collapsed by the canal", "unresponsive"),
+        ("lol I'm going to die, I took all my tablets", "stated_emergency"),
+        ("huge burn on her arm from the chip pan", "stated_emergency"),
+        ("34 weeks pregnant, bad headache, blood pressure machine says 172/104",
+         "stated_emergency"),
+        ("pregnant with twins, BP 150/115 at home and seeing flashing lights", "stated_emergency"),
+    ],
+)  # fmt: skip
+def test_emergencies_told_in_batch_thirty_nines_ways_raise_their_flag(text, flag):
+    assert flag in flags_for(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "our dog has been sick all night and the vet is closed, any ideas?",
+        "My puppy had a seizure this morning and he's fine now. Is it worth a vet visit?",
+        "our cat got into a fight and his ear is bleeding loads",
+        "my daughter said omg I'm gonna die when she saw the spider",
+        "took a knock to the knee at football, bit swollen",
+        "my heart rate was 112 on the treadmill, is that too high?",
+        "light-headed for a moment when I stood up, fine after",
+        "felt light headed in the hot shower for a few seconds",
+        "I have to take a pile of pills every morning, can they go in a dosette box?",
+        "doubled over laughing at the panto and now my ribs ache",
+        "BP 165/95 at the pharmacy, not pregnant, no headache, should I book in?",
+        "I was reading LO a story when she started to hiccup",
+        "5 week old baby, 36.8 on the thermometer, feeding well, is that normal?",
+        "got off the plane from Spain with a cold and a sore throat",
+        "the room is tilting a bit after two glasses of wine",
+        "how high is the bridge on the ring road, I drive a lorry",
+        "the lads will have to carry on without me at five-a-side, I've done my ankle",
+        "I've been tired all my life, could it be my thyroid?",
+        "I've got nothing left on my prescription, can I order more tablets?",
+        "sorry for everything yesterday, love you, see you tonight",
+        "took me an hour to climb a flight of stairs with the shopping, just unfit",
+        "I'm booked on a 9 hour flight next month, can I take my inhaler on board?",
+        "22 weeks pregnant and doubled over with cramp in my calf last night",
+        "pregnant and on co-amoxiclav 500/125 for a water infection",
+        "pregnant again, in my last pregnancy my bp was 170/110 but now it's 118/76",
+        "the spots don't stay when I press a glass on them",
+        "took a knock in training on my ribs, bruised",
+        "my son crashed into a tree on his scooter and grazed his knee",
+    ],
+)
+def test_false_alarms_near_batch_thirty_nines_emergencies_raise_no_flag(text):
+    assert flags_for(text) == set()
+
+
+def test_a_sentence_about_a_pet_is_not_read_but_a_person_hurt_by_one_is():
+    assert read("Our dog was hit by a car and is bleeding badly.").present == []
+    assert "severe_bleeding" in flags_for("Our dog bit my son's face and it won't stop bleeding")
+    assert "serious_head_injury" in flags_for(
+        "The dog knocked my nan over, she hit her head and now she's confused"
+    )
+
+
+def test_a_normal_temperature_on_the_thermometer_denies_a_fever():
+    assert "fever" in read("2 week old, 36.9 on the thermometer").negated
+    assert "fever" in read("2 week old, 38.4 on the thermometer").present
+
+
+def test_a_knock_at_sport_is_to_the_head_unless_another_part_is_named():
+    assert "head_injury" in read("son took a knock at rugby, bit dazed").present
+    assert "head_injury" not in read("took a knock to the knee at football").present
+
+
+def test_nothing_left_with_pills_at_hand_is_suicidal_but_an_empty_pill_box_is_not():
+    assert "suicidal_thoughts" in flags_for(
+        "my brother told me he has nothing left, then sent a photo of a heap of tablets"
+    )
+    assert flags_for("I have nothing left in my blister pack, can I order more tablets?") == set()
+    assert "anal_discomfort" not in read("the pharmacist handed me a pile of leaflets").present
+
+
+def test_doubled_over_with_pain_is_belly_pain_but_a_dose_doubled_over_the_weekend_is_not():
+    assert "possible_ectopic_pregnancy" in flags_for(
+        "6 weeks pregnant and doubled over with pain on her right side"
+    )
+    assert flags_for("my dose was doubled over the weekend and I'm pregnant") == set()
