@@ -1113,7 +1113,8 @@ NORMAL_READING = "normal temperature"
 NORMAL_TEMPERATURE = re.compile(
     r"\b(?:temperature|temp|thermometer)\W+(?:[a-z']+\W+){0,3}?3[5-7](?:[.,]\d)?\b"
     r"(?!\s*(?:weeks|wks))"
-    r"|\b3[5-7][.,]\d\s*(?:°\s*c?|degrees|c\b)?\s*on (?:the|our|my|his|her) "
+    # a reading first: "36.9 on the thermometer" (not 35.x: low, in a baby)
+    r"|\b3[67][.,]\d\s*(?:°\s*c?|degrees|c\b)?\s*on (?:the|our|my|his|her) "
     r"(?:ear |forehead |digital )?thermometer\b"
 )
 

@@ -2173,3 +2173,7 @@ def test_doubled_over_with_pain_is_belly_pain_but_a_dose_doubled_over_the_weeken
         "6 weeks pregnant and doubled over with pain on her right side"
     )
     assert flags_for("my dose was doubled over the weekend and I'm pregnant") == set()
+
+
+def test_a_low_reading_on_the_thermometer_is_not_read_as_normal():
+    assert "fever" not in read("3 week old, 35.4 on the thermometer, floppy").negated
