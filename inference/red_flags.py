@@ -191,8 +191,12 @@ def red_flag_codes(present: set[str], *, child: bool = False, infant: bool = Fal
         "says_stroke",
     ):
         found.append("possible_stroke")
-    if _any(present, "severe_bleeding", "vomiting_blood") or (
-        "blood_in_stool" in present and _any(present, *FAINT_SIGNS)
+    # Blood spat or coughed up in the fortnight after a tonsillectomy is a bleed from the wound
+    # (NHS: go to A&E).
+    if (
+        _any(present, "severe_bleeding", "vomiting_blood")
+        or ("blood_in_stool" in present and _any(present, *FAINT_SIGNS))
+        or {"after_tonsillectomy", "coughing_blood"} <= present
     ):
         found.append("severe_bleeding")
     if (

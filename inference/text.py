@@ -282,6 +282,17 @@ NUMERIC_FINDINGS = (
         ),
         "low_sugar",
     ),
+    # Ten or more paracetamol (or ibuprofen, co-codamol) within a day: "about 24 paracetamol in
+    # 18 hours" (the most is 8 a day).
+    (
+        re.compile(
+            r"(?<!can i take )(?<!should i take )(?<!could i take )"  # a question, none taken
+            r"\b(?:[1-9]\d) (?:paracetamol|co-codamol|ibuprofen)(?: tablets| pills)? "
+            r"(?:in|over|within) (?:(?:the (?:last|past) )?(?:[1-9]|1\d|2[0-4]) ?(?:hours?|hrs?)|"
+            r"(?:a|one|the) day)\b"
+        ),
+        "overdose",
+    ),
     # A glucose sensor's "LO": below what it can measure.
     (
         re.compile(

@@ -48,6 +48,7 @@ SEXES = {"", "female", "male"}
 RED_FLAG_ONLY = {
     "collapse",
     "severe_bp_reading",
+    "after_tonsillectomy",
     "skull_fracture_sign",
     "reduced_fetal_movements",
     "raised_top_of_head",

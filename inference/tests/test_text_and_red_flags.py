@@ -2177,3 +2177,33 @@ def test_doubled_over_with_pain_is_belly_pain_but_a_dose_doubled_over_the_weeken
 
 def test_a_low_reading_on_the_thermometer_is_not_read_as_normal():
     assert "fever" not in read("3 week old, 35.4 on the thermometer, floppy").negated
+
+
+@pytest.mark.parametrize(
+    ("text", "flag"),
+    [
+        ("my daughter had her tonsils out last week and she's spitting up blood",
+         "severe_bleeding"),
+        ("tonsillectomy 8 days ago, now spitting fresh blood", "severe_bleeding"),
+        ("added it all up, about 18 paracetamol in 20 hours with the cold and flu sachets",
+         "possible_poisoning"),
+        ("he's had 12 co-codamol in a day for his back", "possible_poisoning"),
+    ],
+)  # fmt: skip
+def test_a_bleed_after_a_tonsillectomy_and_too_many_painkillers_in_a_day_are_emergencies(
+    text, flag
+):
+    assert flag in flags_for(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "can I take 12 ibuprofen in a day for my period?",
+        "took 2 paracetamol in 4 hours for a headache",
+        "had my tonsils out as a child, now sore throats every winter",
+        "spitting blood when I brush my teeth, gums bleed",
+    ],
+)
+def test_a_question_about_a_dose_or_an_old_tonsillectomy_raise_no_flag(text):
+    assert flags_for(text) == set()
