@@ -191,8 +191,9 @@ def red_flag_codes(present: set[str], *, child: bool = False, infant: bool = Fal
         "says_stroke",
     ):
         found.append("possible_stroke")
-    # Blood spat or coughed up in the fortnight after a tonsillectomy is a bleed from the wound
-    # (NHS: go to A&E).
+    # Blood spat or coughed up after a tonsillectomy is a bleed from the wound (NHS: go to A&E;
+    # most come in the first fortnight). No time is checked: one told as long ago ("had my
+    # tonsils out as a child") is read as history, not as present.
     if (
         _any(present, "severe_bleeding", "vomiting_blood")
         or ("blood_in_stool" in present and _any(present, *FAINT_SIGNS))
