@@ -141,7 +141,16 @@ AFTER_KNOCK_TO_THE_HEAD = ("memory_problems", "blurred_vision")
 TORSION_SIGNS = ("vomiting", "nausea", "sudden_onset")
 # A hypo (named, or a blood sugar under 3 given as a number) with these is severe: the person
 # needs someone else's help (NHS: call 999).
-SEVERE_HYPO_SIGNS = ("confusion", "drowsiness", "unresponsive", "seizure")
+SEVERE_HYPO_SIGNS = ("confusion", "drowsiness", "unresponsive", "seizure", "speech_difficulty")
+# Ketones with any of these: diabetic ketoacidosis until shown otherwise (NHS: go to A&E).
+DKA_SIGNS = (
+    "vomiting",
+    "abdominal_pain",
+    "shortness_of_breath",
+    "drowsiness",
+    "confusion",
+    "unresponsive",
+)
 
 
 @dataclass(frozen=True)
@@ -262,8 +271,8 @@ def red_flag_codes(present: set[str], *, child: bool = False, infant: bool = Fal
     # someone choking, and a birth under way (NHS: 999 calls); sepsis with a high-risk sign, and
     # severe dehydration; a testicular torsion; a fever during chemotherapy (neutropenic sepsis,
     # NICE NG151); a blood pressure of 160/110 or more in pregnancy (NICE NG133); a severe
-    # hypo; a burn over a large area; a baby who moves less with pain or bleeding in pregnancy
-    # (NHS: a placental abruption is an emergency).
+    # hypo or ketoacidosis; a burn over a large area; a baby who moves less with pain or
+    # bleeding in pregnancy (NHS: a placental abruption is an emergency).
     if (
         _any(present, "stated_emergency", "collapse", "major_injury", *GRAVE_SITUATIONS)
         or ("cold_exposure" in present and _any(present, *COLD_DANGER_SIGNS))
@@ -280,6 +289,13 @@ def red_flag_codes(present: set[str], *, child: bool = False, infant: bool = Fal
             and "leg_weakness" in present
             and _any(present, "neck_pain", "back_pain")
         )
+        # and a neck hurt in a fall or a crash with numb or weak arms or hands
+        or (
+            _any(present, "fall", "major_injury", "head_injury")
+            and "neck_pain" in present
+            and _any(present, "numbness_tingling", "arm_weakness")
+        )
+        or ("ketosis_sign" in present and _any(present, *DKA_SIGNS))
         or ("low_sugar" in present and _any(present, *SEVERE_HYPO_SIGNS))
         or {"burn", "large_area"} <= present
         or (

@@ -31,6 +31,8 @@ STEMMER = snowballstemmer.stemmer("english")
 CLAUSE_BREAK = re.compile(
     r"(?<!\d)\.|\.(?!\d)|[;!?\n]|\b(?:but|however|although|though|except|yet)\b"
     r"|,\s*(?=i\b|my\b|he\b|she\b|he's\b|she's\b|hes\b|shes\b|they\b|it's\b|its\b|now\b)"
+    # an aside in brackets about someone now: "collapsed last season (he's fine now)"
+    r"|\((?=\s*(?:i|i'm|he|she|he's|she's|hes|shes|they|they're|it's|its)\b)"
     r"|\band\s+(?=i\b|i'm\b|my\b)"
 )
 NEGATION = re.compile(
@@ -82,7 +84,7 @@ HISTORICAL = re.compile(
     r"used to (?:have|get)|years back|"
     r"weeks ago|yrs ago|yr ago|last yr|in (?:19|20)\d\d|"
     r"(?<=\()(?:like|about|around) (?:19|20)\d\d(?=\))|"  # "(like 2019)", not "dad (1951)"
-    r"last (?:summer|winter|spring|autumn)|"
+    r"last (?:summer|winter|spring|autumn)|(?<!than )(?<!since )last season|"
     r"always been like (?:that|this))\b"
 )
 CURRENT = re.compile(
@@ -204,7 +206,8 @@ BARE_AGE = re.compile(
 # A baby's age in weeks as clinicians note it, right after a word for the baby: "baby boy 9/52"
 # is 9 weeks old (not "cough for 2/52", a duration, nor "I'm 10/52", a pregnancy).
 WEEKS_NOTED = re.compile(
-    r"\b(?:baby|boy|girl|infant|son|daughter|newborn)\W+(?:[a-z]+\W+)?"
+    r"\b(?:baby|boy|girl|infant|son|daughter|newborn|nephew|niece|grandson|grand?daughter|"
+    r"grandchild|grandbaby)\W+(?:[a-z]+\W+)?"
     r"([1-9]|[1-4]\d|5[0-2])/52\b(?!/)"
 )
 # Words that may speak of a baby, misspelt or not: "babys only 4 wks", "bubba", "1 munth old".
@@ -340,7 +343,10 @@ NUMERIC_FINDINGS = (
     # A baby's head felt coming: "I can feel the head coming" (not "the head cold coming on").
     (
         re.compile(
-            r"\bfeel (?:the|its|his|her|the baby's|baby's) head (?:coming|crowning|out|between)\b"
+            r"\bfeel (?:the|its|his|her|the baby's|baby's|my baby's|her baby's) head "
+            r"(?:coming|crowning|out|between)\b"
+            r"|\bfeel (?:the |my |her )?baby's head\b(?=[^.!?]{0,60}\b(?:coming|crowning|"
+            r"contractions?|push\w*)\b)"
         ),
         "emergency_birth",
     ),
@@ -378,6 +384,124 @@ NUMERIC_FINDINGS = (
             r"(?!\s+(?:if|when|for|cos|because)\b)"
         ),
         "stated_emergency",
+    ),
+    # Someone choking who goes blue ("choking on a gobstopper, going blue"): the colour words
+    # are read as blue lips, which would leave the choking phrase nothing to match. Not a
+    # choke told as long past ("choked on a grape when she was a baby and turned blue").
+    (
+        re.compile(
+            r"(?:^|(?<=[.!?]))(?![^.!?]*\b(?:when (?:i|he|she|they) was|ago|as a (?:baby|child|"
+            r"toddler|kid)|last (?:year|month|week))\b)[^.!?]*?"
+            r"\bchok(?:e|es|ed|ing)\b(?! for\b)[^.!?]{0,60}\b(?:going|turning|gone|went|turned) "
+            r"(?:blue|purple|grey|gray)\b"
+        ),
+        "choking",
+    ),
+    # Chest pain and someone's spray that does not ease it: "chest pain ... spray not working
+    # had 3 goes", "used his spray 3 times and its not working" (GTN not named; not a nasal,
+    # throat or inhaler spray, nor one named for what it is: "the deep heat spray").
+    (
+        re.compile(
+            r"^(?=.*\bchest\b)(?!.*\b(?:nasal|nose|throat|inhaler|puffer|salbutamol|ventolin|"
+            r"asthma)\b).*(?:^|[,.;:!?]\s*|\b(?:my|his|her|their|the|dad's|mum's|gtn|angina|heart|"
+            r"mins?|minutes|hours?|hrs?|ago|and|used|tried|had|then|x ?\d)\s+)spra(?:y|ys|yed)\b"
+            r"(?! (?:for|on) (?:my|his|her) (?:nose|throat|skin|face|hair)\b)\W+"
+            r"(?:[\w']+\W+){0,5}?"
+            r"(?:not|isn'?t|hasn'?t|didn'?t|doesn'?t|aren'?t|haven'?t|no|nothing)\W+"
+            r"(?:(?:is|it)\W+)?(?:working|worked|work|wroking|helped|helping|help|relief|"
+            r"touching|touched)\b"
+        ),
+        "gtn_not_working",
+    ),
+    # An empty reliever inhaler in an attack helps no more than one that does not work:
+    # "inhaler's empty and I'm really struggling" (not "struggling to get a repeat").
+    (
+        re.compile(
+            r"\binhaler(?:'s| is| has)? (?:empty|run out|ran out|finished)\b[^.!?]{0,50}"
+            r"\b(?:struggling(?! to (?:get|find|book|see|order|reach|sleep|afford)\b)|"
+            r"can't breathe|cannot breathe|can barely breathe|can hardly breathe|gasping)"
+        ),
+        "inhaler_not_helping",
+    ),
+    # Wrists cut, both (one cut wrist is as often an accident: "cut my wrist on a tin lid"),
+    # and not cut by something else ("on broken glass", "the handcuffs cut his wrists").
+    (
+        re.compile(
+            r"(?<!cuffs )(?<!cuff )\b(?:cut|cutting|slashed|slashing) (?:both (?:of )?)?"
+            r"(?:(?:my|his|her|their) )?(?:own )?wrists\b"
+            r"(?! (?:on|with|accidentally|by accident)\b)"
+        ),
+        "suicidal_thoughts",
+    ),
+    # Ketones told as high by someone with diabetes or a high sugar: "type 1, ketones are high"
+    # (not a keto diet's, a fast's or a urine strip's).
+    (
+        re.compile(
+            r"^(?!.*\b(?:keto|ketogenic|fasting|diet|dieting|urine|strips?|sticks?)\b)"
+            r"(?=.*\b(?:diabet\w*|insulin|type 1|t1d?|blood ketones|sugars?|glucose)\b)"
+            r".*\b(?:ketones?(?: levels?)? (?:are |is |were |was )?(?:very )?(?:high|raised|up)\b"
+            r"|(?:high|raised) (?:blood )?ketones?\b)"
+        ),
+        "ketosis_sign",
+    ),
+    # "smashed my head on a beam" is a knock (and "head feels smashed" a headache).
+    (re.compile(r"\bsmashed (?:my|his|her|their) head\b"), "head_injury"),
+    # A Glasgow Coma Scale of 8 or less: "GCS ~8", "GCS 6/15", "GCS dropped to 8" (not "GCS 3
+    # hourly" obs, nor a score told as past or since recovered: "GCS 6 at the time, now 15").
+    (
+        re.compile(
+            r"(?:^|(?<=[.!?]))(?![^.!?]*\b(?:ago|at the time|yesterday|hourly|obs|now 1[0-5]|"
+            r"mean\w*|what (?:does|is))\b)"
+            r"[^.!?]*?\bgcs\W{0,3}(?:(?:is|was|of|now|down to|dropped to|went down to|fell to|"
+            r"about)\W+)?[3-8](?![\d.,]\d)"
+        ),
+        "unresponsive",
+    ),
+    # "it would be easier not to wake up" (not "is it better not to wake up a sleepwalker?").
+    (
+        re.compile(
+            r"(?<!is it )(?<!would it be )\b(?:easier|better)(?: just)? not to wake up\b"
+            r"(?! (?:a|an|the|my|him|her|them|your|baby|babies|kids?)\b)"
+        ),
+        "suicidal_thoughts",
+    ),
+    # "feels like the only way out", "it's the only way out tbh" (not "the only way out of this
+    # debt is bankruptcy", "the only way out of the car park").
+    (
+        re.compile(
+            r"\b(?:feels?|felt|seems?|seemed) like (?:the|my) only way out\b(?! of\b)"
+            r"|\bthe only way out\b(?=\s*(?:[.,;!?]|$|tbh|now|anymore|any more|left|for me)\b)"
+        ),
+        "suicidal_thoughts",
+    ),
+    # A labour too far on to wait: "she wants to push now", "the urge to push" (not "the urge
+    # to push but nothing comes out" when constipated, nor "push for a referral").
+    (
+        re.compile(
+            r"^(?=.*\b(?:pregnan\w*|labour|contractions?|waters|weeks|baby|midwife)\b)"
+            r"(?!.*\b(?:constipat\w*|poo|stool|bowels?)\b)"
+            r".*\b(?:wants?|needs?|urge|urges|feel(?:s|ing)? like pushing|need) to push\b"
+            r"(?! (?:for|him|her|me|them|the|a|through|on|back|it|myself|harder)\b)"
+        ),
+        "emergency_birth",
+    ),
+    # AVPU "P": someone who responds only to pain (not "responds to pain relief").
+    (
+        re.compile(
+            r"\b(?:only )?(?:respond(?:s|ing|ed)?|react(?:s|ing|ed)?) (?:only )?to pain\b"
+            r"(?! (?:relief|killers?|meds|medication|gel|cream|tablets)\b)"
+        ),
+        "unresponsive",
+    ),
+    # A diabetic who will not take sugar in a hypo: "type 1, confused, won't take any sugar"
+    # (not "won't take sugar in his tea").
+    (
+        re.compile(
+            r"^(?=.*\b(?:diabet\w*|insulin|type 1|t1d|hypo\w*)\b).*\b(?:won'?t|will not|"
+            r"refus(?:es|ed|ing) to|can't|cannot) (?:take|have|eat|swallow) (?:any )?(?:sugar|"
+            r"glucose|sweets|jelly babies|lucozade|glucogel)\b(?! in\b)"
+        ),
+        "low_sugar",
     ),
 )
 # A peak flow at half the patient's best or less is a severe asthma attack (BTS/SIGN): "peak
@@ -1243,6 +1367,66 @@ GOODBYE_MESSAGE = re.compile(
     r"\bsorry for everything\b(?! (?:yesterday|last night|earlier|today|i said))"
     r"(?=[^\n]{0,25}\blove you\b)(?![^\n]{0,80}\b(?:see you|tonight|tomorrow|later|soon)\b)"
 )
+# Said of no one's state now: "no reactions for years" (to an allergen), "thunder and lightning
+# last night" (not a headache like lightning), "Suicide Squad" (a film), and tablets that
+# "went down the wrong way" (swallowed as meant, not too many).
+NO_REACTIONS_FOR = re.compile(
+    r"\bno (?:allergic )?reactions? (?=(?:for|in|since) (?:years|ages|months|a long time|"
+    r"(?:\d+|two|three|four|five|six|ten|many) (?:years|months))\b)"
+)
+# A choke already cleared: "choked on her drink but coughed it up".
+CHOKE_CLEARED = re.compile(
+    r"\bchoked on (?:[\w']+ ){1,4}?(?:but |and )?(?:then )?(?:(?:she|he|i|they|we) )?"
+    r"(?:coughed|spat|brought) it (?:up|out)\b"
+    # unless something follows it: "but now he's wheezing", "still can't breathe"
+    r"(?![^.!?]*\b(?:(?<!fine )(?<!ok )(?<!okay )(?<!better )now(?! (?:fine|ok|okay|better|"
+    r"alright))|still|blue|purple|grey|can't|cant|cannot|wheez\w*|struggl\w*|breath\w*|gasp\w*|"
+    r"drool\w*)\b)"
+)
+STORM = re.compile(r"\b(?:thunder and lightning|thunder ?storms?|lightning storms?)\b")
+FILM_TITLE = re.compile(r"\bsuicide squad\b")
+WRONG_WAY = re.compile(
+    r"\bswallowed ((?:my|his|her|their|the) (?:tablets?|pills?|capsules?|medicines?|meds)) "
+    r"(?:the )?wrong way\b|\bwent down the wrong way\b"
+)
+# "texted me saying goodbye and that he's sorry for everything"
+GOODBYE_TEXT = re.compile(r"\bsaying goodbye\b(?=[^.!?]{0,40}\bsorry for everything\b)")
+# Written as fixed strings, each into words the phrase table reads (negation and history then
+# apply as to any phrase): "came off a ladder" is a fall only when someone came off it ("tiles
+# came off the roof" are not); "expressing SI" is suicidal ideation (not SI joint pain); petrol
+# drunk is swallowed (not "petrol station energy drinks"); a baby "coming fast" is a birth
+# under way (not a due date "coming up fast"); "newly expecting" is pregnant; a neck or throat
+# "sucking in" is effortful breathing ("neck going red" is not); a positive urine pregnancy
+# test ("+ve UPT"); "central CP" is chest pain (not cerebral palsy).
+SOMEONE_CAME_OFF = re.compile(
+    # "fallen" also opening a sentence ("fallen from the roof, neck hurts"); "came off" never
+    # does, as the phrase table's own "came off & bike" would be rewritten too
+    r"(?:(?:^|(?<=[.!?] ))(?=fallen)|\b((?:he|she|i|they|we)(?:'s|'ve| has| have| had)?|(?:son|"
+    r"daughter|dad|husband|wife|mum|brother|sister|boy|girl|lad|man|woman|grandad|partner|"
+    r"friend|neighbour|teen|kid|child)(?:'s| has)?) )(?:just )?(?:fallen|came|come) (off|from)\b"
+)
+SI_NOTED = re.compile(
+    r"\b(expressing|expressed|reporting|reports|reported|voicing|voiced|active|passive|having) "
+    r"si\b(?! joints?\b)"
+)
+SI_PLAN = re.compile(r"\bsi with (?:a )?plan\b")
+PETROL_DRUNK = re.compile(
+    r"\b(?:drink|drinks|drank|drunk|drinking|swigged|sipped)((?: some| a bit of| a mouthful of|"
+    r" a sip of| the)?) petrol\b(?! station| pump)"
+)
+BABY_COMING_FAST = re.compile(r"\bbaby(?:'s| is) coming (?:very |really |so )?(?:fast|quickly)\b")
+NEWLY_EXPECTING = re.compile(r"\bnewly expecting\b")
+NECK_SUCKING_IN = re.compile(
+    r"\b(neck|throat)(?: is| was|'s)? (?:going|sucking|pulling|caving) in\b(?! (?:a|an|the|to)\b)"
+)
+POSITIVE_UPT = re.compile(
+    r"(?<!\w)\+ve upt\b|\bupt (?:is |was )?(?:\+ve|positive|pos)\b|\bpositive upt\b"
+)
+CHEST_PAIN_NOTED = re.compile(
+    r"\b(?:central|crushing|sudden|severe|ongoing|new|c/o) cp\b|\bcp\b(?= (?:onset|radiating|"
+    r"radiates|started|began|since|x ?\d|~?\d+ ?(?:min|mins|minutes|hrs?|hours?))\b)"
+)
+CEREBRAL_PALSY = re.compile(r"\bcerebral palsy\b|\b(?:has|have|had|with) cp\b")
 # Someone looking up a height to jump from: "looking up how high the top floor of the car
 # park is" (not a lorry's clearance).
 HOW_HIGH_TO_JUMP = re.compile(
@@ -1266,6 +1450,11 @@ LONG_FLIGHT = re.compile(
     r"|\bg(?:ot|etting) off (?:the|a|my|our) (?:\d+\s*-?\s*(?:hours?|hrs?) )?(?:plane|flight)\b"
 )
 CHESS_PAIN = re.compile(r"\bchess (?=pains?\b|tightness\b|hurts\b)")
+# "my chest is absolutely killing me" is chest pain, not the figure of speech "killing me".
+CHEST_KILLING = re.compile(
+    r"\b(chest|breastbone|sternum)(?:'s| is)?(?: (?:absolutely|really|proper|literally|bloody|"
+    r"so))? killing (?:me|him|her)\b"
+)
 WAKE_AT_A_TIME = re.compile(
     r"\bwouldn't wake up (?=(?:at(?! all\b)|with|every|each|during|before|early|so early)\b)"
 )
@@ -1389,6 +1578,22 @@ def normalise(text: str) -> str:
     text = re.sub(r"\s+", " ", text).strip()
     text = LIGHT_HEADED.sub("lightheaded", text)
     text = GOODBYE_MESSAGE.sub("said goodbye", text)
+    text = GOODBYE_TEXT.sub("said goodbye", text)
+    text = NO_REACTIONS_FOR.sub("no allergy trouble ", text)
+    text = STORM.sub("storm", text)
+    text = FILM_TITLE.sub("film", text)
+    text = WRONG_WAY.sub(lambda m: f"{m.group(1) or ''} went down awkwardly".lstrip(), text)
+    text = SOMEONE_CAME_OFF.sub(lambda m: f"{m.group(1) or ''} fell {m.group(2)}".lstrip(), text)
+    text = SI_NOTED.sub(r"\1 suicidal thoughts", text)
+    text = SI_PLAN.sub("suicidal thoughts with a plan", text)
+    text = PETROL_DRUNK.sub(r"swallowed\1 petrol", text)
+    text = BABY_COMING_FAST.sub("baby is coming now", text)
+    text = NEWLY_EXPECTING.sub("newly pregnant", text)
+    text = NECK_SUCKING_IN.sub(r"\1 skin sucking in", text)
+    text = POSITIVE_UPT.sub("positive pregnancy test", text)
+    if not CEREBRAL_PALSY.search(text):
+        text = CHEST_PAIN_NOTED.sub("chest pain", text)
+    text = CHOKE_CLEARED.sub("coughed", text)
     text = DYING_OF_EMBARRASSMENT.sub("so embarrassed", text)
     text = PILE_OF.sub(r"\1 heap of", text)
     text = KNOCK_AT_SPORT.sub(r"\1 to the head", text)
@@ -1412,6 +1617,7 @@ def normalise(text: str) -> str:
     text = PARAMEDIC_STUDENT.sub("trainee", text)
     text = YOUNG_AGE_SAID.sub(r"\1 is \2 \3 old", text)
     text = CHESS_PAIN.sub("chest ", text)
+    text = CHEST_KILLING.sub(r"\1 pain", text)
     text = WAKE_AT_A_TIME.sub("wouldn't keep waking ", text)
     text = FITTED.sub("installed", text)
     text = CARE_PLAN.sub("care plan", text)

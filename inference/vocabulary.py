@@ -39,6 +39,7 @@ IMPLIES = {
     "sudden_breathlessness": ("shortness_of_breath",),
     "mottled_skin": ("pale_skin",),
     "severe_bp_reading": ("high_bp_reading",),
+    "ketosis_sign": ("high_sugar_signs",),
 }
 
 

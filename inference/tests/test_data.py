@@ -49,6 +49,7 @@ RED_FLAG_ONLY = {
     "collapse",
     "severe_bp_reading",
     "after_tonsillectomy",
+    "ketosis_sign",
     "skull_fracture_sign",
     "reduced_fetal_movements",
     "raised_top_of_head",
