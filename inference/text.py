@@ -444,6 +444,106 @@ NUMERIC_FINDINGS = (
         ),
         "ketosis_sign",
     ),
+    # A fit told across commas: "whole body shaking, eyes going up", "arms and legs jerking,
+    # bit his tongue".
+    (
+        re.compile(
+            r"\b(?:whole body|all (?:his|her) body|arms and legs) (?:is |was |are |were )?"
+            r"(?:shaking|jerking|twitching|going)\b[^.!?]{0,60}\b(?:eyes? (?:going|gone|rolled|"
+            r"rolling|went) (?:up|back)|bit (?:his|her|my) tongue|bite (?:his|her) tongue|"
+            r"foam\w*|froth\w*)"
+        ),
+        "seizure",
+    ),
+    # Several days' tablets at once: "took her dosette box wrong: Monday to Thursday all at
+    # once", "three days' tablets in one go".
+    (
+        re.compile(
+            r"^(?!.*\b(?:fill|fills|filled|filling|pharmacy|chemist|dispens\w*|gives me)\b).*"
+            r"(?:\b(?:mon|tues|wednes|thurs|fri|satur|sun)day to "
+            r"(?:mon|tues|wednes|thurs|fri|satur|"
+            r"sun)day\b[^.!?]{0,20}\b(?:all at once|in one go|at once)\b"
+            r"|\b(?:[2-9]|two|three|four|five|six|seven|several) days'? (?:worth of )?(?:tablets|"
+            r"pills|meds|medication|medicines|doses)\b[^.!?]{0,20}"
+            r"\b(?:all at once|in one go|at once)\b"
+            r"|\bdosette\b[^.!?]{0,60}\b(?:all at once|in one go)\b"
+            r"|\b(?:a|this|last|the whole|a whole) week'?s (?:worth of )?(?:tablets|pills|meds|"
+            r"medication|dosette)\b[^.!?]{0,20}\b(?:all at once|in one go|at once)\b)"
+        ),
+        "overdose",
+    ),
+    # An empty pack of someone's medicine found: "found empty box of my sertraline in my son's
+    # room" (not a bottle of wine or juice).
+    (
+        re.compile(
+            r"\bfound (?:an |the |a |two |some )?empty (?:(?:pill|tablet|medicine) )?(?:box|boxes|"
+            r"packets?|blister packs?|bottles?|strips?|tubs?|packs?)(?: of (?:my|his|her|their|the|"
+            r"mum's|dad's|nan's) (?:pills|tablets|meds|medication|medicine|paracetamol|ibuprofen|"
+            r"co-codamol|codeine|sertraline|citalopram|fluoxetine|amitriptyline|mirtazapine|"
+            r"diazepam|zopiclone|tramadol|propranolol|quetiapine|olanzapine|lithium|insulin|aspirin|"
+            r"oxycodone|morphine|dihydrocodeine|pregabalin|gabapentin|"
+            r"antidepressants|sleeping pills|painkillers)\b|(?<=pill box)|(?<=pill bottle)|"
+            r"(?<=tablet box)|(?<=tablet bottle)|(?<=medicine bottle))"
+        ),
+        "overdose",
+    ),
+    # A household chemical drunk by mistake, told across "but": "swigged from a bottle he
+    # thought was water but it was a caustic cleaning chemical".
+    (
+        re.compile(
+            r"\b(?:swigged|drank|swallowed|gulped|sipped)\b[^.!?]{0,60}\b(?:caustic|chemical|"
+            r"cleaning (?:fluid|product|spray)|descaler|dishwasher tablet|oven cleaner)\b"
+        ),
+        "overdose",
+    ),
+    # Foraged mushrooms eaten, then sick: "foraging ... ate some mushrooms ... vomiting".
+    (
+        re.compile(
+            r"^(?=.*\b(?:forag\w*|wild mushrooms?|picked (?:some )?mushrooms?|"
+            r"mushrooms? (?:from|in) "
+            r"(?:the |a )?(?:field|woods?|garden|park|lawn))\b)"
+            r"(?=.*\b(?:vomit\w*|diarrh\w*|confus\w*|drows\w*|cramps?)\b)"
+            r".*\b(?:ate|eaten|eating|had|cooked)\b[^.!?]{0,40}\bmushrooms?\b"
+        ),
+        "overdose",
+    ),
+    # A child given the wrong medicine: "given our 6 week old the wrong Calpol".
+    (
+        re.compile(
+            r"\b(?:given|gave|give|giving) (?:[\w']+ ){0,4}?(?:the )?wrong (?:calpol|paracetamol|"
+            r"ibuprofen|nurofen|medicine|medication|tablets?)\b"
+            r"(?![^.!?]*\b(?:noticed|didn't (?:take|give)|before (?:i|she|he) (?:took|gave))\b)"
+        ),
+        "overdose",
+    ),
+    # "want to go all the way and not wake up" (not "sleep in and not wake up till noon").
+    (
+        re.compile(
+            r"\bwant(?:ed|s)? to (?:[\w']+ ){0,5}?(?:and )?(?:not|never) wake up\b"
+            r"(?! (?:till|until|before|at|early|for|in|with|every|hungry|stiff|tired|sore)\b)"
+        ),
+        "suicidal_thoughts",
+    ),
+    # "I don't think I can keep going" said on its own (not "keep going to the gym").
+    (
+        re.compile(
+            r"(?:^|(?<=[.!?] ))(?![^.!?]*\b(?:hill|walk\w*|gym|stairs|run|running|climb\w*|uphill|"
+            r"miles?|exercise|work|shift|job|course|degree)\b)[^.!?]*?"
+            r"\b(?:(?:don'?t|do not) think i can|i can'?t|i cannot|i can not) keep going"
+            r"(?:\s+(?:on|any ?more|like this|with (?:this|my) life))?\s*(?:[.,;!?]|$)"
+        ),
+        "suicidal_thoughts",
+    ),
+    # Someone pulled from the water: "went overboard ... 10 minutes in the water".
+    (
+        re.compile(
+            r"\b(?:went|gone|fell|fallen) overboard\b(?! (?:with|at|on|in)\b)"
+            r"(?=[^.!?]{0,80}\b(?:water|sea|"
+            r"river|got (?:him|her|them) out|pulled (?:him|her|them) out)\b)"
+            r"|\bman overboard\b"
+        ),
+        "major_injury",
+    ),
     # "smashed my head on a beam" is a knock (and "head feels smashed" a headache).
     (re.compile(r"\bsmashed (?:my|his|her|their) head\b"), "head_injury"),
     # A Glasgow Coma Scale of 8 or less: "GCS ~8", "GCS 6/15", "GCS dropped to 8" (not "GCS 3
@@ -1287,11 +1387,42 @@ DIALECT = {
     # Jamaican
     "cyaan": "can't", "ketch": "catch", "likkle": "little", "bwoy": "boy", "pickney": "child",
     "nah work": "not working", "nuh work": "not working", "nah fade": "doesn't fade",
+    # Geordie
+    "heed": "head", "nivver": "never", "aal": "all", "summat": "something", "divvent": "don't",
+    "owt": "anything", "nowt": "nothing", "aa've": "i've", "aa'm": "i'm", "aa'd": "i'd",
+    "aa'll": "i'll", "ower": "over", "neet": "night", "cannet": "can't", "gannin": "going",
+    "ivver": "ever", "swallered": "swallowed", "knaa": "know",
+    # Nigerian Pidgin ("belle" for a pregnancy is read before these)
+    "no dey": "is not", "no fit": "can't", "no gree": "won't", "dey": "is", "comot": "out",
+    "pikin": "child", "abeg": "please", "wetin": "what", "wan": "want",
     # Australian
     "noggin": "head",
     # rhyming slang
     "boat race": "face", "north and south": "mouth",
 }  # fmt: skip
+# Nigerian Pidgin for a pregnancy: "my wife get belle", "her belle reach 8 months".
+# After those: "head dey pain her" is a headache; "arms and legs going" on the floor a fit
+# (not "arms and legs going numb", nor blotches "on my arms and legs that come and go").
+HEAD_IS_PAIN = re.compile(r"\bhead is pain(?:ing)? (?:her|him|me)\b")
+# Shaking someone to rouse them is no tremor: "not responding to us shaking him".
+SHAKING_WITH_COLD = re.compile(r"\bshaking (?:from|with|because of) (?:the )?cold\b")
+SHAKING_SOMEONE = re.compile(
+    r"\b(us|me|i|we|they|tried|trying|try|kept|keep|by|after|even|gently) "
+    r"(?:shaking|shook|shake) (him|her|them)\b"
+)
+LIMBS_GOING = re.compile(
+    r"\b(?:his|her|their|my) arms and legs (?:were |are |was |is )?going\b"
+    r"(?=\s*(?:[,.;!?]|$|and\b|everywhere\b|like mad\b))"
+)
+# told with a fall or the floor: not a baby's "arms and legs are going, trying to crawl"
+FIT_SCENE = re.compile(r"\b(?:floor|ground|thud|collaps\w*|fell|minutes?|mins?|eyes)\b")
+# A dip in a child's neck as they breathe is effortful breathing (a tracheal tug).
+NECK_DIP = re.compile(r"\bdip in (his|her|the) neck\b(?=[^.!?]{0,40}\bbreath)")
+PIDGIN_PREGNANT = re.compile(
+    # not "belle pain" (a stomach ache), nor Belle, a name
+    r"\b(?:get|got|carry|carrying) belle\b(?! (?:pain|ache|wahala|run|dey|turn)\b)"
+    r"|\bbelle reach\b"
+)
 DIALECT_WORD = re.compile(r"\b(?:" + "|".join(map(re.escape, DIALECT)) + r")\b")
 # Said word for word: a first aid charity's course is a first aid course, and a fried breakfast
 # no heart attack.
@@ -1383,6 +1514,21 @@ CHOKE_CLEARED = re.compile(
     r"alright))|still|blue|purple|grey|can't|cant|cannot|wheez\w*|struggl\w*|breath\w*|gasp\w*|"
     r"drool\w*)\b)"
 )
+# A warning or a joke about an illness to come: "you'll have a stroke if you don't pack in the
+# smoking", "I'll have a heart attack with all the fry-ups", "she'll have a stroke over my nose
+# ring"; "an overdose of sunshine".
+ILLNESS_FORETOLD = re.compile(
+    # someone else's warning or joke, never the patient's own fear ("I think I'm going to have
+    # a heart attack"): "you'll", "she'll", or "I'll" as others say it
+    r"\b(?:you'll|you will|she'll|she will|he'll|he will|(?:saying|say|says|said|joke|jokes|"
+    r"joking|tell me|telling me|told me|reckon|reckons) (?:that )?i'll) ['\"]?(?:have|get) "
+    r"(?:a )?(?:heart attack|stroke)['\"]?(?= (?:if|with all|over (?:my|your|his|her|the|a)|"
+    r"one day|eventually)\b)"
+)
+OVERDOSE_OF_FUN = re.compile(
+    r"\b(?:an )?overdose of (?:sun|sunshine|chocolate|fun|telly|tv|christmas|love|netflix|"
+    r"cake|vitamin sea)\b"
+)
 STORM = re.compile(r"\b(?:thunder and lightning|thunder ?storms?|lightning storms?)\b")
 FILM_TITLE = re.compile(r"\bsuicide squad\b")
 WRONG_WAY = re.compile(
@@ -1390,7 +1536,17 @@ WRONG_WAY = re.compile(
     r"(?:the )?wrong way\b|\bwent down the wrong way\b"
 )
 # "texted me saying goodbye and that he's sorry for everything"
-GOODBYE_TEXT = re.compile(r"\bsaying goodbye\b(?=[^.!?]{0,40}\bsorry for everything\b)")
+GOODBYE_TEXT = re.compile(
+    r"\bsaying goodbye\b(?=[^.!?]{0,40}\b(?:sorry for everything|loves? (?:us|you|me) all)\b)"
+    r"|\bfound (?:a|her|his|their) goodbye (?:note|letter)\b"
+    # "sent our team chat a goodbye message saying she loves us and she's sorry" (not a
+    # leaving card's goodbye message)
+    r"|(?<!leaving )(?<!a leaving )\bgoodbye (?:message|text|note|letter|email|voice ?note)\b"
+    r"(?![^.!?]*\b(?:last day|leaving|retir\w*|moving|ex|nursery|colleague|class|team)\b)"
+    r"(?=[^.!?]{0,80}\b(?:sorry|"
+    r"love (?:you|us|them|everyone)|not answering|isn't answering|phone (?:is )?off|"
+    r"can't (?:reach|get hold))\b)"
+)
 # Written as fixed strings, each into words the phrase table reads (negation and history then
 # apply as to any phrase): "came off a ladder" is a fall only when someone came off it ("tiles
 # came off the roof" are not); "expressing SI" is suicidal ideation (not SI joint pain); petrol
@@ -1453,7 +1609,7 @@ CHESS_PAIN = re.compile(r"\bchess (?=pains?\b|tightness\b|hurts\b)")
 # "my chest is absolutely killing me" is chest pain, not the figure of speech "killing me".
 CHEST_KILLING = re.compile(
     r"\b(chest|breastbone|sternum)(?:'s| is)?(?: (?:absolutely|really|proper|literally|bloody|"
-    r"so))? killing (?:me|him|her)\b"
+    r"so))? killin[g']? (?:me|him|her)\b"
 )
 WAKE_AT_A_TIME = re.compile(
     r"\bwouldn't wake up (?=(?:at(?! all\b)|with|every|each|during|before|early|so early)\b)"
@@ -1474,6 +1630,12 @@ FITTED = re.compile(
     r"(?<!\bbeen )\bfit(?:ted|ting)?\b(?= (?:(?:a|an|the|our|new|smoke|carbon monoxide|co)\s+){1,3}"
     r"(?:alarms?|detectors?|carpets?|kitchens?|bathrooms?|boilers?|locks?|doors?|windows?|"
     r"blinds?|shelves|cookers?|tyres?|brace|cast|boot|splint|stair ?gate|car seat)\b)"
+)
+# Fitted after what is fitted: "getting a new boiler fitted".
+FITTED_AFTER = re.compile(
+    r"\b((?:alarm|detector|carpet|boiler|lock|door|window|blind|cooker|tyre|stair ?gate|"
+    r"car seat|hearing aid)s?) (?:(?:being|to be|was|were|got|get) )?fitted\b"
+    r"(?! (?:for|x|twice|again|and|then|on and off)\b)"
 )
 # A seizure care plan is a document, said word for word: "having a seizure, his plan says" is not.
 CARE_PLAN = re.compile(r"\b(?:seizure|epilepsy) (?:care |action |management )?plan\b")
@@ -1510,8 +1672,10 @@ NOT_FADING = re.compile(
     r"with (?:a |the )?glass))"
 )
 # A fit of coughing, sneezing or laughter is a bout of it, not a seizure.
+CHOKING_FIT = re.compile(r"\bchoking fits?\b")  # a choke, not a seizure
 BOUT_OF = re.compile(
-    r"\b(?:(?:coughing|sneezing|laughing|giggling) fits?|fits? of (?:coughing|sneezing|laughter))\b"
+    r"\b(?:(?:coughing|sneezing|laughing|giggling) fits?|"
+    r"fits? of (?:coughing|sneezing|laughter|giggles))\b"
 )
 
 # A form filled in: "chest pain? no. fever? no" denies each. Only a short question that names a
@@ -1535,8 +1699,9 @@ NOT_BREATHING_ANSWER = re.compile(
 # seconds". Right after the verb only: "passed out in a few seconds" and "gone blue in a few
 # seconds" keep their words.
 SOON_OVER = re.compile(
-    r"\b(passed|passes|gone|goes|went away|goes away|settled) (?:in|within|after) "
-    r"(?:a (?:few|couple of)|one|two|three|\d+) seconds?\b"
+    r"\b(passed|passes|gone|goes|went away|goes away|settled|came round|come round|comes round|"
+    r"came to|woke up|woke) (?:in|within|after) "
+    r"(?:(?:a (?:few|couple of)|one|two|three|\d+) )?seconds?\b"
 )
 # Many puffs of a reliever inhaler are an attack it does not ease (BTS/SIGN 158); "one puff
 # sorts it" is not.
@@ -1581,6 +1746,8 @@ def normalise(text: str) -> str:
     text = GOODBYE_TEXT.sub("said goodbye", text)
     text = NO_REACTIONS_FOR.sub("no allergy trouble ", text)
     text = STORM.sub("storm", text)
+    text = ILLNESS_FORETOLD.sub("worry about my health", text)
+    text = OVERDOSE_OF_FUN.sub("plenty of fun", text)
     text = FILM_TITLE.sub("film", text)
     text = WRONG_WAY.sub(lambda m: f"{m.group(1) or ''} went down awkwardly".lstrip(), text)
     text = SOMEONE_CAME_OFF.sub(lambda m: f"{m.group(1) or ''} fell {m.group(2)}".lstrip(), text)
@@ -1601,7 +1768,14 @@ def normalise(text: str) -> str:
     text = LONG_FLIGHT.sub("long flight", text)
     text = TIRED_LIFE.sub("tired of life", text)
     text = DOUBLED_OVER_A_TIME.sub("doubled during ", text)
+    text = PIDGIN_PREGNANT.sub("is pregnant,", text)
     text = DIALECT_WORD.sub(lambda m: DIALECT[m.group()], text)
+    text = HEAD_IS_PAIN.sub("headache", text)
+    if FIT_SCENE.search(text):
+        text = LIMBS_GOING.sub("limbs jerking", text)
+    text = NECK_DIP.sub(r"\1 neck skin sucking in", text)
+    text = SHAKING_SOMEONE.sub(r"\1 rousing \2", text)
+    text = SHAKING_WITH_COLD.sub("shivering", text)
     text = WILL_NO.sub(r"\1 won't", text)
     text = FELL_OF.sub("fell off", text)
     text = PERIOD_DUE.sub("period is late", text)
@@ -1620,12 +1794,14 @@ def normalise(text: str) -> str:
     text = CHEST_KILLING.sub(r"\1 pain", text)
     text = WAKE_AT_A_TIME.sub("wouldn't keep waking ", text)
     text = FITTED.sub("installed", text)
+    text = FITTED_AFTER.sub(r"\1 installed", text)
     text = CARE_PLAN.sub("care plan", text)
     text = NORMAL_TEMPERATURE.sub(NORMAL_READING, text)
     text = LOW_TEMPERATURE.sub("body temperature too low", text)
     if not WENT_OUT.search(text):
         text = OUT_IN_THE_COLD.sub("outdoors", text)
     text = DRIED_MYSELF.sub(r"\1 off", text)
+    text = CHOKING_FIT.sub("choked", text)
     text = BOUT_OF.sub(lambda m: m.group().replace("fit", "bout"), text)
     text = NOT_FADING.sub(r"\1 fade", text)
     text = NOT_BREATHING_ANSWER.sub("not breathing", text)

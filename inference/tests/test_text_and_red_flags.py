@@ -2315,3 +2315,101 @@ def test_the_signs_added_for_batch_forty_raise_their_flags(text, flag):
 )
 def test_near_misses_of_the_batch_forty_signs_raise_no_flag(text):
     assert flags_for(text) == set()
+
+
+# Sentences written for the study of batch 41, apart from it.
+BATCH_FORTY_ONE_EMERGENCIES = [
+    ("aa've got this almighty bang in me heed, nivver felt owt like it", "thunderclap_headache"),
+    ("nan fell, her leg is short and turned out and she can't get up", "stated_emergency"),
+    ("my dad's chest is killin him and he's wringin wet", "possible_heart_attack"),
+    ("on the floor with his arms and legs going, been 2 minutes", "seizure"),
+    ("whole body shaking, eyes rolled back, bit his tongue", "seizure"),
+    ("my flatmate collapsed and is shaking", "seizure"),
+    ("the cut is deep and blood is dripping all over the floor", "severe_bleeding"),
+    ("grandad's varicose vein has burst and it's pouring", "severe_bleeding"),
+    ("nosebleed won't stop, 40 minutes of pinching", "severe_bleeding"),
+    ("she took Monday to Friday's tablets all at once", "possible_poisoning"),
+    ("grandad's taken all of this week's dosette at once", "possible_poisoning"),
+    ("found an empty packet of her sertraline under the bed", "possible_poisoning"),
+    ("we picked wild mushrooms and ate them, now he's vomiting", "possible_poisoning"),
+    ("gave my 2 month old the wrong Calpol, the big kids one", "possible_poisoning"),
+    ("he drank from a bottle that had a caustic chemical in it", "possible_poisoning"),
+    ("I want to take all my pills and not wake up", "suicidal_thoughts"),
+    ("I don't think I can keep going.", "suicidal_thoughts"),
+    ("my brother sent a goodbye text saying he loves us and he's sorry", "suicidal_thoughts"),
+    ("a man went overboard and we pulled him out of the water, he's not breathing right",
+     "stated_emergency"),
+    ("she fell into a stream on the walk, stopped shivering, very drowsy", "stated_emergency"),
+    ("carer here, client temp 39, won't move his neck, light is disturbing his eyes",
+     "possible_meningitis"),
+    ("abeg, my pikin body hot, him neck stiff and him no wan open eye for light",
+     "possible_meningitis"),
+    ("my sister get belle 2 months and she dey bleed, pain for one side, she dey dizzy",
+     "possible_ectopic_pregnancy"),
+    ("his lips are going blueish after the peanut, covered in hives", "possible_anaphylaxis"),
+    ("my son is 1, his breathing is going so quick and there's a dip in his neck",
+     "child_breathing_difficulty"),
+    ("5 weeks pregnant, holding her right side, feels faint", "possible_ectopic_pregnancy"),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("text", "flag"), BATCH_FORTY_ONE_EMERGENCIES)
+def test_the_signs_added_for_batch_forty_one_raise_their_flags(text, flag):
+    assert flag in flags_for(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "my GP says I'll have a stroke if I don't cut down on salt, can I get my BP checked?",
+        "the lads joke I'll have a heart attack with all the takeaways, cholesterol test please",
+        "bit of an overdose of sunshine at the beach, shoulders pink",
+        "had a choking fit on a crumb but coughed it up, fine now",
+        "she fainted in the queue, came round in seconds and was fine after a sit down",
+        "we're having a new boiler fitted, which carbon monoxide alarm should we buy?",
+        "he wasn't responding so I tried shaking him and he woke straight up, just a deep sleeper",
+        "itchy blotches on my arms and legs that come and go",
+        "I can't keep going to the gym with this knee",
+        "found an empty box of cereal and the kids are hungry",
+        "we had a mushroom risotto last night, lovely",
+        "varicose veins ache after a long shift",
+        "nosebleed this morning, stopped after 5 minutes",
+        "my colleague wrote a goodbye message in the leaving card",
+        "he went overboard with the chocolate at Easter, tummy ache",
+        # a reviewer's, who had not seen the batch
+        "His arms and legs are going, he's trying to crawl, he's 7 months and doing well",
+        "I went overboard at the gym and drank loads of water, now my arms ache",
+        "She pulled them out of the sea when the lifeguard whistled, all fine",
+        "his feet go blueish when he's cold, otherwise fine",
+        "My daughter has a dip in her neck near the collarbone, is that normal",
+        "My husband get belle pain for right side since morning",
+        "found an empty tub of my protein powder",
+        "I fill my dosette box for the whole week in one go on Sundays",
+        "Pharmacy gave me the wrong tablets but I noticed and didn't take any",
+        "Halfway up the hill I can't keep going, I have to stop and rest",
+        "I'm on lithium, levels fine, get a bit dizzy when I stand up quickly",
+    ],
+)
+def test_near_misses_of_the_batch_forty_one_signs_raise_no_flag(text):
+    assert flags_for(text) == set()
+
+
+@pytest.mark.parametrize(
+    ("text", "flag"),
+    [
+        ("I think I'm going to have a heart attack the way my heart is going, please help",
+         "possible_heart_attack"),
+        ("I feel like I'm going to have a stroke when I stand up, my face feels weird",
+         "possible_stroke"),
+        ("My son was in the shower fitted for two minutes, now drowsy", "seizure"),
+        ("Nan collapsed and it's shaking her all over", "seizure"),
+        ("Found a goodbye note from my daughter on her bed and she's not in her room",
+         "suicidal_thoughts"),
+        ("I cannot keep going with this life", "suicidal_thoughts"),
+        ("found an empty bottle of my oxycodone in her room", "possible_poisoning"),
+        ("He's swallered summat from under the sink", "possible_poisoning"),
+    ],
+)  # fmt: skip
+def test_a_reviewers_emergencies_near_the_batch_forty_one_mends_keep_their_flags(text, flag):
+    """Figures of speech and rewrites made for batch 41 must not take a real emergency away."""
+    assert flag in flags_for(text)
