@@ -1400,16 +1400,17 @@ DIALECT = {
     # rhyming slang
     "boat race": "face", "north and south": "mouth",
 }  # fmt: skip
-# Nigerian Pidgin for a pregnancy: "my wife get belle", "her belle reach 8 months".
-# After those: "head dey pain her" is a headache; "arms and legs going" on the floor a fit
-# (not "arms and legs going numb", nor blotches "on my arms and legs that come and go").
+# Read after the dialect words: "head dey pain her" is a headache.
 HEAD_IS_PAIN = re.compile(r"\bhead is pain(?:ing)? (?:her|him|me)\b")
-# Shaking someone to rouse them is no tremor: "not responding to us shaking him".
+# Shaking with the cold is shivering, and shaking someone to rouse them no tremor ("not
+# responding to us shaking him", not "it's shaking her all over").
 SHAKING_WITH_COLD = re.compile(r"\bshaking (?:from|with|because of) (?:the )?cold\b")
 SHAKING_SOMEONE = re.compile(
     r"\b(us|me|i|we|they|tried|trying|try|kept|keep|by|after|even|gently) "
     r"(?:shaking|shook|shake) (him|her|them)\b"
 )
+# "arms and legs going" on the floor is a fit (not "arms and legs going numb", nor blotches
+# "on my arms and legs that come and go").
 LIMBS_GOING = re.compile(
     r"\b(?:his|her|their|my) arms and legs (?:were |are |was |is )?going\b"
     r"(?=\s*(?:[,.;!?]|$|and\b|everywhere\b|like mad\b))"
@@ -1418,8 +1419,9 @@ LIMBS_GOING = re.compile(
 FIT_SCENE = re.compile(r"\b(?:floor|ground|thud|collaps\w*|fell|minutes?|mins?|eyes)\b")
 # A dip in a child's neck as they breathe is effortful breathing (a tracheal tug).
 NECK_DIP = re.compile(r"\bdip in (his|her|the) neck\b(?=[^.!?]{0,40}\bbreath)")
+# Nigerian Pidgin for a pregnancy: "my wife get belle", "her belle reach 8 months" (not
+# "belle pain", a stomach ache, nor Belle, a name).
 PIDGIN_PREGNANT = re.compile(
-    # not "belle pain" (a stomach ache), nor Belle, a name
     r"\b(?:get|got|carry|carrying) belle\b(?! (?:pain|ache|wahala|run|dey|turn)\b)"
     r"|\bbelle reach\b"
 )
