@@ -1881,11 +1881,12 @@ def read(text: str) -> Reading:
         keys = [_word_keys(word) for word in words]
         if not MOTHER.search(text):
             reading.mentions_child |= any(word_keys & CHILD_KEYS for word_keys in keys)
+        in_clause = frozenset().union(*keys)
         candidates = {
             phrase.rank: phrase
-            for word_keys in keys
-            for key in word_keys
+            for key in in_clause
             for phrase in table.phrases_by_first_word.get(key, ())
+            if in_clause.issuperset(phrase.words)  # a cheap test before the search for each
         }
         taken = [False] * len(tokens)
         matches = []
