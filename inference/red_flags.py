@@ -116,6 +116,7 @@ CHILD_BREATHING = (
     "blue_lips",
     "breathing_pauses",
     "inhaler_not_helping",
+    "choking",
 )
 # A head injury needs a scan today when any of these follow it (NICE NG232), or when the person
 # takes blood thinners.
@@ -220,7 +221,7 @@ def red_flag_codes(present: set[str], *, child: bool = False, infant: bool = Fal
         or {"fever", "stiff_neck"} <= present
         or (
             {"fever", "light_sensitivity"} <= present
-            and _any(present, "neck_pain", "headache", "confusion")
+            and _any(present, "neck_pain", "headache", "confusion", "drowsiness", "rash")
         )
         or {"fever", "neck_pain", "confusion"} <= present
         # without a fever told: a stiff neck with confusion, or with light that hurts and a rash
@@ -296,7 +297,15 @@ def red_flag_codes(present: set[str], *, child: bool = False, infant: bool = Fal
             and "neck_pain" in present
             and _any(present, "numbness_tingling", "arm_weakness")
         )
-        or ("ketosis_sign" in present and _any(present, *DKA_SIGNS))
+        or (_any(present, "ketosis_sign", "very_high_sugar") and _any(present, *DKA_SIGNS))
+        # heavy bleeding in pregnancy (NHS: call 999), and a belly gone hard as a board with
+        # pain that came on suddenly or with vomiting (peritonitis until shown otherwise)
+        or {"pregnancy", "severe_bleeding"} <= present
+        or (
+            {"rigid_belly", "abdominal_pain"} <= present
+            and "pregnancy" not in present  # a pregnant belly tightens (Braxton Hicks)
+            and _any(present, "sudden_onset", "vomiting", "fainting", "fever")
+        )
         or ("low_sugar" in present and _any(present, *SEVERE_HYPO_SIGNS))
         or {"burn", "large_area"} <= present
         or (
@@ -311,14 +320,14 @@ def red_flag_codes(present: set[str], *, child: bool = False, infant: bool = Fal
         )
     ):
         found.append("stated_emergency")
-    # At any age: struggling for breath, the lips or skin turning blue (too little oxygen), or
-    # an asthma attack that the reliever inhaler does not ease.
+    # At any age: struggling for breath, choking, the lips or skin turning blue (too little
+    # oxygen), or an asthma attack that the reliever inhaler does not ease.
     # An adult's gasp after the pauses of loud snoring is sleep apnoea, not a struggle for
     # breath (the other signs still count, and a child's pauses raise the child's flag).
     struggling = "severe_breathlessness" in present and (child or "snoring" not in present)
     breathing = (
         struggling
-        or _any(present, "blue_lips", "inhaler_not_helping")
+        or _any(present, "blue_lips", "inhaler_not_helping", "choking")
         or (
             # too breathless or wheezy to talk
             _any(present, "shortness_of_breath", "wheezing") and "speech_difficulty" in present

@@ -159,7 +159,7 @@ HEARD_IN_ANY_TENSE = {
 # "I've never had a headache this bad" says the headache is there.
 NEVER_BEFORE = re.compile(r"\b(?:like (?:this|that)|this bad|so bad|before|in my life)\b")
 CHILD = re.compile(
-    r"\b(?:son|daughter|baby|babies|child|children|kid|kids|boy|girl|toddler|toddlers|infant|"
+    r"\b(?:son|daughter|baby|babys|babies|child|children|kid|kids|boy|girl|toddler|toddlers|infant|"
     r"newborn|new born|grandson|granddaughter|grandchild|nephew|niece|little one|lo|bub|"
     r"preschooler|schoolboy|schoolgirl|lad|wee one|pikin|kiddo|youngster|pupil|bairn|twins?|wean)\b"
 )
@@ -187,9 +187,15 @@ NUMBER_WORDS = {
 }  # fmt: skip
 _NUMBER = r"(\d{1,3}(?:\.5)?|" + "|".join(NUMBER_WORDS) + ")"
 _UNIT = r"(days?|wks?|weeks?|months?|mths?|mos?|years?|yrs?|yo|y/o)"
+# "a 10 week baby" (not "the 6 week baby check", "a 2 day baby shower")
+_BABY_AFTER = (
+    r"(?= (?:old )?(?:baby|infant|newborn|boy|girl)\b(?! (?:massage|shower|check|class|group|"
+    r"clinic|jabs?|vaccin\w*|appointment|review|course|blues)\b))"
+)
 # "my 6 week old", "a 10-day-old baby", "she's 2 months", "my son (4)"
 AGE = re.compile(
-    rf"\b{_NUMBER}[- ]?{_UNIT}(?:[- ]old\b|(?<=o)\b)|\(\s*(?:age |aged )?(\d{{1,2}})\s*\)|"
+    rf"\b{_NUMBER}[- ]?{_UNIT}(?:[- ]old\b|(?<=o)\b|{_BABY_AFTER})|"
+    rf"\(\s*(?:age |aged )?(\d{{1,2}})\s*\)|"
     rf"\bage[ds]?:?\s+(\d{{1,2}})\b(?![- ]?(?:d|w|m|y))|"
     rf"\b(?:(?:baby|infant|newborn|son|daughter|twins?)(?:'s)?|(?:wean|bairn)(?:'s|\s+is)|he's|"
     rf"she's|is|are|aged?|born(?=\s+(?:about |around |just |only )?\w+[- ]?[a-z]+\s+ago\b))"
@@ -444,6 +450,90 @@ NUMERIC_FINDINGS = (
         ),
         "ketosis_sign",
     ),
+    # A blood sugar of 20 mmol/L or more (360 mg/dL or more where no unit says mmol): "his
+    # blood sugar is 450", "sugars 27.4 and climbing" (not "sugar 25 years ago", "glucose 24
+    # hours after").
+    (
+        re.compile(
+            r"\b(?:blood sugars?|sugars?|glucose|bg)\b(?:'s)?"
+            r"(?:\W+(?:levels?|readings?|is|was|were|of|at|says|said|reads|read|shows|showed|"
+            r"showing|now|up to|gone up to|went up to|over)\b){0,3}\W+"
+            r"(?:(?:2\d|3[0-3])(?:[.,]\d)?|3[6-9]\d|[4-9]\d\d)\b"
+            r"(?![.,]?\d|\s*(?:%|/|hours?\b|hrs?\b|h\b|mins?\b|minutes\b|g\b|units?\b|years?\b|"
+            r"yrs?\b|weeks?\b|wks?\b|days?\b|months?\b|times\b|am\b|pm\b|kg\b|lbs?\b))"
+        ),
+        "very_high_sugar",
+    ),
+    # A cut that will not stop bleeding, told without the word "bleeding": "cut myself shaving
+    # and it's not stopping" (not a cut whose pain or itch will not stop).
+    (
+        re.compile(
+            r"(?<!hair )\bcut\b(?! (?:down|back|out)\b)"
+            r"(?:(?!\b(?:pain|itch\w*|ache|aching|sting\w*|hurt\w*|throb\w*)\b)[^.!?]){0,40}"
+            r"\b(?:it's|its|it is|that's|and|and it) (?:still )?(?:not stopping|isn't stopping|"
+            r"won'?t stop|will not stop|doesn'?t stop|does not stop)\b"
+            r"(?! (?:me|him|her|them|us|you|it)\b)"
+        ),
+        "severe_bleeding",
+    ),
+    # A child into someone's open pill box: "Granny's pill box was left open and my 4yo has
+    # eaten some".
+    (
+        re.compile(
+            r"\b(?:pill ?box|pill bottle|pill organiser|tablet box|medicine box|dosette)\b"
+            r"[^.!?]{0,30}"
+            r"\b(?:left open|open)\b[^.!?]{0,40}\b(?:child|son|daughter|toddler|baby|kid|he|she|"
+            r"they|\d+ ?yo|\d+ ?year old|grandson|granddaughter|little one)\b"
+            r"(?: has| have|'s)? (?:eaten|ate|swallowed|taken|had) some\b"
+        ),
+        "overdose",
+    ),
+    # Pulled out of the water after going under: a near drowning ("we pulled a man out of the
+    # lake, he was under for a minute").
+    (
+        re.compile(
+            r"^(?=.*\b(?:pulled|dragged|fished)\b[^.!?]{0,30}\b(?:out of|from) the (?:lake|"
+            r"river|sea|water|pool|canal|reservoir|loch|quarry|bath)\b)"
+            r"(?=.*\b(?:was|went|been|were|had been) (?:submerged|under water|underwater)\b"
+            r"(?! swimming))"
+        ),
+        "major_injury",
+    ),
+    # The glass test told apart from its result: "did the tumbler test on the spots on her arm
+    # and they're still there".
+    (
+        re.compile(
+            r"\b(?:tumbler|glass) test\b"
+            r"(?:(?!\b(?:faded|fades|disappear\w*|went away|goes away)\b)[^.!?]){0,60}"
+            r"\b(?:still there|still see|still visible|"
+            r"didn'?t fade|don'?t fade|not fading|didn'?t go|don'?t go)\b"
+        ),
+        "non_blanching_rash",
+    ),
+    # "what's the point, I won't be around by the weekend"
+    (
+        re.compile(r"\bwhat'?s the point\b[^.!?]{0,40}\bwon'?t be (?:around|here)\b"),
+        "suicidal_thoughts",
+    ),
+    # Found on the floor after a night there: a long lie, and cold ("found on her kitchen floor
+    # after being there all night").
+    (
+        re.compile(
+            r"\b(?:found|lying|lay|laid|stuck|couldn't get up)\b[^.!?]{0,40}\bfloor\b"
+            r"[^.!?]{0,40}\ball night\b"
+        ),
+        "cold_exposure",
+    ),
+    # A headache unlike the usual migraines that came on at once: "I get migraines but this is
+    # nothing like them, it hit me all in one go".
+    (
+        re.compile(
+            r"^(?=.*\bmigraines?\b[^.!?]{0,40}\b(?:nothing like|not like|different (?:from|to))\b)"
+            r"(?=.*\b(?:all in one go|all at once|out of nowhere|in seconds|"
+            r"like a hammer|like a bang|exploded|instantly|suddenly)\b)"
+        ),
+        "worst_headache",
+    ),
     # A fit told across commas: "whole body shaking, eyes going up", "arms and legs jerking,
     # bit his tongue".
     (
@@ -500,7 +590,7 @@ NUMERIC_FINDINGS = (
     (
         re.compile(
             r"^(?=.*\b(?:forag\w*|wild mushrooms?|picked (?:some )?mushrooms?|"
-            r"mushrooms? (?:from|in) "
+            r"mushrooms? (?:from|in|off|on) "
             r"(?:the |a )?(?:field|woods?|garden|park|lawn))\b)"
             r"(?=.*\b(?:vomit\w*|diarrh\w*|confus\w*|drows\w*|cramps?)\b)"
             r".*\b(?:ate|eaten|eating|had|cooked)\b[^.!?]{0,40}\bmushrooms?\b"
@@ -956,6 +1046,27 @@ FIGURES_OF_SPEECH = (
     "dying of this flu",
     "dying of man flu",
     "not urgent",  # says so: a stated emergency it is not
+    "ambulance & not urgent",  # "Subject: Ambulance - not urgent!" (patient transport)
+    "patient transport",
+    "medical emergency refresher",  # training for one, not one now
+    "medical emergency training",
+    "medical emergency course",
+    "not just when",  # "the room spins, not just when I move": no one lies still
+    "not only when",
+    "i look pregnant",  # bloated: "so bloated by evening I look pregnant"
+    "look like i'm pregnant",
+    "tired of living in",  # a home, not a life: "tired of living in this flat with the damp"
+    "tired of living here",
+    "tired of living next",
+    "tired of living with",  # "sick and tired of living with this back pain"
+    "choking back tears",  # upset, not choking
+    "choking back the tears",
+    "choked up",
+    "twisted & dentist",  # numb from a dental injection
+    "twisted & dental",
+    "switched to a new bleach",  # cleaning with it, not swallowing it
+    "bleach & without gloves",
+    "bleach & wear gloves",
     "isn't urgent",
     "non urgent",
     "not an emergency",
@@ -1041,6 +1152,7 @@ EXACT_WORDS = frozenset(
         "stabbed",
         "fitness",
         "puffed",
+        "floored",  # tired out, not "fell on the floor"
     }
 )
 
@@ -1465,15 +1577,26 @@ LIGHT_HEADED = re.compile(r"\blight[- ]headed(?:ness)?\b")
 # from his leg", "my cat got stung and her face has puffed up"), is for a vet; not one with a
 # person or someone the animal hurt ("the dog walker found him", "the horse kicked him").
 _SENTENCE_REST = r"(?:[^.!?\n]|(?<=\d)\.(?=\d))*"  # "4.5kg" ends no sentence
+_PERSON_OR_HARM = (
+    r"i|i'm|i've|me|we|we're|us|my|our|son|daughter|baby|child|"
+    r"kids?|boy|girl|toddler|husband|wife|partner|mum|mom|dad|nan|nana|gran|grandma|grandad|"
+    r"granddad|grandpa|papa|friend|neighbour|man|woman|lady|guy|cyclist|rider|owner|someone|"
+    r"somebody|postman|bit|bitten|bites|attacked|mauled|knocked|jumped|scratched|lunged|kicked|"
+    r"threw|thrown|trampled|tripped|pulled|dragged|trod|bucked|fell on|ran into"
+)
 PET_SENTENCE = re.compile(
     r"(?:^|(?<=[.!?\n]))\s*(?:my|our|the) (?:dog|dogs|puppy|cat|cats|kitten|rabbit|bunny|"
     r"hamster|guinea pig|horse|pony|budgie|parrot|tortoise|ferret)(?:'s)?\b"
     r"(?!\s*(?:walker|walking|owner|sitter|scan|rider|riding|trainer|groomer)\b)"
-    rf"(?!{_SENTENCE_REST}\b(?:i|i'm|i've|me|we|we're|us|my|our|him|son|daughter|baby|child|"
-    r"kids?|boy|girl|toddler|husband|wife|partner|mum|mom|dad|nan|nana|gran|grandma|grandad|"
-    r"granddad|grandpa|papa|friend|neighbour|man|woman|lady|guy|cyclist|rider|owner|someone|"
-    r"somebody|postman|bit|bitten|bites|attacked|mauled|knocked|jumped|scratched|lunged|kicked|"
-    r"threw|thrown|trampled|tripped|pulled|dragged|trod|bucked|fell on|ran into)\b)"
+    rf"(?!{_SENTENCE_REST}\b(?:him|{_PERSON_OR_HARM})\b)"
+    rf"{_SENTENCE_REST}[.!?]*"
+)
+# A pet that the vet has seen is the subject of its sentence, whoever "him" is: "Our dog had a
+# fit yesterday, the vet's seen him and he's fine" (not "the cat went to the vet and now my son
+# can't breathe").
+VET_SENTENCE = re.compile(
+    r"(?:^|(?<=[.!?\n]))\s*(?:my|our|the) (?:dog|puppy|cat|kitten|rabbit|hamster|horse|pony)"
+    rf"(?:'s)?\b(?={_SENTENCE_REST}\bvet'?s?\b)(?!{_SENTENCE_REST}\b(?:{_PERSON_OR_HARM})\b)"
     rf"{_SENTENCE_REST}[.!?]*"
 )
 # A teenager's "omg I'm literally going to die" is embarrassment, unless a danger is told
@@ -1509,7 +1632,8 @@ NO_REACTIONS_FOR = re.compile(
 )
 # A choke already cleared: "choked on her drink but coughed it up".
 CHOKE_CLEARED = re.compile(
-    r"\bchoked on (?:[\w']+ ){1,4}?(?:but |and )?(?:then )?(?:(?:she|he|i|they|we) )?"
+    r"\b(?:choked|was choking|were choking)(?: briefly| a bit| slightly)? on (?:[\w']+ ){1,4}?"
+    r"(?:earlier |before |yesterday )?(?:but |and )?(?:then )?(?:(?:she|he|i|they|we) )?"
     r"(?:coughed|spat|brought) it (?:up|out)\b"
     # unless something follows it: "but now he's wheezing", "still can't breathe"
     r"(?![^.!?]*\b(?:(?<!fine )(?<!ok )(?<!okay )(?<!better )now(?! (?:fine|ok|okay|better|"
@@ -1543,6 +1667,12 @@ GOODBYE_TEXT = re.compile(
     r"|\bfound (?:a|her|his|their) goodbye (?:note|letter)\b"
     # "sent our team chat a goodbye message saying she loves us and she's sorry" (not a
     # leaving card's goodbye message)
+    # a note that says goodbye, with "sorry" or someone who cannot be reached (not a carer's
+    # on retiring, nor before a school trip)
+    r"|\b(?:left|wrote|found) (?:a|me a|us a|her|his|their) note\b"
+    r"(?=[^.!?]{0,40}\bgoodbye\b)(?![^.!?]*\b(?:retir\w*|trip|holiday|leaving|moving)\b)"
+    r"(?=[^.!?]{0,100}\b(?:sorry|not answering|isn't answering|phone (?:is )?off|"
+    r"can't (?:reach|find|get hold)|missing)\b)"
     r"|(?<!leaving )(?<!a leaving )\bgoodbye (?:message|text|note|letter|email|voice ?note)\b"
     r"(?![^.!?]*\b(?:last day|leaving|retir\w*|moving|ex|nursery|colleague|class|team)\b)"
     r"(?=[^.!?]{0,80}\b(?:sorry|"
@@ -1607,6 +1737,67 @@ LONG_FLIGHT = re.compile(
     r"(?<!booked on a )(?<!booked on )\b\d+\s*-?\s*(?:hours?|hrs?)\s*-?\s*flight\b"
     r"|\bg(?:ot|etting) off (?:the|a|my|our) (?:\d+\s*-?\s*(?:hours?|hrs?) )?(?:plane|flight)\b"
 )
+# A baby's age in brackets after a name: "Isla (4 months) poorly", "Noah (8 weeks tomorrow)"
+# (not a duration after a symptom or a form's label: "cough (3 weeks)", "Duration (2 weeks)").
+NAMED_AGE = re.compile(
+    r"\b([A-Z][a-z]+) \((\d{1,2}) ?(weeks?|wks?|months?|mths?|days?)(?: old)?"
+    r"(?: (?:today|tomorrow|now))?\)"
+)
+NOT_A_NAME = frozenset(
+    {"duration", "symptoms", "symptom", "since", "for", "ago", "onset", "age", "today", "yesterday"}
+    | {"monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "weekend"}
+    | {"january", "february", "march", "april", "may", "june", "july", "august", "september"}
+    | {"october", "november", "december", "christmas", "easter", "holiday", "work", "school"}
+)
+# A form's line ("Last period: 7 weeks ago") is a sentence of its own: the time it gives says
+# nothing of the next line ("Pregnancy test: positive").
+FORM_LINE = re.compile(r"(?m)^([a-z][\w ]{0,30}:[^\n]*?)[ \t]*\n")
+# A pause, not a full stop: "I can't... get my breath".
+CANT_PAUSE = re.compile(r"\b(can't|cannot|can not|couldn't)\s*(?:\.{2,}|\u2026)\s*")
+# The lower belly, told as its bottom: "pain in the left bottom of stomach" (not the buttocks).
+BOTTOM_OF_BELLY = re.compile(
+    r"\b(?:(left|right) )?bottom of (?:the |her |his |my )?(?:stomach|tummy|belly|abdomen)\b"
+)
+# A numb hand shaken awake is no fit: "I have to shake it to get the feeling back".
+SHAKE_IT_AWAKE = re.compile(r"\b(?:have|had|has) to shake (?:it|them|my hands?)\b")
+# "I'm about 6 wks along" is a pregnancy (not "the renovation is 6 weeks along").
+WEEKS_ALONG = re.compile(
+    r"\b(i'm|im|i am|she's|shes|she is|we're|about|around|only|just|roughly|maybe) "
+    r"(\d{1,2}|[a-z]+) (?:weeks?|wks?) along\b"
+)
+# A fever felt, with the floppiness left for its own phrase: "8 weeks old, hot and floppy".
+HOT_AND_FLOPPY = re.compile(r"\bhot and floppy\b")
+# Told of the headache itself, not denied: "went from no pain to the worst pain of my life".
+FROM_NO_PAIN = re.compile(r"\bfrom (?:no|zero|0) pain to\b")
+# A simile, not a gunshot: "grabbed her head, said it felt like she'd been shot".
+LIKE_SHOT = re.compile(
+    r"\blike (?:i'd|i had|i've|she'd|she had|he'd|he had|you'd|you've|someone'd|someone had) "
+    r"(?:just )?been shot\b"
+)
+# Knocked out, told with a head knock: "hit my head on the patio, was out for a bit".
+OUT_FOR_A_BIT = re.compile(
+    r"\b(?:was|were|been) out (?:cold )?for a (?:bit|minute|moment|few seconds|few minutes|"
+    r"second or two)\b(?! (?:shopping|walking|running|at|with|in|on|to)\b)"
+)
+HEAD = re.compile(r"\bhead\b")
+# Gone under the water: "he was under for a minute" (not a headache that came on "under a
+# minute").
+UNDER_WATER = re.compile(r"\b(was|went|been|were) under (?:the water |water )?for\b")
+NOT_SHIVERING = re.compile(r"\b(?:not|isn't|wasn't) shivering any ?more\b|\bno longer shivering\b")
+# A form's answer: "Pregnancy test: positive".
+TEST_ANSWER = re.compile(r"\bpregnancy test:\s*(?:positive|pos|\+ve|\+)(?=\W|$)")
+# Spots seen on the skin, not before the eyes: "I see small red spots on her leg".
+SPOTS_SEEN = re.compile(
+    r"\b(?:i|we) (?:can )?(?:see|saw|noticed) (?=(?:(?:some|small|tiny|little|a few|few|lots of|"
+    r"loads of) )*(?:red|purple|pink|dark) spots\b)"
+)
+# Arms and legs shaking after a fall to the floor: a fit ("fell on the floor, her arms and legs
+# are shaking hard"; not legs shaking after a workout).
+LIMBS_SHAKING = re.compile(
+    r"\b(?:his|her|their|my) arms and legs (?:were |are |was |is |started |kept |keep )?"
+    r"(?:shaking|jerking|twitching|thrashing)\b"
+)
+FALL_SCENE = re.compile(r"\b(?:floor|ground|collaps\w*|fell|fallen)\b")
 CHESS_PAIN = re.compile(r"\bchess (?=pains?\b|tightness\b|hurts\b)")
 # "my chest is absolutely killing me" is chest pain, not the figure of speech "killing me".
 CHEST_KILLING = re.compile(
@@ -1739,9 +1930,26 @@ PERIOD_DUE = re.compile(
 )
 
 
+@cache
+def _table_words() -> frozenset[str]:
+    return frozenset(
+        word for symptom in symptoms().values() for p in symptom.phrases for word in p.split()
+    )
+
+
+def _named_age(match: re.Match[str]) -> str:
+    if match.group(1).lower() in NOT_A_NAME or match.group(1).lower() in _table_words():
+        return match.group()
+    return f"{match.group(1)} ({match.group(2)} {match.group(3)} old)"
+
+
 def normalise(text: str) -> str:
+    text = NAMED_AGE.sub(_named_age, text)
     text = text.lower().replace("\u2019", "'").replace("\u2018", "'")
+    text = FORM_LINE.sub(r"\1.\n", text)
+    text = CANT_PAUSE.sub(r"\1 ", text)
     text = PET_SENTENCE.sub(" ", text)
+    text = VET_SENTENCE.sub(" ", text)
     text = re.sub(r"\s+", " ", text).strip()
     text = LIGHT_HEADED.sub("lightheaded", text)
     text = GOODBYE_MESSAGE.sub("said goodbye", text)
@@ -1773,6 +1981,20 @@ def normalise(text: str) -> str:
     text = PIDGIN_PREGNANT.sub("is pregnant,", text)
     text = DIALECT_WORD.sub(lambda m: DIALECT[m.group()], text)
     text = HEAD_IS_PAIN.sub("headache", text)
+    text = FROM_NO_PAIN.sub("from nothing to", text)
+    text = HOT_AND_FLOPPY.sub("feels hot and floppy", text)
+    text = SHAKE_IT_AWAKE.sub("have to flick it", text)
+    text = WEEKS_ALONG.sub(r"\1 \2 weeks pregnant", text)
+    text = BOTTOM_OF_BELLY.sub(lambda m: f"lower {m.group(1) or ''} belly".replace("  ", " "), text)
+    text = LIKE_SHOT.sub("like being shot", text)
+    if HEAD.search(text):
+        text = OUT_FOR_A_BIT.sub("passed out for a bit", text)
+    text = UNDER_WATER.sub(r"\1 submerged for", text)
+    text = NOT_SHIVERING.sub("stopped shivering", text)
+    text = TEST_ANSWER.sub("positive pregnancy test", text)
+    text = SPOTS_SEEN.sub("there are ", text)
+    if FALL_SCENE.search(text):
+        text = LIMBS_SHAKING.sub("limbs jerking", text)
     if FIT_SCENE.search(text):
         text = LIMBS_GOING.sub("limbs jerking", text)
     text = NECK_DIP.sub(r"\1 neck skin sucking in", text)

@@ -40,6 +40,7 @@ IMPLIES = {
     "mottled_skin": ("pale_skin",),
     "severe_bp_reading": ("high_bp_reading",),
     "ketosis_sign": ("high_sugar_signs",),
+    "very_high_sugar": ("high_sugar_signs",),
 }
 
 

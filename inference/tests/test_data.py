@@ -50,6 +50,8 @@ RED_FLAG_ONLY = {
     "severe_bp_reading",
     "after_tonsillectomy",
     "ketosis_sign",
+    "very_high_sugar",
+    "rigid_belly",
     "skull_fracture_sign",
     "reduced_fetal_movements",
     "raised_top_of_head",

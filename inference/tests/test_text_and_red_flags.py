@@ -2413,3 +2413,92 @@ def test_near_misses_of_the_batch_forty_one_signs_raise_no_flag(text):
 def test_a_reviewers_emergencies_near_the_batch_forty_one_mends_keep_their_flags(text, flag):
     """Figures of speech and rewrites made for batch 41 must not take a real emergency away."""
     assert flag in flags_for(text)
+
+
+# Sentences written for the study of batch 42, apart from it.
+BATCH_FORTY_TWO_EMERGENCIES = [
+    ("dad has angina, used his GTN twice and the pain isn't easing, he's grey",
+     "possible_heart_attack"),
+    ("heavy ache in my chest and my left arm has gone achy", "possible_heart_attack"),
+    ("mum's face looks twisted on one side since lunch", "possible_stroke"),
+    ("his mouth is not the same on both sides and he is confused", "possible_stroke"),
+    ("my uncle fails to breathe, he sits forward and cannot talk", "severe_breathing_difficulty"),
+    ("I can't... get my breath", "severe_breathing_difficulty"),
+    ("a passenger is choking on a sweet and can't cough", "severe_breathing_difficulty"),
+    ("babys lips look bluey and she's grunting", "severe_breathing_difficulty"),
+    ("Freya (6 weeks) has a temperature of 38.3", "infant_fever"),
+    ("our 9 week baby is 38.1 and sleepy", "infant_fever"),
+    ("my 7 week old is hot and floppy and won't feed", "infant_fever"),
+    ("Jacob (3 months) is pausing between breaths and grunting", "child_breathing_difficulty"),
+    ("did the glass test on his rash and the spots are still there", "possible_meningitis"),
+    ("high fever, the light hurts his eyes, very drowsy", "possible_meningitis"),
+    ("she has a hot body, the light bothers her eyes and there's a rash", "possible_meningitis"),
+    ("lifting weights then an explosive pain hit the back of my head", "thunderclap_headache"),
+    ("went from no pain to the worst pain of my life in seconds", "thunderclap_headache"),
+    ("I have migraines but this is nothing like them, came on all at once", "thunderclap_headache"),
+    ("he held his head and said it felt like he'd been shot in the head", "thunderclap_headache"),
+    ("she fell on the floor and her arms and legs are shaking", "seizure"),
+    ("cut my hand on a knife and it's not stopping, the towel is red", "severe_bleeding"),
+    ("deep cut on his arm, I've tied a belt round his arm to stop it", "severe_bleeding"),
+    ("blood is coming very much from her leg", "severe_bleeding"),
+    ("I'm 18 weeks pregnant and bleeding heavily", "stated_emergency"),
+    ("he left a note saying goodbye and his phone is off", "suicidal_thoughts"),
+    ("I keep thinking about driving into a bridge on the motorway", "suicidal_thoughts"),
+    ("I'm so tired of living, nothing helps", "suicidal_thoughts"),
+    ("Grandad says he won't be around much longer and gave away his watch", "suicidal_thoughts"),
+    ("I'd rather go to sleep and not wake up tonight", "suicidal_thoughts"),
+    ("the kids ate mushrooms off the lawn, one is vomiting", "possible_poisoning"),
+    ("the pill box was left open and my toddler has eaten some", "possible_poisoning"),
+    ("banged his head on a shelf, was out for a bit, now he's sick", "serious_head_injury"),
+    ("found him at the foot of the stairs, a cut on his head, keeps repeating himself",
+     "serious_head_injury"),
+    ("my sister is about 7 weeks along, pain low on the left and some spotting",
+     "possible_ectopic_pregnancy"),
+    ("she has bad pain in the right bottom of her tummy, pregnant, feels faint",
+     "possible_ectopic_pregnancy"),
+    ("Pain: one side, low down\nLast period: 8 weeks ago\nPregnancy test: positive",
+     "possible_ectopic_pregnancy"),
+    ("we pulled a boy out of the river, he was under for a minute, he's coughing",
+     "stated_emergency"),
+    ("we found nan on the kitchen floor, she'd been there all night, confused", "stated_emergency"),
+    ("tripped at the bus stop and her hip is at a funny angle", "stated_emergency"),
+    ("sudden terrible stomach pain, tummy is rock hard and I've been sick", "stated_emergency"),
+    ("type 1, blood sugar is 31 and I keep vomiting", "stated_emergency"),
+    ("his glucose is 520 and he's very confused", "stated_emergency"),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("text", "flag"), BATCH_FORTY_TWO_EMERGENCIES)
+def test_the_signs_added_for_batch_forty_two_raise_their_flags(text, flag):
+    assert flag in flags_for(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "my cat had a fit last week, the vet's checked him and he's well",
+        "we have a first aid refresher on medical emergency training next month",
+        "Ambulance booking not urgent: how does patient transport work for my dad's clinic?",
+        "my son was choking on a crisp earlier but coughed it up, fine now",
+        "dizzy when the room spins, not just when I move my head, no sickness",
+        "so bloated by night I look pregnant, IBS I think",
+        "my hand goes numb at night and I have to shake it to wake it up",
+        "we switched to a new bleach at work and my hands are dry and red",
+        "took the kids to the beach, had a lovely day",
+        "cut my finger, it's stopped now and there's a plaster on",
+        "had a cut on my head from a fall last year, healed fine",
+        "my sugar was 25 years ago when I was diagnosed, fine now, need a review",
+        "glucose test at 24 weeks, is it fasting?",
+        "Cough (3 weeks), no fever, can I get a review",
+        "he held the baby and it felt like he'd been given the world",
+        "I get migraines, this one is like the others, a bit of light sensitivity",
+        "Last period: 2 weeks ago\nPregnancy test: negative\nWant the pill",
+        "he was under the weather for a week but better now",
+        "my legs were shaking after the marathon, normal?",
+        "my toddler's tummy feels soft, she's eating fine",
+        "I won't be around next week, can we move the appointment?",
+        "I'm tired of living in this flat with the damp, can you write a letter?",
+    ],
+)
+def test_near_misses_of_the_batch_forty_two_signs_raise_no_flag(text):
+    assert flags_for(text) == set()
