@@ -2502,3 +2502,14 @@ def test_the_signs_added_for_batch_forty_two_raise_their_flags(text, flag):
 )
 def test_near_misses_of_the_batch_forty_two_signs_raise_no_flag(text):
     assert flags_for(text) == set()
+
+
+@pytest.mark.parametrize(
+    ("text", "code"),
+    [
+        ("a sore white spot on the inside of my cheek for a week", "mouth_sore"),
+        ("my left ear has been bunged up since swimming", "hearing_loss"),
+    ],
+)
+def test_lay_words_for_a_mouth_ulcer_and_a_blocked_ear_are_read(text, code):
+    assert code in read(text).present
