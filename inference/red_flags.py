@@ -84,6 +84,7 @@ SEVERE_ALLERGY_SIGNS = (
     "blue_lips",
     "hoarse_voice",
     "dizziness",
+    "unresponsive",  # floppy or collapsed: shock
 )
 # Pain low in the belly or in the side, in a possible pregnancy: ectopic until shown otherwise.
 LOW_BELLY_PAIN = (
@@ -224,6 +225,8 @@ def red_flag_codes(present: set[str], *, child: bool = False, infant: bool = Fal
             and _any(present, "neck_pain", "headache", "confusion", "drowsiness", "rash")
         )
         or {"fever", "neck_pain", "confusion"} <= present
+        # a fever and a rash in someone hard to wake or confused (NICE NG240)
+        or ({"fever", "rash"} <= present and _any(present, "unresponsive", "confusion"))
         # without a fever told: a stiff neck with confusion, or with light that hurts and a rash
         or (
             {"stiff_neck", "confusion"} <= present

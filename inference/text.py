@@ -159,7 +159,7 @@ HEARD_IN_ANY_TENSE = {
 # "I've never had a headache this bad" says the headache is there.
 NEVER_BEFORE = re.compile(r"\b(?:like (?:this|that)|this bad|so bad|before|in my life)\b")
 CHILD = re.compile(
-    r"\b(?:son|daughter|baby|babys|babies|child|children|kid|kids|boy|girl|toddler|toddlers|infant|"
+    r"\b(?:son|daughter|baby|babys|babby|babies|child|children|kid|kids|boy|girl|toddler|toddlers|infant|"
     r"newborn|new born|grandson|granddaughter|grandchild|nephew|niece|little one|lo|bub|"
     r"preschooler|schoolboy|schoolgirl|lad|wee one|pikin|kiddo|youngster|pupil|bairn|twins?|wean)\b"
 )
@@ -197,7 +197,7 @@ AGE = re.compile(
     rf"\b{_NUMBER}[- ]?{_UNIT}(?:[- ]old\b|(?<=o)\b|{_BABY_AFTER})|"
     rf"\(\s*(?:age |aged )?(\d{{1,2}})\s*\)|"
     rf"\bage[ds]?:?\s+(\d{{1,2}})\b(?![- ]?(?:d|w|m|y))|"
-    rf"\b(?:(?:baby|infant|newborn|son|daughter|twins?)(?:'s)?|(?:wean|bairn)(?:'s|\s+is)|he's|"
+    rf"\b(?:(?:baby|babby|infant|newborn|son|daughter|twins?)(?:'s)?|(?:wean|bairn)(?:'s|\s+is)|he's|"
     rf"she's|is|are|aged?|born(?=\s+(?:about |around |just |only )?\w+[- ]?[a-z]+\s+ago\b))"
     rf"\W+(?:[a-z']+\W+)?{_NUMBER}[- ]?{_UNIT}\b"
     r"(?!\W+(?:pregnant|early|premature|prem|late|overdue|before|after)\b)"
@@ -255,8 +255,8 @@ NUMERIC_FINDINGS = (
         re.compile(
             r"\b(?:took|taken|swallowed|ate|had|downed|necked)\b\W+(?:\w+\W+){0,2}?"
             r"(?:\d{2,}|twenty|thirty|forty|fifty|a hundred)\s+(?!mg|ml|mcg|g\b)(?:\w+\s+){0,3}"
-            r"(?:pills|tablets|tabs|capsules|paracetamol|ibuprofen|aspirin|painkillers|"
-            r"co-codamol|codeine|sleeping pills|antidepressants)\b"
+            r"(?:pills|tablets|tabs|capsules|par[ae]?c[ae]?t[aeo]?m[ao]l|ibuprofen|aspirin|"
+            r"painkillers|co-codamol|codeine|sleeping pills|antidepressants)\b"
         ),
         "overdose",
     ),
@@ -509,6 +509,114 @@ NUMERIC_FINDINGS = (
             r"didn'?t fade|don'?t fade|not fading|didn'?t go|don'?t go)\b"
         ),
         "non_blanching_rash",
+    ),
+    # Angina's spray told apart from its failure: "used my GTN spray twice 5 mins apart and it's
+    # not touching it".
+    (
+        re.compile(
+            r"\b(?:gtn|angina spray|nitro|nitro spray|nitroglycerin|nitrolingual)\b"
+            r"(?:(?!\b(?:prescription|repeat|app|order|pharmacy|website|nozzle|ointment|cream|"
+            r"fissure|patch|drawer|needed)\b)[^.!?]){0,60}"
+            r"\b(?:not|isn't|hasn't|didn't|doesn't|wasn't) "
+            r"(?:touching|touched|touch|helping|helped|help|working|worked|shifting|shifted|easing|"
+            r"eased)\b(?! (?:it |them )?since\b)"
+        ),
+        "gtn_not_working",
+    ),
+    # A handful of tablets taken: "found with unknown white tablets, says he took a handful".
+    (
+        re.compile(
+            r"^(?=.*\b(?:tablets|pills|meds|medication|capsules)\b)"
+            r".*\b(?:took|taken|swallowed) a handful\b(?! (?:of|back|left|to)\b)"
+            r"|\b(?:took|taken|swallowed) a handful of (?:his |her |my |their |the )?(?:\w+ )?"
+            r"(?:tablets|pills|meds|antidepressants|painkillers|paracetamol|sleeping pills)\b"
+        ),
+        "overdose",
+    ),
+    # A child found with someone's medicines: "found my grandson (4) with my dosette box open".
+    (
+        re.compile(
+            r"\bfound (?:my |our |the |her |his )?(?:grandson|granddaughter|son|daughter|toddler|"
+            r"child|baby|kid|little one|boy|girl)(?: \(\d{1,2}\))? with (?:my |the |her |his |"
+            r"their |nan's |granny's |grandma's |grandad's |mum's |dad's )?"
+            r"(?:pill ?box|dosette(?: box)?|pill organiser|tablets|pills|medicines?|medication)\b"
+            r"(?![^.!?]*\b(?:unopened|none missing|all there|still sealed)\b)"
+        ),
+        "overdose",
+    ),
+    # Choking told across a comma: "choking on a sandwich, can't cough or talk".
+    (
+        re.compile(
+            r"\bchoking on\b(?! (?:phlegm|mucus|catarrh|this|the air|dry air|saliva|spit|my own)\b)"
+            r"[^.!?]{0,40}\b(?:can'?t|cannot|unable to) "
+            r"(?:cough|breathe|talk|speak)\b"
+        ),
+        "choking",
+    ),
+    # A sugar meter's "HI": above what it can measure.
+    (
+        re.compile(
+            r"\b(?:meter|libre|dexcom|sensor|glucometer|finger prick|blood sugar reading)\b"
+            r"[^.!?]{0,20}\b(?:says|said|saying|reads|read|reading|shows|showed|showing)\s+"
+            r"(?:just\s+)?hi\b(?!-)"
+            r"(?![^.!?]*\b(?:faulty|finger prick says|finger prick said|replaced)\b)"
+        ),
+        "very_high_sugar",
+    ),
+    # On the floor shaking, told in fragments with the minutes, the eyes or the recovery position.
+    (
+        re.compile(
+            r"^(?=.*\bon (?:the )?floor\b)(?=.*\bshaking\b)"
+            r"(?=.*\b(?:eyes (?:weird|rolled|rolling|funny|gone|went)|"
+            r"put (?:him|her|them) on (?:his|her|their) side)\b)"
+        ),
+        "seizure",
+    ),
+    # An electric shock that threw someone or left a burn or chest pain (NHS: call 999).
+    (
+        re.compile(
+            r"(?<!static )\belectric(?:al)? shock\b(?! (?:feelings?|sensations?|pains?|like)\b)"
+            r"(?:(?!\b(?:no|not|didn't|without)\b)[^.!?]){0,80}\b(?:threw|thrown|chest|burn|burns|"
+            r"heart|unconscious|knocked out|collapsed|palpitations)\b"
+        ),
+        "major_injury",
+    ),
+    # A belly gone hard with sudden or agonising pain: "sudden agonising pain in my stomach,
+    # like being stabbed, belly rock hard" (peritonitis until shown otherwise).
+    (
+        re.compile(
+            r"^(?=[^.!?]*\b(?:belly|tummy|stomach|abdomen)\b)[^.!?]*\b(?:sudden|agoni[sz]ing|"
+            r"excruciating|unbearable)\b[^.!?]{0,80}\b(?:rock hard|hard as a board|rigid)\b"
+        ),
+        "stated_emergency",
+    ),
+    # A farewell with things put in order: "'this is the last time you'll see me, I've sorted
+    # things'" (not "...at the surgery, we're moving to Leeds").
+    (
+        re.compile(
+            r"\blast time (?:you'll|you will|you) (?:ever )?see me\b"
+            r"(?=[^.!?]{0,60}\b(?:sorted|goodbye|gave|giving|given|had enough|done)\b)"
+        ),
+        "suicidal_thoughts",
+    ),
+    # Going to sleep and not waking, with the means or the end told: "I'm going to go to sleep
+    # and not wake up, got the pills sorted" (not the fear of it with sleep apnoea).
+    (
+        re.compile(
+            r"^(?=.*\b(?:pills|tablets|had enough|sorted|goodbye)\b)"
+            r".*\b(?:going to|gonna) go to sleep and (?:not|never) wake up\b"
+        ),
+        "suicidal_thoughts",
+    ),
+    # Looking up a lethal number of tablets: "looking up how many paracetamol it takes" (not
+    # "how many calories it takes").
+    (
+        re.compile(
+            r"\b(?:looking|looked|look|searching|searched|googling|googled) up how many "
+            r"(?:\w+ ){0,2}(?:paracetamol|co-codamol|tablets|pills|painkillers|ibuprofen|codeine|"
+            r"sleeping pills)\b"
+        ),
+        "suicidal_thoughts",
     ),
     # "what's the point, I won't be around by the weekend"
     (
@@ -1051,6 +1159,16 @@ FIGURES_OF_SPEECH = (
     "medical emergency refresher",  # training for one, not one now
     "medical emergency training",
     "medical emergency course",
+    "near drowning drill",  # practice, not a rescue
+    "drowning drill",
+    "gtn prescription",  # an errand: "the gtn prescription isn't working on the app"
+    "don't fit",  # clothes: "his slippers don't fit"
+    "doesn't fit",
+    "no longer fit",
+    "can't lift my arm above shoulder height",  # a stiff shoulder, not a weak arm
+    "can't lift my arm above shoulder level",
+    "raise my arm above my head",
+    "gtn repeat",
     "not just when",  # "the room spins, not just when I move": no one lies still
     "not only when",
     "i look pregnant",  # bloated: "so bloated by evening I look pregnant"
@@ -1652,8 +1770,9 @@ ILLNESS_FORETOLD = re.compile(
     r"one day|eventually)\b)"
 )
 OVERDOSE_OF_FUN = re.compile(
-    r"\b(?:an )?overdose of (?:sun|sunshine|chocolate|fun|telly|tv|christmas|love|netflix|"
-    r"cake|vitamin sea)\b"
+    r"\b(?:(?:an )?overdose of|overdosed on|od'd on) (?:sun|sunshine|chocolate|fun|telly|tv|"
+    r"christmas|love|netflix|cake|vitamin sea|easter eggs|sweets|sugar|turkey|mince pies)\b"
+    r"(?![^.!?]*\b(?:tablets|pills|gummies|meds|medicine|vitamins|capsules)\b)"
 )
 STORM = re.compile(r"\b(?:thunder and lightning|thunder ?storms?|lightning storms?)\b")
 FILM_TITLE = re.compile(r"\bsuicide squad\b")
@@ -1765,6 +1884,46 @@ WEEKS_ALONG = re.compile(
     r"\b(i'm|im|i am|she's|shes|she is|we're|about|around|only|just|roughly|maybe) "
     r"(\d{1,2}|[a-z]+) (?:weeks?|wks?) along\b"
 )
+# "I'm 7 weeks" from a woman about herself is a pregnancy (not "I'm 6 weeks post-op", "6 weeks
+# into the course", "2 weeks late").
+SELF_WEEKS = re.compile(
+    r"\b(i'm|im|i am) (?:about |around |only |nearly |roughly )?(\d{1,2}) (?:weeks|wks)\b"
+    r"(?=\s*(?:[,.;!?]|and\b|$))"
+)
+# Quotes around a few words are no part of them: "says he took 'a handful'".
+QUOTED = re.compile(r"(?<=\s)'([a-z][a-z ]{0,28}[a-z])'(?=[\s,.!?]|$)")
+# Fragments typed one word at a time: "chest. hurts." is "chest hurts".
+BODY_FRAGMENT = re.compile(
+    r"\b(chest|head|tummy|stomach|belly)\.\s+(hurts|hurting|pain|aches|tight)\b"
+)
+# "No reaction" to a food or a sting is no allergy trouble, not someone who does not respond:
+# "had peanut for the first time, no reaction at all".
+NO_REACTION = re.compile(
+    r"\bno (?:allergic )?reactions?\b(?! (?:when|to (?:my|his|her|our|your|the|pain|voice|touch|"
+    r"sound|light|anything|me|us|him|her|them)|from)\b)"
+)
+COLLAPSE_SCENE = re.compile(
+    r"\b(?:floor|ground|collaps\w*|passed out|floppy|not breathing|unconscious|fainted)\b"
+)
+ALLERGY_TALK = re.compile(
+    r"\b(?:allerg\w*|peanuts?|nuts?|eggs?|weaning|sting|stung|jab|vaccin\w*)\b"
+)
+# A face numb from a dental injection, wearing off: "face has drooped a bit on one side - it's
+# the numbing injection from the dentist".
+DENTAL_NUMBING = re.compile(
+    r"^(?=.*\b(?:dentist|dental|filling|root canal)\b)(?=.*\b(?:numbing|anaesthetic|wearing off|"
+    r"wears off)\b)"
+)
+DROOPING = re.compile(r"\b(?:drooped|drooping|droopy|droops)\b")
+# Overwhelmed, not a headache: "my head's going to explode with all this paperwork".
+EXPLODE_WITH_WORK = re.compile(
+    r"\bexplode with (?:all )?(?:this|the|that|my) (?:paperwork|stress|work|admin|homework|"
+    r"revision|worry|information|news|forms?)\b"
+)
+# Unsure, not confused: "I'm a bit confused about when he can go back to school".
+CONFUSED_ABOUT = re.compile(
+    r"\bconfused (?:about|as to) (?=(?:when|what|how|why|which|whether|if|where|who)\b)"
+)
 # A fever felt, with the floppiness left for its own phrase: "8 weeks old, hot and floppy".
 HOT_AND_FLOPPY = re.compile(r"\bhot and floppy\b")
 # Told of the headache itself, not denied: "went from no pain to the worst pain of my life".
@@ -1780,6 +1939,9 @@ OUT_FOR_A_BIT = re.compile(
     r"second or two)\b(?! (?:shopping|walking|running|at|with|in|on|to)\b)"
 )
 HEAD = re.compile(r"\bhead\b")
+# A burn cooled under the tap is no headache "under a minute": "put under cold water 20
+# minutes".
+UNDER_THE_TAP = re.compile(r"\bunder (?:the |a )?(?:(?:cold|cool|running) (?:water|tap)|tap)\b")
 # Gone under the water: "he was under for a minute" (not a headache that came on "under a
 # minute").
 UNDER_WATER = re.compile(r"\b(was|went|been|were) under (?:the water |water )?for\b")
@@ -1984,11 +2146,21 @@ def normalise(text: str) -> str:
     text = FROM_NO_PAIN.sub("from nothing to", text)
     text = HOT_AND_FLOPPY.sub("feels hot and floppy", text)
     text = SHAKE_IT_AWAKE.sub("have to flick it", text)
+    text = SELF_WEEKS.sub(r"\1 \2 weeks pregnant", text)
+    if ALLERGY_TALK.search(text) and not COLLAPSE_SCENE.search(text):
+        text = NO_REACTION.sub("no allergy trouble", text)
+    if DENTAL_NUMBING.search(text):
+        text = DROOPING.sub("feels odd", text)
+    text = EXPLODE_WITH_WORK.sub("overflow with work", text)
+    text = CONFUSED_ABOUT.sub("unsure about ", text)
+    text = QUOTED.sub(r"\1", text)
+    text = BODY_FRAGMENT.sub(r"\1 \2", text)
     text = WEEKS_ALONG.sub(r"\1 \2 weeks pregnant", text)
     text = BOTTOM_OF_BELLY.sub(lambda m: f"lower {m.group(1) or ''} belly".replace("  ", " "), text)
     text = LIKE_SHOT.sub("like being shot", text)
     if HEAD.search(text):
         text = OUT_FOR_A_BIT.sub("passed out for a bit", text)
+    text = UNDER_THE_TAP.sub("in cold water", text)
     text = UNDER_WATER.sub(r"\1 submerged for", text)
     text = NOT_SHIVERING.sub("stopped shivering", text)
     text = TEST_ANSWER.sub("positive pregnancy test", text)

@@ -2513,3 +2513,87 @@ def test_near_misses_of_the_batch_forty_two_signs_raise_no_flag(text):
 )
 def test_lay_words_for_a_mouth_ulcer_and_a_blocked_ear_are_read(text, code):
     assert code in read(text).present
+
+
+# Sentences written for the study of batch 43, apart from it.
+BATCH_FORTY_THREE_EMERGENCIES = [
+    ("my son is 5, barking cough and a harsh sound when he breathes in, even resting",
+     "child_breathing_difficulty"),
+    ("temperature of 39, very hard to wake, and a blotchy rash on her legs", "possible_meningitis"),
+    ("little red spots on his chest, not going when pressing glass", "possible_meningitis"),
+    ("I'm 6 weeks, sharp pain on my right side and spotting, feel faint",
+     "possible_ectopic_pregnancy"),
+    ("he says he took 'a handful' of his mum's tablets", "possible_poisoning"),
+    ("she is unable to complete a sentence without stopping for breath",
+     "severe_breathing_difficulty"),
+    ("asthma, ventolin did nothing, can't talk", "severe_breathing_difficulty"),
+    ("deep cut, blood come out strong, we press and still not stop", "severe_bleeding"),
+    ("blood pulsing out of his leg, soaked through three towels", "severe_bleeding"),
+    ("tripped and hit hed on the step, sick twice", "serious_head_injury"),
+    ("she took many sleeping pills tonight", "possible_poisoning"),
+    ("angina, used the gtn 3 times over 15 minutes and it's not touching the pain",
+     "possible_heart_attack"),
+    ("I keep looking up how many co-codamol it takes", "suicidal_thoughts"),
+    ("took a handful of her antidepressants after a row", "possible_poisoning"),
+    ("fever, my neck won't bend and I'm being sick", "possible_meningitis"),
+    ("type 1, libre just says HI, vomiting and drowsy", "stated_emergency"),
+    ("headache went from nothing to ten out of ten at the gym", "thunderclap_headache"),
+    ("our toddler has a high temperature, cries if the light is on, keeps dozing off",
+     "possible_meningitis"),
+    ("took 24 parcetamol this morning", "possible_poisoning"),
+    ("the man at the bus stop is choking on a crisp, can't breathe, holding his throat",
+     "severe_breathing_difficulty"),
+    ("my babby's six weeks and burning up, 38.3", "infant_fever"),
+    ("keep looking at the bridge when I walk home, think I'll just go", "suicidal_thoughts"),
+    ("on the floor. shaking. eyes rolled. 4 mins", "seizure"),
+    ("sudden agonising pain, my belly has gone rock hard, can't move", "stated_emergency"),
+    ("nut allergy, lips swelling after the cake and now she's gone floppy", "possible_anaphylaxis"),
+    ("found my son (3) with nan's tablets, the strip is half empty", "possible_poisoning"),
+    ("got an electric shock from the cooker, it threw him across the room", "stated_emergency"),
+    ("pulled my toddler out of the bath, he was under water", "stated_emergency"),
+    ("ok. chest. hurts. arm heavy. sweating", "possible_heart_attack"),
+    ("I'm going to go to sleep and not wake up, I've got the pills ready", "suicidal_thoughts"),
+    ("this is the last time you'll see me, I've sorted my affairs", "suicidal_thoughts"),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("text", "flag"), BATCH_FORTY_THREE_EMERGENCIES)
+def test_the_signs_added_for_batch_forty_three_raise_their_flags(text, flag):
+    assert flag in flags_for(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I'm 6 weeks post-op from my hernia repair, can I lift?",
+        "I'm 2 weeks into the antibiotics and still coughing a bit",
+        "baby tried egg for the first time, no reaction at all, what next?",
+        "my face is droopy on one side from the dental injection, wearing off now",
+        "overdosed on mince pies over Christmas, need to lose weight",
+        "my head's going to explode with all this admin, when is the clinic open?",
+        "we're doing a near drowning drill at the pool on Sunday",
+        "my sensor says hi to my phone over bluetooth, how do I pair it?",
+        "I coach the under-12s and I get wheezy after training, asthma review please",
+        "I'm 6 weeks smoke free and my cough is better",
+        "been on nitrofurantoin 3 days and it isn't working, still stings",
+        "haven't needed my gtn spray in months, not touched it since my stent",
+        "choking on phlegm every morning, can't cough it up",
+        "did 20 mins of yoga on the floor and my legs were shaking after",
+        "got an electric shock off the car door, no burn, no chest pain",
+        "looked up how many calories it takes to lose a pound",
+        "this is the last time you'll see me at the surgery, we're moving to Leeds",
+        "I can hear my blood pulsing in my ear at night",
+        "my toddler overdosed on sweets at the party, hyper all afternoon",
+        "my son has chickenpox and a temperature, I'm confused about when he can go back",
+        "the gtn prescription isn't working on the app, can you resend it?",
+        "found my son with my tablet charger again, he loves videos",
+        "I took a handful of sweets from the jar",
+        "'thank you' to the nurse yesterday, she was lovely",
+        "got a small electric shock from the toaster, tingled for a second, fine",
+        "his ankles are so swollen his slippers don't fit",
+        "stiff shoulder, I can't lift my arm above shoulder height to brush my hair",
+        "burnt my hand on the kettle, held it under the cold tap for 20 minutes",
+    ],
+)
+def test_near_misses_of_the_batch_forty_three_signs_raise_no_flag(text):
+    assert flags_for(text) == set()
