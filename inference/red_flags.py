@@ -264,8 +264,8 @@ def red_flag_codes(present: set[str], *, child: bool = False, infant: bool = Fal
         found.append("possible_poisoning")
     if _any(present, "unresponsive", "collapse"):
         found.append("unresponsive")
-    # Collapsed and shaking: a fit until shown otherwise.
-    if "seizure" in present or {"collapse", "tremor"} <= present:
+    # Collapsed, or not waking, and shaking: a fit until shown otherwise.
+    if "seizure" in present or ("tremor" in present and _any(present, "collapse", "unresponsive")):
         found.append("seizure")
     # "I think I'm having a heart attack": believe them. Someone collapsed, not breathing or
     # without a pulse is an emergency whatever the cause (and cannot be woken: "unresponsive"),

@@ -107,9 +107,21 @@ STUDY = re.compile(
     r"|\bfor (?:a|my|our) (?:project|assignment|essay|dissertation)\b"
     r"|\bred cross (?:course|class|training)\b"
 )
-# A question for a story ("writing a novel where my character has a stroke") speaks of no
-# patient either, when it names a character.
-FICTION = re.compile(r"\bwriting (?:a|my) (?:novel|story|book|script|play)\b")
+# A question for a story ("writing a novel where my character has a stroke"), or about one
+# watched ("watching Casualty and one of the characters had a seizure"), speaks of no patient
+# either, when it names a character.
+FICTION = re.compile(
+    r"\bwriting (?:a|my) (?:novel|story|book|script|play)\b"
+    # a drama watched, when the writer asks about it and tells nothing of their own
+    r"|^(?=.*\b(?:wondering|what (?:you're|you are|are you|do you|should you|would you|do i|"
+    r"should i) |how (?:do|would|should|can) (?:you|i|we) |what to do|meant to do|how to spot))"
+    r"(?!.*\b(?:same|realis\w*|i've got|i have got|now i|and now|i can't|i feel|i have|"
+    r"my (?:left |right )?(?:face|arm|hand|leg|mouth|eyes?|vision|words|speech|chest|head|lips?|"
+    r"throat|tongue))\b)"
+    r".*\b(?:watching|watched|saw) (?:\w+ ){0,2}?(?:casualty|holby|grey's anatomy|eastenders|"
+    r"coronation street|corrie|emmerdale|hollyoaks|a film|a movie|a drama|a programme|a show|"
+    r"a series|a soap|tv|telly|netflix)\b"
+)
 CHARACTER = re.compile(r"\bcharacters?\b")
 ANYONE = re.compile(
     r"\b(?:if|when) (?:someone|somebody|anyone|a person|a child|you)\b|\b(?:someone|somebody) "
@@ -161,7 +173,11 @@ NEVER_BEFORE = re.compile(r"\b(?:like (?:this|that)|this bad|so bad|before|in my
 CHILD = re.compile(
     r"\b(?:son|daughter|baby|babys|babby|babies|child|children|kid|kids|boy|girl|toddler|toddlers|infant|"
     r"newborn|new born|grandson|granddaughter|grandchild|nephew|niece|little one|lo|bub|"
-    r"preschooler|schoolboy|schoolgirl|lad|wee one|pikin|kiddo|youngster|pupil|bairn|twins?|wean)\b"
+    r"preschooler|schoolboy|schoolgirl|lad|wee one|pikin|kiddo|youngster|pupil|bairn|"
+    r"wean)\b"
+    # twins or triplets, unless a parent of them writes of themself ("mum of triplets")
+    r"|(?<!mum of )(?<!mom of )(?<!mother of )(?<!dad of )(?<!father of )(?<!parent of )"
+    r"(?<!parents of )(?<!mum to )(?<!mummy of )(?<!mummy to )\b(?:twins?|triplets)\b"
 )
 # Child words that a misspelling may stand for too ("daugter").
 CHILD_WORDS = frozenset({"daughter", "toddler", "infant", "newborn", "children", "grandson"})
@@ -176,7 +192,7 @@ MOTHER = re.compile(
 SOMEONE_ELSE = re.compile(
     r"\b(?:my|our|his|her) (?:husband|wife|partner|son|daughter|baby|child|kid|dad|father|mum|"
     r"mom|mam|mother|brother|sister|boyfriend|girlfriend|grandma|grandad|grandmother|"
-    r"grandfather|nan|nana|friend|mate|flatmate|neighbour|neighbor|colleague|toddler|twins?|"
+    r"grandfather|nan|nana|friend|mate|flatmate|neighbour|neighbor|colleague|toddler|twins?|triplets?|"
     r"boy|girl|missus|hubby|fiance|fiancee|uncle|aunt|niece|nephew|grandson|granddaughter)\b"
     r"|\b(?:neighbour|neighbor|colleague|coworker|co-worker|flatmate|housemate|resident|pupil)\b"
 )
@@ -197,8 +213,11 @@ AGE = re.compile(
     rf"\b{_NUMBER}[- ]?{_UNIT}(?:[- ]old\b|(?<=o)\b|{_BABY_AFTER})|"
     rf"\(\s*(?:age |aged )?(\d{{1,2}})\s*\)|"
     rf"\bage[ds]?:?\s+(\d{{1,2}})\b(?![- ]?(?:d|w|m|y))|"
-    rf"\b(?:(?:baby|babby|infant|newborn|son|daughter|twins?)(?:'s)?|(?:wean|bairn)(?:'s|\s+is)|he's|"
-    rf"she's|is|are|aged?|born(?=\s+(?:about |around |just |only )?\w+[- ]?[a-z]+\s+ago\b))"
+    rf"\b(?:(?:baby|babby|infant|newborn|son|daughter|"
+    rf"(?<!expecting )(?<!pregnant with )(?<!carrying )(?:twins?|triplets?))(?:'s)?|"
+    rf"(?:wean|bairn)(?:'s|\s+is)|he's|"
+    rf"she's|is|are|aged?|(?:born|(?:(?<=surrogate )|(?<=baby was ))delivered)"
+    rf"(?=\s+(?:about |around |just |only )?\w+[- ]?[a-z]+\s+ago\b))"
     rf"\W+(?:[a-z']+\W+)?{_NUMBER}[- ]?{_UNIT}\b"
     r"(?!\W+(?:pregnant|early|premature|prem|late|overdue|before|after)\b)"
 )
@@ -216,6 +235,11 @@ WEEKS_NOTED = re.compile(
     r"grandchild|grandbaby)\W+(?:[a-z]+\W+)?"
     r"([1-9]|[1-4]\d|5[0-2])/52\b(?!/)"
 )
+# An age told as had, as many languages tell it: "my baby girl she has 5 weeks." Only in weeks
+# or months, standing alone, in a text about a baby that gives no other age (not "she has 5 weeks
+# left", nor "my son (6) has a fever, he has 3 days": how long).
+HAS_AGE = re.compile(rf"\b(?:he|she|baby) has {_NUMBER} (weeks?|months?)(?=\s*(?:[,.;!]|$))")
+BABY = re.compile(r"\b(?:baby|babby|babies|newborn|new born|infant|bubba|bub)\b")
 # Words that may speak of a baby, misspelt or not: "babys only 4 wks", "bubba", "1 munth old".
 BABY_HINT = re.compile(
     r"\b(?:bab\w*|bub\w*|new ?born|infant|neonat\w*|lo)\b"
@@ -240,6 +264,21 @@ _SUGAR_READING = (
 )
 # Findings written as numbers: a temperature of 38 °C (100.4 °F) or more is a fever; ten or
 # more tablets taken at once is an overdose; a systolic pressure of 140 or more is high.
+# Medicines, and words for them, that a child may find or a person take too many of.
+_MEDICINE_NAMES = (
+    r"pills|tablets|meds|medication|medicine|paracetamol|ibuprofen|co-codamol|codeine|"
+    r"sertraline|citalopram|fluoxetine|amitriptyline|mirtazapine|diazepam|zopiclone|tramadol|"
+    r"propranolol|quetiapine|olanzapine|lithium|insulin|aspirin|oxycodone|morphine|"
+    r"dihydrocodeine|pregabalin|gabapentin|antidepressants|sleeping pills|painkillers"
+)
+SCALD_SKIN_OFF = re.compile(
+    r"^(?=.*\b(?:boiling|scald\w*|kettle|chip pan|"
+    r"hot (?:\w+ )?(?:water|oil|fat|tea|coffee|drink))\b)"
+    r"(?!.*\b(?:sun(?:burn\w*|bath\w*|bed|tan\w*|shine)?|tongue|lips?|roof of|heal\w*|"
+    r"yesterday|last \w+|fortnight|days ago|weeks ago|every (?:day|night)|soak\w*|eczema|"
+    r"finger)\b)"
+    r".*\bskin(?:'s| is| has)? (?:\w+ )?(?:peeling|peeled|coming|come|came|hanging|sliding) off\b"
+)
 NUMERIC_FINDINGS = (
     (
         re.compile(
@@ -624,13 +663,162 @@ NUMERIC_FINDINGS = (
         "suicidal_thoughts",
     ),
     # Found on the floor after a night there: a long lie, and cold ("found on her kitchen floor
-    # after being there all night").
+    # after being there all night", "found her on the floor, been there since she got up in the
+    # night"), not a night slept on a floor.
     (
         re.compile(
-            r"\b(?:found|lying|lay|laid|stuck|couldn't get up)\b[^.!?]{0,40}\bfloor\b"
-            r"[^.!?]{0,40}\ball night\b"
+            r"^(?!.*\b(?:slept|sleeping|crashed|sleepover|camping)\b).*"
+            # someone found on the floor (not an object: "found the remote on the floor")
+            r"(?:\b(?:found (?!(?:the|a|an|it|this|that|some) )(?:[\w']+ ){0,2}?(?:on|lying)|"
+            r"lying|lay|lain|laid|stuck|"
+            r"couldn't get up|can't get up|been lying|been stuck|been on)\b[^.!?]{0,40}\bfloor\b"
+            r"[^.!?]{0,80}\b(?:all night|overnight|since (?:last night|yesterday|the early hours)|"
+            r"(?:been|lying|lain|lay) there (?:since|for|all|\d+|\w+ hours))\b"
+            # or after a fall, without the floor: "fell and has lain there till morning"
+            r"|\b(?:fell|fallen|a fall)\b[^.!?]{0,60}\b(?:lying|lain|lay|been) there\b[^.!?]{0,20}"
+            r"\b(?:for hours|all night|overnight|till morning|until morning|since))"
         ),
         "cold_exposure",
+    ),
+    # A scald that has taken the skin off: "pulled a pan of boiling water onto himself, the
+    # skin's peeling off" (a deep burn: NHS, A&E); never sunburn peeling, a scald on the tongue,
+    # lips or a finger, or one healing days later.
+    (SCALD_SKIN_OFF, "burn"),
+    (SCALD_SKIN_OFF, "large_area"),
+    # Someone lying still, called by name, who does not answer: "on the floor, calling her name
+    # loud, no answer" (not a child who ignores it, nor a call on the phone or through a door).
+    (
+        re.compile(
+            r"^(?=.*\b(?:collaps\w*|slumped|unconscious|passed out|not moving|on the floor|"
+            r"on the ground|not getting up|isn't getting up|won't get up|won't wake|not waking|"
+            r"rousing)\b)"
+            r"(?!.*\b(?:autis\w*|hearing|deaf|headphones|ears|nursery|school|ignor\w*|tantrum|"
+            r"rude|sulk\w*|engrossed|reading|xbox|waiting room|normal)\b)"
+            r".*\b(?:call\w*|shout\w*|say\w*|said) (?:out )?(?:his|her|their) name\b"
+            r"(?:(?!\b(?:phone|mobile|door|line|text)\b)[^.!?]){0,40}"
+            r"\b(?:no answer|no response|nothing back|doesn't answer|didn't answer|"
+            r"won't answer|isn't answering|not answering|doesn't respond|didn't respond|"
+            r"won't respond)\b"
+        ),
+        "unresponsive",
+    ),
+    # Someone unrousable told in few words: "shake, no wake" (not a "no wake window", nor a
+    # funeral's wake), and one who "won't rouse" (not "won't rouse my partner", "for school").
+    (
+        re.compile(
+            r"\b(?:shake|shook|shaking|tried|rousing)\b[^.!?]{0,30}\bno wake\b"
+            r"(?!\s*(?:window|-?up|for))"
+            r"|\b(?:won't|will not|wouldn't) rouse\b(?! (?:my|me|him|her|them|the|for|us)\b)"
+        ),
+        "unresponsive",
+    ),
+    # "I'm taking all my pills tonight": the means and the time (not "should I be taking all my
+    # tablets tonight instead?", nor "with food").
+    (
+        re.compile(
+            r"^(?!.*\b(?:missed|forgot|correctly|as prescribed|is that ok)\b)(?!.*\?).*"
+            r"(?<!should be )(?<!can i )(?<!to be )(?<!should i be )"
+            r"\b(?:taking|going to take|gonna take) all (?:of )?my "
+            r"(?:pills|tablets|meds|medication) "
+            r"(?:tonight|today)\b(?! (?:with|instead|after|before|as)\b)"
+        ),
+        "suicidal_thoughts",
+    ),
+    # The worst "in her life" said of a headache ("she has a headache ... she say it is the worst
+    # in her life"), not a cold that is the worst one in my life.
+    (
+        re.compile(
+            r"^(?=.*\b(?:headache|head pain|pain in (?:my|her|his|the) head|head (?:hurts|is "
+            r"pounding|is splitting))\b)(?!.*\b(?:head cold|hangover|flu|toothache)\b)"
+            r".*\bworst in (?:my|her|his|their) life\b"
+        ),
+        "worst_headache",
+    ),
+    # "Like something burst" beside the head or skull: "pain at the back of his skull like
+    # something burst" (not in an ear or a knee).
+    (
+        re.compile(
+            r"^(?!.*\b(?:ears?|flight|plane|blister|spot|balloon|last week|gone now)\b).*"
+            r"(?:\b(?:head|skull)\b[^.!?]{0,40}\blike (?:something|it) (?:burst|exploded)\b"
+            r"|\blike (?:something|it) (?:burst|exploded)\b[^.!?]{0,30}\b(?:head|skull|brain)\b)"
+        ),
+        "worst_headache",
+    ),
+    # Snorting and gasping in sleep is snoring (sleep apnoea), not someone awake fighting for
+    # breath.
+    (
+        re.compile(
+            r"^(?=.*\b(?:asleep|sleep\w*|night|nights|in bed|snor(?:e|es|ing))\b)"
+            r"(?!.*\b(?:woke|awake|still|sitting up|can't wake|won't wake)\b)"
+            r".*\bsnort(?:s|ing|ed)? and gasp"
+        ),
+        "snoring",
+    ),
+    # Sweating that has stopped in the heat or after a run: a sign of heatstroke (not "hasn't
+    # stopped sweating", nor night sweats gone).
+    (
+        re.compile(
+            r"^(?=.*\b(?:heat|sun|hot|run\w*|marathon|exercis\w*|festival|race)\b).*"
+            r"(?<!n't )(?<!not )(?<!never )\bstopped sweating\b(?! (?:at night|in the night))"
+        ),
+        "heat_exposure",
+    ),
+    # A child who ate someone's medicine: "I think he's eaten some of my sertraline".
+    (
+        re.compile(
+            rf"^(?=.*\b(?:son|daughter|toddler|child|kid|boy|girl|baby|year old|grandson|"
+            rf"granddaughter|twins?)\b)"
+            rf".*\b(?:eaten|ate|swallowed|chewed)\b "
+            rf"(?:(?:\w+ ){{0,2}}(?:of )?(?:my|the|mum's|dad's|nan's|grandma's|grandad's)|"
+            rf"(?:some|a few|all|loads|lots|the whole) of (?:his|her)) "
+            rf"(?:{_MEDICINE_NAMES})\b"
+        ),
+        "overdose",
+    ),
+    # A child who got at someone's medicine (not one who "nearly got at my tablets").
+    (
+        re.compile(
+            rf"(?<!almost )(?<!nearly )\bgot at (?:the|my|his|her|mum's|dad's|nan's|grandma's) "
+            rf"(?:{_MEDICINE_NAMES})\b"
+        ),
+        "overdose",
+    ),
+    # A whole week's tablets taken at once or by mistake (not a course finished or packed).
+    (
+        re.compile(
+            r"^(?=.*\b(?:at once|in one go|all together|by mistake|accidentally|on purpose|"
+            r"this morning|dosette)\b)"
+            r".*\b(?:taken|took|swallowed)\b[^.!?]{0,20}\bwhole week(?:'s| of) "
+            r"(?:tablets|pills|meds|medication)\b"
+        ),
+        "overdose",
+    ),
+    # Intent to hang oneself or to throw oneself off something high (not "upside down on the
+    # monkey bars", nor off the bed or a diving board for fun).
+    (
+        re.compile(
+            r"\b(?:going to|gonna|he'll|she'll|i'll|will|threatening to|threatened to|wants? to|"
+            r"want to|thinking about|talking about) hang(?:ing)? (?:himself|herself|myself)\b"
+            r"(?! upside)"
+            r"|^(?!.*\b(?:for fun|excited|nervous|tips|daredevil)\b).*"
+            r"\b(?:going to|gonna|he'll|she'll|i'll|will|threatening to|wants? to|want to) throw "
+            r"(?:himself|herself|myself) (?:off|from|under|in front)\b"
+            r"(?! (?:the |a |his |her |my )?"
+            r"(?:bed|sofa|couch|diving board|high dive|swing|monkey bars|climbing frame|trampoline|"
+            r"wall bars)\b)"
+        ),
+        "suicidal_thoughts",
+    ),
+    # Someone who suddenly cannot understand what is said to them (not over a bad line or in
+    # another language).
+    (
+        re.compile(
+            r"^(?!.*\b(?:line|phone|call|accent|english|language|french|spanish|translator|"
+            r"interpreter)\b).*"
+            r"\b(?:can't|couldn't|cannot) understand a word (?:i say|i said|i'm saying|we say|"
+            r"we said|anyone says)\b"
+        ),
+        "speech_difficulty",
     ),
     # A headache unlike the usual migraines that came on at once: "I get migraines but this is
     # nothing like them, it hit me all in one go".
@@ -676,11 +864,7 @@ NUMERIC_FINDINGS = (
         re.compile(
             r"\bfound (?:an |the |a |two |some )?empty (?:(?:pill|tablet|medicine) )?(?:box|boxes|"
             r"packets?|blister packs?|bottles?|strips?|tubs?|packs?)(?: of (?:my|his|her|their|the|"
-            r"mum's|dad's|nan's) (?:pills|tablets|meds|medication|medicine|paracetamol|ibuprofen|"
-            r"co-codamol|codeine|sertraline|citalopram|fluoxetine|amitriptyline|mirtazapine|"
-            r"diazepam|zopiclone|tramadol|propranolol|quetiapine|olanzapine|lithium|insulin|aspirin|"
-            r"oxycodone|morphine|dihydrocodeine|pregabalin|gabapentin|"
-            r"antidepressants|sleeping pills|painkillers)\b|(?<=pill box)|(?<=pill bottle)|"
+            rf"mum's|dad's|nan's) (?:{_MEDICINE_NAMES})\b|(?<=pill box)|(?<=pill bottle)|"
             r"(?<=tablet box)|(?<=tablet bottle)|(?<=medicine bottle))"
         ),
         "overdose",
@@ -972,6 +1156,11 @@ FIGURES_OF_SPEECH = (
     "shake my hand out",
     "shake out my hand",
     "shake it out",
+    "can't shake it",  # a low mood or a cold one cannot get rid of
+    "look pregnant",  # a bloated belly: "I look 6 months pregnant by evening"
+    "looks pregnant",
+    "looking pregnant",
+    "shake it off",
     "can't get back off",  # back to sleep, not "can't wake" (and see UP_OFF)
     "non emergency",
     "non-emergency",
@@ -1281,7 +1470,8 @@ EXACT_WORDS = frozenset(
 ELSEWHERE = "-"
 LATE_FIGURES_OF_SPEECH = (
     *(
-        f"side of my {part}"
+        f"{side}of my {part}"
+        for side in ("side ", "left side ", "right side ", "left ", "right ")
         for part in (
             "head", "neck", "face", "jaw", "tongue", "mouth", "lip", "throat", "ear", "eye",
             "nose", "chest", "breast", "ribs", "arm", "hand", "leg", "knee", "foot", "bum",
@@ -1290,15 +1480,19 @@ LATE_FIGURES_OF_SPEECH = (
     ),
     "moved my bowels",
     "moving my bowels",
+    *(f"{side} when i {bite}" for side in ("left", "right") for bite in ("chew", "bite")),
 )  # fmt: skip
 # Phrases tried after every other's, whatever their length, in this order (a symptom's code, or
 # one phrase's text): "pain on the left side" must not take the "pain" of "chest pain on the left
 # side" or "calf pain, left side", nor "the baby hasn't moved" the words of a baby who cannot be
 # woken, "heart hurts" the "hurts" of "heart and tummy hurts", or "blood from my back passage"
-# the blood of "so much blood from my back passage".
+# the blood of "so much blood from my back passage", nor "pain at the back of my head" the words
+# of "sudden excruciating pain at the back of my head".
 MATCHED_LAST = (
     ELSEWHERE,
     "one_sided_pain",
+    "pain at the back of my head",
+    "pain in the back of my head",
     "reduced_fetal_movements",
     "heart hurts",
     "heart hurting",
@@ -1556,6 +1750,9 @@ def age_in_months(text: str) -> float | None:
         value = NUMBER_WORDS.get(number) or float(number)
         ages.append(value * MONTHS_PER_UNIT[unit[0]])
     ages += [float(match.group(1)) * 12 for match in BARE_AGE.finditer(text)]
+    if not ages and BABY.search(text) and not PREGNANT.search(text):
+        for number, unit in HAS_AGE.findall(text):
+            ages.append((NUMBER_WORDS.get(number) or float(number)) * MONTHS_PER_UNIT[unit[0]])
     if not PREGNANT.search(text):  # "12/52 pregnant" is how far along
         ages += [float(weeks) * MONTHS_PER_UNIT["w"] for weeks in WEEKS_NOTED.findall(text)]
     return min(ages) if ages else None
@@ -1613,7 +1810,9 @@ DIALECT = {
     "wouldn't", "couldnae": "couldn't", "ah'm": "i'm", "ah've": "i've", "ah'd": "i'd",
     "ah'll": "i'll", "breeve": "breathe", "breev": "breathe", "breave": "breathe", "blu": "blue",
     "mouf": "mouth", "blud": "blood", "pail": "pale", "naewhere": "nowhere", "birlin": "spinning",
-    "birling": "spinning",
+    "birling": "spinning", "sair": "sore", "thole": "stand", "hangin": "hanging",
+    "comin": "coming", "talkin": "talking", "makin": "making", "wan side": "one side",
+    "nae": "no",
     # Jamaican
     "cyaan": "can't", "ketch": "catch", "likkle": "little", "bwoy": "boy", "pickney": "child",
     "nah work": "not working", "nuh work": "not working", "nah fade": "doesn't fade",
@@ -1636,8 +1835,12 @@ HEAD_IS_PAIN = re.compile(r"\bhead is pain(?:ing)? (?:her|him|me)\b")
 # responding to us shaking him", not "it's shaking her all over").
 SHAKING_WITH_COLD = re.compile(r"\bshaking (?:from|with|because of) (?:the )?cold\b")
 SHAKING_SOMEONE = re.compile(
-    r"\b(us|me|i|we|they|tried|trying|try|kept|keep|by|after|even|gently) "
-    r"(?:shaking|shook|shake) (him|her|them)\b"
+    r"(?:\b(us|me|i|we|they|tried|trying|try|kept|keep|by|after|even|gently|been|and|or|when|"
+    r"i'm|im|am|are|we're) "
+    r"|(?<![a-z'] )(?<![a-z']))"  # or first in its clause: "shaking him does nothing"
+    r"(?:shaking|shook|shake|shaik|shakes) (him|her|them|(?:his|her) shoulders?)\b"
+    r"(?! (?:head|arms?|hands?|legs?|fists?|fingers?|body|whole|little|left|right|side|limbs?|"
+    r"feet|foot|jaw|face|lips?|eyes?|all over|violently)\b)"
 )
 # "arms and legs going" on the floor is a fit (not "arms and legs going numb", nor blotches
 # "on my arms and legs that come and go").
@@ -1648,7 +1851,10 @@ LIMBS_GOING = re.compile(
 # told with a fall or the floor: not a baby's "arms and legs are going, trying to crawl"
 FIT_SCENE = re.compile(r"\b(?:floor|ground|thud|collaps\w*|fell|minutes?|mins?|eyes)\b")
 # A dip in a child's neck as they breathe is effortful breathing (a tracheal tug).
-NECK_DIP = re.compile(r"\bdip in (his|her|the) neck\b(?=[^.!?]{0,40}\bbreath)")
+NECK_DIP = re.compile(
+    r"\bdip (?:in|at the (?:bottom|base) of) (his|her|the) neck\b(?=[^.!?]{0,40}\bbreath)"
+    r"(?![^.!?]{0,40}\bbreath\w* (?:fine|normally|ok)\b)"
+)
 # Nigerian Pidgin for a pregnancy: "my wife get belle", "her belle reach 8 months" (not
 # "belle pain", a stomach ache, nor Belle, a name).
 PIDGIN_PREGNANT = re.compile(
@@ -1817,12 +2023,26 @@ SI_NOTED = re.compile(
     r"si\b(?! joints?\b)"
 )
 SI_PLAN = re.compile(r"\bsi with (?:a )?plan\b")
+# "I'm not going to do anything daft" denies any thought of harming oneself, as plainly as
+# "no thoughts of self-harm" (read so by both readers).
+NOTHING_DAFT = re.compile(
+    r"\b(?:(?:i'm|i am|he's|she's|he is|she is) not (?:going to |gonna )?|(?:i|he|she) won't )"
+    r"do anything (?:daft|stupid|silly|drastic)\b"
+)
 PETROL_DRUNK = re.compile(
     r"\b(?:drink|drinks|drank|drunk|drinking|swigged|sipped)((?: some| a bit of| a mouthful of|"
     r" a sip of| the)?) petrol\b(?! station| pump)"
 )
 BABY_COMING_FAST = re.compile(r"\bbaby(?:'s| is) coming (?:very |really |so )?(?:fast|quickly)\b")
 NEWLY_EXPECTING = re.compile(r"\bnewly expecting\b")
+# An embryo transferred days or weeks ago is the writer's pregnancy now, not history (unless its
+# sentence says it did not take, or it was a partner's).
+EMBRYO_TRANSFER = re.compile(
+    r"(?<!wife's )(?<!partner's )(?<!girlfriend's )"
+    r"\b(?:ivf |embryo |fet )+transfer(?: was)? (?:\w+ ){0,2}(?:days?|weeks?) ago\b"
+    r"(?![^.!?]*\b(?:negative|failed|didn't work|bfn|not pregnant|cancelled|canceled|postponed|"
+    r"miscarr\w*|chemical|lost the baby|ended)\b)"
+)
 NECK_SUCKING_IN = re.compile(
     r"\b(neck|throat)(?: is| was|'s)? (?:going|sucking|pulling|caving) in\b(?! (?:a|an|the|to)\b)"
 )
@@ -1862,6 +2082,12 @@ NAMED_AGE = re.compile(
     r"\b([A-Z][a-z]+) \((\d{1,2}) ?(weeks?|wks?|months?|mths?|days?)(?: old)?"
     r"(?: (?:today|tomorrow|now))?\)"
 )
+# The same after one of twins or triplets: "twin 2 (10 weeks)", "the triplets (9 months)".
+TWIN_AGE = re.compile(
+    r"(?<!expecting )(?<!pregnant with )(?<!carrying )"
+    r"\b((?:twin|triplet)s?(?: (?:[1-4]|one|two|three|a|b))?) \((\d{1,2}) ?"
+    r"(weeks?|wks?|months?|mths?|days?)(?: old)?\)"
+)
 NOT_A_NAME = frozenset(
     {"duration", "symptoms", "symptom", "since", "for", "ago", "onset", "age", "today", "yesterday"}
     | {"monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "weekend"}
@@ -1876,6 +2102,10 @@ CANT_PAUSE = re.compile(r"\b(can't|cannot|can not|couldn't)\s*(?:\.{2,}|\u2026)\
 # The lower belly, told as its bottom: "pain in the left bottom of stomach" (not the buttocks).
 BOTTOM_OF_BELLY = re.compile(
     r"\b(?:(left|right) )?bottom of (?:the |her |his |my )?(?:stomach|tummy|belly|abdomen)\b"
+)
+# Sweating or vomiting that "hasn't stopped" goes on: "I've not stopped sweating since".
+NOT_STOPPED = re.compile(
+    r"\b(?:haven't|hasn't|have not|has not|'ve not|not|never) stopped (sweating|vomiting)\b"
 )
 # A numb hand shaken awake is no fit: "I have to shake it to get the feeling back".
 SHAKE_IT_AWAKE = re.compile(r"\b(?:have|had|has) to shake (?:it|them|my hands?)\b")
@@ -2033,16 +2263,17 @@ BOUT_OF = re.compile(
     r"fits? of (?:coughing|sneezing|laughter|giggles))\b"
 )
 
-# A form filled in: "chest pain? no. fever? no" denies each. Only a short question that names a
-# finding, answered with a bare "no": "is he breathing? no", "bleeding stopped? no" and "awake?
-# no" say the danger is there, and "chest pain? no, more a tightness" keeps what follows.
+# A form filled in: "chest pain? no. fever? no" (or "Weight loss: no") denies each. Only a short
+# question that names a finding, answered with a bare "no": "is he breathing? no", "bleeding
+# stopped? no" and "awake? no" say the danger is there, and "chest pain? no, more a tightness"
+# keeps what follows.
 FORM_ANSWER = re.compile(
     r"(?:^|(?<=[.!?,;:]))\s*(?:any )?"
     r"(?!(?:[a-z']+ ){0,2}(?:[a-z']*breath[a-z]*|pulse|awake|conscious|respond[a-z]*|moving|"
     r"alive|stop[a-z]*|help[a-z]*|work[a-z]*|eas[a-z]*|better|gone|fad[a-z]*|wak[a-z]*|"
     r"is|are|am|was|were|does|do|did|can|could|has|have|had|will|would|should|what|how|why|"
-    r"when|where|who|which)\?)"
-    r"((?:[a-z']+ ){0,2}[a-z']+)\?\s*(?:no|nope|none|nil|negative)(?=\s*(?:[.,;!]|$))"
+    r"when|where|who|which)[?:])"
+    r"((?:[a-z']+ ){0,2}[a-z']+)[?:]\s*(?:no|nope|none|nil|negative)(?=\s*(?:[.,;!]|$))"
 )
 
 # ...and "is he breathing? no" says he is not.
@@ -2108,6 +2339,7 @@ def _named_age(match: re.Match[str]) -> str:
 def normalise(text: str) -> str:
     text = NAMED_AGE.sub(_named_age, text)
     text = text.lower().replace("\u2019", "'").replace("\u2018", "'")
+    text = TWIN_AGE.sub(r"\1 (\2 \3 old)", text)
     text = FORM_LINE.sub(r"\1.\n", text)
     text = CANT_PAUSE.sub(r"\1 ", text)
     text = PET_SENTENCE.sub(" ", text)
@@ -2125,9 +2357,11 @@ def normalise(text: str) -> str:
     text = SOMEONE_CAME_OFF.sub(lambda m: f"{m.group(1) or ''} fell {m.group(2)}".lstrip(), text)
     text = SI_NOTED.sub(r"\1 suicidal thoughts", text)
     text = SI_PLAN.sub("suicidal thoughts with a plan", text)
+    text = NOTHING_DAFT.sub("no thoughts of self-harm", text)
     text = PETROL_DRUNK.sub(r"swallowed\1 petrol", text)
     text = BABY_COMING_FAST.sub("baby is coming now", text)
     text = NEWLY_EXPECTING.sub("newly pregnant", text)
+    text = EMBRYO_TRANSFER.sub("pregnant after ivf", text)
     text = NECK_SUCKING_IN.sub(r"\1 skin sucking in", text)
     text = POSITIVE_UPT.sub("positive pregnancy test", text)
     if not CEREBRAL_PALSY.search(text):
@@ -2163,6 +2397,7 @@ def normalise(text: str) -> str:
     text = UNDER_THE_TAP.sub("in cold water", text)
     text = UNDER_WATER.sub(r"\1 submerged for", text)
     text = NOT_SHIVERING.sub("stopped shivering", text)
+    text = NOT_STOPPED.sub(r"still \1", text)
     text = TEST_ANSWER.sub("positive pregnancy test", text)
     text = SPOTS_SEEN.sub("there are ", text)
     if FALL_SCENE.search(text):
@@ -2170,7 +2405,7 @@ def normalise(text: str) -> str:
     if FIT_SCENE.search(text):
         text = LIMBS_GOING.sub("limbs jerking", text)
     text = NECK_DIP.sub(r"\1 neck skin sucking in", text)
-    text = SHAKING_SOMEONE.sub(r"\1 rousing \2", text)
+    text = SHAKING_SOMEONE.sub(lambda m: f"{m.group(1) or ''} rousing {m.group(2)}".lstrip(), text)
     text = SHAKING_WITH_COLD.sub("shivering", text)
     text = WILL_NO.sub(r"\1 won't", text)
     text = FELL_OF.sub("fell off", text)

@@ -2597,3 +2597,148 @@ def test_the_signs_added_for_batch_forty_three_raise_their_flags(text, flag):
 )
 def test_near_misses_of_the_batch_forty_three_signs_raise_no_flag(text):
     assert flags_for(text) == set()
+
+
+BATCH_FORTY_FOUR_EMERGENCIES = [
+    ("nan's been on the kitchen floor since the early hours, can't get up, muddled and frozen",
+     "stated_emergency"),
+    ("found grandad lying on the hall floor, he'd been lying there all night, he's very confused",
+     "stated_emergency"),
+    ("the triplets (4 months) all have colds but one is grunting and his ribs suck in",
+     "child_breathing_difficulty"),
+    ("twin b (7 weeks) feels hot, thermometer says 38.1", "infant_fever"),
+    ("my baby he has 6 weeks, he is hot, temperature 38.6.", "infant_fever"),
+    ("there's a dip at the base of her neck with every breath, she's 3",
+     "child_breathing_difficulty"),
+    ("he just told me he's going to hang himself tonight", "suicidal_thoughts"),
+    ("I'm taking all my tablets tonight, I've had enough", "suicidal_thoughts"),
+    ("she said she'll throw herself off the multi-storey", "suicidal_thoughts"),
+    ("my dad won't rouse, he's slumped in the armchair", "unresponsive"),
+    ("we've been calling his name for ages, no response, he's on the bathroom floor",
+     "unresponsive"),
+    ("had to sit down, felt like something burst in my head", "thunderclap_headache"),
+    ("my son says his headache is the worst in his life and it came on at once",
+     "thunderclap_headache"),
+    ("pain shot through my skull like it exploded, then I was sick", "thunderclap_headache"),
+    ("his face is hanging down on the left and his words are slurred", "possible_stroke"),
+    ("mum suddenly can't understand a word I say and her speech is gibberish", "possible_stroke"),
+    ("the left side of his face is hanging down since lunch", "possible_stroke"),
+    ("I've lost the right half of my vision in both eyes this morning", "possible_stroke"),
+    ("nosebleed for over an hour, pinching the soft part the whole time", "severe_bleeding"),
+    ("the cut on his scalp is pouring and won't stop even with pressure", "severe_bleeding"),
+    ("gashed his calf on a fence, blood's coming through the towel already", "severe_bleeding"),
+    ("IVF embryo transfer three weeks ago, now sharp pain on the right and light spotting",
+     "possible_ectopic_pregnancy"),
+    ("positive test on Monday and now pain on the left with a little bleeding",
+     "possible_ectopic_pregnancy"),
+    ("mum took her whole week of tablets this morning by mistake, now sleepy",
+     "possible_poisoning"),
+    ("my toddler got at the paracetamol, there are 4 gone from the blister pack",
+     "possible_poisoning"),
+    ("my daughter knocked a kettle over her legs, the skin is coming off", "stated_emergency"),
+    ("he stopped sweating in the heat, red and hot, and he's confused", "stated_emergency"),
+    ("found him on the bathroom floor this morning, he'd been there 10 hours, cold and confused",
+     "stated_emergency"),
+    ("hot sunflower oil went over his hand from the pan, the skin is peeling off",
+     "stated_emergency"),
+    ("my husband is snorting and gasping for breath, he can't breathe",
+     "severe_breathing_difficulty"),
+    ("pressure in my chest for 40 minutes and I've not stopped sweating", "possible_heart_attack"),
+    ("Mum collapsed in the hallway. Shaking her left side for 3 mins now", "seizure"),
+    ("my dad woke in the night snorting and gasping and he's still fighting for breath",
+     "severe_breathing_difficulty"),
+    ("my nan fell in the night and has lain there till morning, she's stone cold and confused",
+     "stated_emergency"),
+    ("he collapsed in the garden, his whole body is shaking and he won't wake up", "seizure"),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("text", "flag"), BATCH_FORTY_FOUR_EMERGENCIES)
+def test_the_signs_added_for_batch_forty_four_raise_their_flags(text, flag):
+    assert flag in flags_for(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "my twin sister (34) wants a smear test booking",
+        "the twins are at nursery, she has 2 weeks left of maternity leave",
+        "my son has a cough, he has 2 weeks off school for half term",
+        "I keep calling her name on the phone, no answer, she's probably at work",
+        "watched a drama last night where a character had a stroke, how would I spot one?",
+        "I just can't shake it, this cold has lasted a fortnight",
+        "I've been feeling low since the spring, can't shake it off",
+        "my sunburn from the holiday, the skin is peeling off now",
+        "I've stopped sweating at night since starting the HRT",
+        "pain on the left side of my knee after running",
+        "he lay on the floor all night at the sleepover, slept fine",
+        "the triplets (3 years) have nits again",
+        "every night he stops breathing, then snorts and gasps and carries on snoring",
+        "hang a picture and pulled my shoulder",
+        "the GP couldn't understand a word of my old notes",
+        "my ex can go hang himself for all I care",
+        "I nearly walked off the edge of the platform looking at my phone",
+        "this flu is the worst in my life, aching all over",
+        "felt like something burst in my knee playing football, now swollen",
+        "my fringe is hanging down over my face on one side",
+        "I lost the right half of my filling eating toffee",
+        "my hot flushes are so bad I sweat through the towel",
+        "the hiccups won't stop even with pressure on my eyeballs",
+        "I picked up a whole week of tablets from the pharmacy",
+        "when I call his name he doesn't answer, he's 2, could it be autism?",
+        "there's no need to wake him for feeds is there?",
+        "my son has fever and cough, he has 3 days.",
+        "Twin 1 fever 2 days, twin 2 fine",
+        "I have my embryo transfer next week, is it normal to have pain on the left side?",
+        "pregnant 20 weeks, pain on the left side of my head",
+        "28 weeks pregnant and I've got pain on the right of my jaw from a wisdom tooth",
+        "I burnt my tongue on hot coffee and now the skin is peeling off the roof of my mouth",
+        "been doing floor exercises for my back since last night, feel sleepy",
+        "I'm a mum of triplets and I've been a bit breathless climbing the stairs",
+        "I missed my morning meds, can I take all my tablets tonight instead?",
+        "Had a scald from the kettle last Tuesday, now the skin is peeling off as it heals",
+        "I crashed at my mate's, been on his floor overnight, woke up stiff and drowsy",
+        "my teenager won't rouse for school in the mornings, is that normal",
+        "there was no wake for grandad because of covid and I'm struggling to sleep",
+        "since the medication review I'm taking all my meds now and I feel much better",
+        "I've had a head cold all week, worst in my life, blocked nose",
+        "On the flight down my ears felt like something popped in my head",
+        "my 2 year old is a daredevil, he'll throw himself off the bed for fun",
+        "my son is going to hang himself upside down on the monkey bars",
+        "I've taken a whole week of tablets of amoxicillin and my chest is no better",
+        "my son almost got at my tablets yesterday, I've moved them higher",
+        "since his new tablets grandad has stopped sweating, is that a side effect?",
+        "the receptionist couldn't understand a word I said because of the bad line",
+        "my wife's embryo transfer was 2 weeks ago; I have stomach pain from food poisoning",
+        "the dip at the bottom of his neck looks deeper since he lost weight, he breathes fine",
+        "expecting triplets (10 weeks), temp 38.1 and feel rough",
+        "I'm 12 weeks pregnant and got toothache, pain on the left when I chew",
+    ],
+)
+def test_near_misses_of_the_batch_forty_four_signs_raise_no_flag(text):
+    assert flags_for(text) == set()
+
+
+def test_shaking_someone_to_wake_them_is_no_tremor_but_shaking_all_over_is():
+    assert "tremor" not in read("my husband won't wake up, I've been shaking him").present
+    assert "tremor" not in read("shaking her shoulders does nothing, she's out cold").present
+    assert "seizure" in flags_for("she's on the floor, it's shaking her all over")
+
+
+def test_not_going_to_do_anything_daft_denies_thoughts_of_self_harm():
+    reading = read("can't see the point some days but I'm not going to do anything daft")
+    assert "suicidal_thoughts" in reading.negated
+    assert "self-harm" not in reading.affirmed_text
+    assert "suicidal_thoughts" not in read("I'm going to do something stupid tonight").negated
+
+
+def test_a_form_line_answered_no_denies_its_finding_but_not_breathing():
+    reading = read("Main problem: tummy pain\nWeight loss: no\nBlood: no\nBreathing: no\n")
+    assert "weight_loss" in reading.negated
+    assert "abdominal_pain" in reading.present
+    assert "shortness_of_breath" not in reading.negated
+
+
+def test_looking_pregnant_is_a_bloated_belly_not_a_pregnancy():
+    assert flags_for("tummy pain and bloating, I look 6 months pregnant by evening") == set()
+    assert "possible_ectopic_pregnancy" in flags_for("I'm 7 weeks pregnant, pain on my left side")
