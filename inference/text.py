@@ -82,7 +82,7 @@ HISTORICAL = re.compile(
     r"(?:had|was|were|got)\b[^,.;!?]{0,40}?\bas a toddler|"
     r"when (?:i|he|she) was (?:a |little|young|baby|small|\d)|in the past|history of|"
     r"used to (?:have|get)|years back|"
-    r"weeks ago|yrs ago|yr ago|last yr|in (?:19|20)\d\d|"
+    r"weeks ago|yrs ago|yr ago|last yr|in (?:19|20)\d\d|(?:from|back in) (?:19|20)[0-2]\d|"
     r"(?<=\()(?:like|about|around) (?:19|20)\d\d(?=\))|"  # "(like 2019)", not "dad (1951)"
     r"last (?:summer|winter|spring|autumn)|(?<!than )(?<!since )last season|"
     r"always been like (?:that|this))\b"
@@ -114,7 +114,8 @@ FICTION = re.compile(
     r"\bwriting (?:a|my) (?:novel|story|book|script|play)\b"
     # a drama watched, when the writer asks about it and tells nothing of their own
     r"|^(?=.*\b(?:wondering|what (?:you're|you are|are you|do you|should you|would you|do i|"
-    r"should i) |how (?:do|would|should|can) (?:you|i|we) |what to do|meant to do|how to spot))"
+    r"should i) |how (?:do|would|should|can) (?:you|i|we) |what to do|meant to do|how to spot|"
+    r"just curious|isn't that|is that (?:right|true|wrong)))"
     r"(?!.*\b(?:same|realis\w*|i've got|i have got|now i|and now|i can't|i feel|i have|"
     r"my (?:left |right )?(?:face|arm|hand|leg|mouth|eyes?|vision|words|speech|chest|head|lips?|"
     r"throat|tongue))\b)"
@@ -712,6 +713,17 @@ NUMERIC_FINDINGS = (
         ),
         "unresponsive",
     ),
+    # Self-harm under way: "I'm cutting right now and I can't stop", "I'm cutting again" (not
+    # "I'm cutting down on sugar").
+    (
+        re.compile(
+            r"\b(?:i'm|i am|he's|she's|he is|she is) cutting (?:right now|again|myself|himself|"
+            r"herself|deeper)\b"
+            r"|\b(?:i'm|i am|he's|she's) cutting\b(?! (?:down|back|out|up|the|my|some|it|a|an)\b)"
+            r"[^.!?]{0,40}\b(?:can't stop|deeper than|won't stop)"
+        ),
+        "suicidal_thoughts",
+    ),
     # "I'm taking all my pills tonight": the means and the time (not "should I be taking all my
     # tablets tonight instead?", nor "with food").
     (
@@ -1157,6 +1169,11 @@ FIGURES_OF_SPEECH = (
     "shake out my hand",
     "shake it out",
     "can't shake it",  # a low mood or a cold one cannot get rid of
+    "non-toxic",  # a crayon, not a poison
+    "blue foam",  # a dishwasher capsule's colour on the lips, not a lack of oxygen
+    "blue gel",
+    "blue dye",
+    "blue ink",
     "look pregnant",  # a bloated belly: "I look 6 months pregnant by evening"
     "looks pregnant",
     "looking pregnant",
@@ -1812,7 +1829,8 @@ DIALECT = {
     "mouf": "mouth", "blud": "blood", "pail": "pale", "naewhere": "nowhere", "birlin": "spinning",
     "birling": "spinning", "sair": "sore", "thole": "stand", "hangin": "hanging",
     "comin": "coming", "talkin": "talking", "makin": "making", "wan side": "one side",
-    "nae": "no",
+    "nae": "no", "chist": "chest", "suckin": "sucking", "pechin": "panting", "auld": "old",
+    "wee yin": "wee one", "aw the": "all the",
     # Jamaican
     "cyaan": "can't", "ketch": "catch", "likkle": "little", "bwoy": "boy", "pickney": "child",
     "nah work": "not working", "nuh work": "not working", "nah fade": "doesn't fade",
@@ -1826,6 +1844,11 @@ DIALECT = {
     "pikin": "child", "abeg": "please", "wetin": "what", "wan": "want",
     # Australian
     "noggin": "head",
+    # Spanish, mixed into English ("mi bebé tiene 2 meses and he has fiebre de 38.5")
+    "embarazada": "pregnant", "semanas": "weeks", "meses": "months", "dolor": "pain",
+    "sangrado": "bleeding", "sangre": "blood", "fiebre": "fever", "bebé": "baby", "bebe": "baby",
+    "lado derecho": "right side", "lado izquierdo": "left side", "cabeza": "head",
+    "pecho": "chest", "respirar": "breathe",
     # rhyming slang
     "boat race": "face", "north and south": "mouth",
 }  # fmt: skip

@@ -2742,3 +2742,42 @@ def test_a_form_line_answered_no_denies_its_finding_but_not_breathing():
 def test_looking_pregnant_is_a_bloated_belly_not_a_pregnancy():
     assert flags_for("tummy pain and bloating, I look 6 months pregnant by evening") == set()
     assert "possible_ectopic_pregnancy" in flags_for("I'm 7 weeks pregnant, pain on my left side")
+
+
+BATCH_FORTY_FIVE_EMERGENCIES = [
+    ("I'm cutting again and it's deeper than before", "suicidal_thoughts"),
+    ("she says she's cutting right now in the bathroom", "suicidal_thoughts"),
+    ("the wee yin's chist is suckin in wi every breath, 2 year auld", "child_breathing_difficulty"),
+    ("estoy embarazada de 7 semanas, dolor en el lado izquierdo y sangrado, I feel faint",
+     "possible_ectopic_pregnancy"),
+    ("mi bebé tiene 6 semanas, fiebre de 38.3", "infant_fever"),
+    ("I've saved up my insulin and I'm going to inject the lot tonight", "suicidal_thoughts"),
+    ("my toddler bit a dishwasher capsule, blue foam round her mouth, coughing",
+     "possible_poisoning"),
+    ("the CO detector in the hall is going off and we all feel dizzy and sick",
+     "possible_poisoning"),
+    ("boiler man says the flue is blocked, mum has a headache and is confused",
+     "possible_poisoning"),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("text", "flag"), BATCH_FORTY_FIVE_EMERGENCIES)
+def test_the_signs_added_for_batch_forty_five_raise_their_flags(text, flag):
+    assert flag in flags_for(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I'm cutting down on sugar and can't stop thinking about cake",
+        "I'm cutting back on my hours, it's deeper than just tiredness though",
+        "my son chewed a non-toxic crayon at nursery, he's fine",
+        "please add my penicillin anaphylaxis from 2009 to my record",
+        "can I get a new CO detector fitted through the council? no symptoms",
+        "the dishwasher capsules are locked away now, can I get advice on child locks?",
+        "mi bebé tiene 5 meses and a small cough, no fever",
+        "my toddler has blue ink on his lips from a pen, he's fine",
+    ],
+)
+def test_near_misses_of_the_batch_forty_five_signs_raise_no_flag(text):
+    assert flags_for(text) == set()
