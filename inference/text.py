@@ -724,6 +724,46 @@ NUMERIC_FINDINGS = (
         ),
         "suicidal_thoughts",
     ),
+    # The end set for a time: "I'll take the lot at midnight", "got the pills here ... tonight's
+    # the night".
+    (
+        re.compile(
+            r"\b(?:i'll|i will|i'm going to|going to|gonna) take the lot (?:tonight|at midnight|"
+            r"later|when|after)\b"
+            r"|^(?=.*\b(?:pills|tablets|meds|rope)\b).*\btonight'?s the night\b"
+        ),
+        "suicidal_thoughts",
+    ),
+    # About to jump from somewhere high: "on top of the multi-storey and he's gonna jump" (not
+    # into a pool, off a trampoline or out of a plane with a parachute).
+    (
+        re.compile(
+            r"^(?=.*\b(?:multi-storey|multi storey|bridge|roof|rooftop|ledge|cliff|top of|"
+            r"building|balcony|window|car park|tower)\b)"
+            r"(?!.*\b(?:trampoline|pool|puddle|queue|parachute|bungee|skydiv\w*|hoops?|scared of "
+            r"heights)\b)"
+            r".*(?<!not )(?<!n't )(?<!never )"
+            r"\b(?:gonna|going to|about to|wants? to|threatening to) jump\b"
+        ),
+        "suicidal_thoughts",
+    ),
+    # Tried to wake and nothing: "we try to wake him, nothing".
+    (
+        re.compile(
+            r"\b(?:try|tried|trying) to wake (?:him|her|them)\b[^.!?]{0,15}"
+            r"\b(?:nothing|no response|no answer|can't|won't|doesn't|didn't)\b"
+        ),
+        "unresponsive",
+    ),
+    # A nosebleed of twenty minutes or more now (NHS: A&E after 10 to 15 minutes of pressure).
+    (
+        re.compile(
+            r"^(?!.*\b(?:yesterday|last (?:week|night)|ago|stopped|has stopped)\b).*"
+            r"\bnose ?bleed\b[^.!?]{0,30}\b(?:going on |for |lasting )?(?:over |more than )?"
+            r"(?:[2-9]\d|1\d\d) ?(?:mins?|minutes)\b"
+        ),
+        "severe_bleeding",
+    ),
     # "I'm taking all my pills tonight": the means and the time (not "should I be taking all my
     # tablets tonight instead?", nor "with food").
     (
@@ -1829,11 +1869,13 @@ DIALECT = {
     "mouf": "mouth", "blud": "blood", "pail": "pale", "naewhere": "nowhere", "birlin": "spinning",
     "birling": "spinning", "sair": "sore", "thole": "stand", "hangin": "hanging",
     "comin": "coming", "talkin": "talking", "makin": "making", "wan side": "one side",
-    "nae": "no", "chist": "chest", "suckin": "sucking", "pechin": "panting", "auld": "old",
+    "nae": "no", "iver": "ever", "roastin": "roasting", "chist": "chest", "suckin": "sucking",
+    "pechin": "panting", "auld": "old",
     "wee yin": "wee one", "aw the": "all the",
     # Jamaican
     "cyaan": "can't", "ketch": "catch", "likkle": "little", "bwoy": "boy", "pickney": "child",
     "nah work": "not working", "nuh work": "not working", "nah fade": "doesn't fade",
+    "nah answer": "not answering", "nah movin": "not moving", "nah move": "not moving",
     # Geordie
     "heed": "head", "nivver": "never", "aal": "all", "summat": "something", "divvent": "don't",
     "owt": "anything", "nowt": "nothing", "aa've": "i've", "aa'm": "i'm", "aa'd": "i'd",
@@ -2071,6 +2113,7 @@ NECK_SUCKING_IN = re.compile(
 )
 POSITIVE_UPT = re.compile(
     r"(?<!\w)\+ve upt\b|\bupt (?:is |was )?(?:\+ve|positive|pos)\b|\bpositive upt\b"
+    r"|(?<!\w)\+ve (?:pregnancy )?test\b"
 )
 CHEST_PAIN_NOTED = re.compile(
     r"\b(?:central|crushing|sudden|severe|ongoing|new|c/o) cp\b|\bcp\b(?= (?:onset|radiating|"

@@ -2781,3 +2781,43 @@ def test_the_signs_added_for_batch_forty_five_raise_their_flags(text, flag):
 )
 def test_near_misses_of_the_batch_forty_five_signs_raise_no_flag(text):
     assert flags_for(text) == set()
+
+
+BATCH_FORTY_FIVE_SECOND_LOOK = [
+    ("her period didn't come for 6 weeks and now sharp pain on the left, she fainted",
+     "possible_ectopic_pregnancy"),
+    ("a roofer fell two floors onto the patio, he's awake but can't move his legs",
+     "stated_emergency"),
+    ("spots on his tummy, disnae go when I press a glass on them, he's hot", "possible_meningitis"),
+    ("fell off the ladder clearing gutters, clear fluid dripping from her nose",
+     "serious_head_injury"),
+    ("my notes are written, I'll take the lot tonight", "suicidal_thoughts"),
+    ("I've lined up the tablets, tonight's the night", "suicidal_thoughts"),
+    ("my brother is on the bridge and says he's going to jump", "suicidal_thoughts"),
+    ("we try to wake her, nothing, she's on the sofa", "unresponsive"),
+    ("mi granny fall an she nah answer", "unresponsive"),
+    ("- +ve test Friday - sharp pain R side low down", "possible_ectopic_pregnancy"),
+    ("nosebleed for 30 minutes, pinching, still pouring", "severe_bleeding"),
+    ("headache came on like a hammer, worst he's iver had", "thunderclap_headache"),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("text", "flag"), BATCH_FORTY_FIVE_SECOND_LOOK)
+def test_a_second_look_at_batch_forty_five_raises_their_flags(text, flag):
+    assert flag in flags_for(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "the kids are going to jump on the trampoline at the top of the garden",
+        "I'm going to jump in the pool at the top of the hour, any tips for ear pain?",
+        "had a nosebleed for 30 minutes yesterday, it has stopped now",
+        "I'll take the lot, said my husband at the garden centre about the plants",
+        "tonight's the night of the school play, can I have a fit note for tomorrow?",
+        "we try to wake him gently for school, he's a heavy sleeper",
+        "the +ve test for covid last week, all better now",
+    ],
+)
+def test_near_misses_of_the_second_look_at_batch_forty_five_raise_no_flag(text):
+    assert flags_for(text) == set()
