@@ -260,6 +260,8 @@ def red_flag_codes(present: set[str], *, child: bool = False, infant: bool = Fal
         or ("co_exposure" in present and _any(present, *CO_SIGNS))
         or ("narrow_range_medicine" in present and _any(present, *TOXICITY_SIGNS))
         or ("pinpoint_pupils" in present and _any(present, *PINPOINT_PUPIL_SIGNS))
+        # drink with someone who cannot be woken: alcohol poisoning (NHS: call 999)
+        or {"alcohol", "unresponsive"} <= present
     ):
         found.append("possible_poisoning")
     if _any(present, "unresponsive", "collapse"):

@@ -82,14 +82,16 @@ HISTORICAL = re.compile(
     r"(?:had|was|were|got)\b[^,.;!?]{0,40}?\bas a toddler|"
     r"when (?:i|he|she) was (?:a |little|young|baby|small|\d)|in the past|history of|"
     r"used to (?:have|get)|years back|"
-    r"weeks ago|yrs ago|yr ago|last yr|in (?:19|20)\d\d|(?:from|back in) (?:19|20)[0-2]\d|"
+    r"weeks ago|yrs ago|yr ago|last yr|in (?:19|20)\d\d|"
+    r"(?:from|back in) (?:19|20)[0-2]\d(?! ?(?:hours|hrs|h|onwards|tonight)\b)|"
     r"(?<=\()(?:like|about|around) (?:19|20)\d\d(?=\))|"  # "(like 2019)", not "dad (1951)"
     r"last (?:summer|winter|spring|autumn)|(?<!than )(?<!since )last season|"
     r"always been like (?:that|this))\b"
 )
 CURRENT = re.compile(
     r"\b(?:now|today|tonight|this (?:morning|afternoon|evening)|currently|right now|"
-    r"just(?! (?:an? )?(?:rash|bit|little|small|mild|minor|some)\b)|"  # "just a rash": "only"
+    # "just a rash": "only"; "just curious": asking
+    r"just(?! (?:an? )?(?:rash|bit|little|small|mild|minor|some|curious|wondering|asking)\b)|"
     r"suddenly|since (?:this|last night|having|giving birth|i|my|he|she|we|the|\d|a|an|one|"
     r"two|three)|started|this week|[a-z]+ing again|back again|are back|flared|flare up|flaring|"
     r"lately|recently)\b"
@@ -115,15 +117,19 @@ FICTION = re.compile(
     # a drama watched, when the writer asks about it and tells nothing of their own
     r"|^(?=.*\b(?:wondering|what (?:you're|you are|are you|do you|should you|would you|do i|"
     r"should i) |how (?:do|would|should|can) (?:you|i|we) |what to do|meant to do|how to spot|"
-    r"just curious|isn't that|is that (?:right|true|wrong)))"
+    r"just curious|isn't that|is (?:that|it) (?:right|true|wrong)))"
     r"(?!.*\b(?:same|realis\w*|i've got|i have got|now i|and now|i can't|i feel|i have|"
+    r"this is|i'm being|worst|crushing|came on|sweating|for me|to me|i'm having|happening|"
     r"my (?:left |right )?(?:face|arm|hand|leg|mouth|eyes?|vision|words|speech|chest|head|lips?|"
     r"throat|tongue))\b)"
-    r".*\b(?:watching|watched|saw) (?:\w+ ){0,2}?(?:casualty|holby|grey's anatomy|eastenders|"
+    r".*\b(?:(?:watching|watched|saw) (?:\w+ ){0,2}?(?:casualty|holby|grey's anatomy|eastenders|"
     r"coronation street|corrie|emmerdale|hollyoaks|a film|a movie|a drama|a programme|a show|"
-    r"a series|a soap|tv|telly|netflix)\b"
+    r"a series|a soap|tv|telly|netflix)"
+    # or a book read: "our book club is reading an Agatha Christie where someone's poisoned"
+    r"|(?:reading|read) (?:\w+ ){0,2}?(?:an agatha christie|a novel|a book|a crime novel|"
+    r"a murder mystery|a thriller|a whodunnit))\b"
 )
-CHARACTER = re.compile(r"\bcharacters?\b")
+CHARACTER = re.compile(r"\bcharacters?\b|\bbook club\b|\bin the (?:book|novel|story|plot)\b")
 ANYONE = re.compile(
     r"\b(?:if|when) (?:someone|somebody|anyone|a person|a child|you)\b|\b(?:someone|somebody) "
     r"(?:who|with)\b|\bdifference between\b|\b(?:signs|symptoms) of\b|\bhow (?:do|would) you\b"
@@ -265,6 +271,13 @@ _SUGAR_READING = (
 )
 # Findings written as numbers: a temperature of 38 °C (100.4 °F) or more is a fever; ten or
 # more tablets taken at once is an overdose; a systolic pressure of 140 or more is high.
+# Despair told beside a plan: "letters posted", "can't face another day", "I'm done".
+_DESPAIR = (
+    r"(?:sorted|letters|notes|goodbye|had enough|can't face|can't go on|can't do this|tired of|"
+    r"end it|done with it|i'm done|talk me out|the will|wants? to die|no point|sorry for|"
+    r"don't (?:want to )?wake up|not wake up|saved up|saving up|on purpose|"
+    r"want (?:it|this) (?:all )?to be over)"
+)
 # Medicines, and words for them, that a child may find or a person take too many of.
 _MEDICINE_NAMES = (
     r"pills|tablets|meds|medication|medicine|paracetamol|ibuprofen|co-codamol|codeine|"
@@ -713,53 +726,92 @@ NUMERIC_FINDINGS = (
         ),
         "unresponsive",
     ),
-    # Self-harm under way: "I'm cutting right now and I can't stop", "I'm cutting again" (not
-    # "I'm cutting down on sugar").
+    # Self-harm under way: "I'm cutting myself", "I'm cutting again and it's deep", "cutting my
+    # arms and I can't stop" (not cutting carbs again for a show, a tooth or a fringe).
     (
         re.compile(
-            r"\b(?:i'm|i am|he's|she's|he is|she is) cutting (?:right now|again|myself|himself|"
-            r"herself|deeper)\b"
-            r"|\b(?:i'm|i am|he's|she's) cutting\b(?! (?:down|back|out|up|the|my|some|it|a|an)\b)"
-            r"[^.!?]{0,40}\b(?:can't stop|deeper than|won't stop)"
+            r"\b(?:i'm|i am|he's|she's|he is|she is|they're|they are) cutting (?:myself|himself|"
+            r"herself|themselves|deeper)\b"
+            r"|\b(?:i'm|i am|he's|she's|he is|she is|they're|they are) cutting "
+            r"(?:my|his|her|their) (?:arms?|wrists?|thighs?|legs|skin|stomach)\b"
+            r"(?![^.!?]{0,30}\bshav\w*)"
+            # "cutting right now", or "again" with a sign of self-harm (not dieting for a show)
+            r"|^(?!.*\b(?:carbs|sugar|gluten|weight|diet\w*|calories|tooth|teeth|molars?|fringe|"
+            r"hair|bodybuilding|lose|shav\w*|gums?|bulk\w*)\b)"
+            r"(?:(?=.*\b(?:self[- ]?harm\w*|blade|razor|wrists?|deep|deeper|blood|bleeding|"
+            r"can't stop|won't stop|scars?)\b).*\b(?:i'm|i am|he's|she's|he is|she is|they're|"
+            r"they are) cutting again\b"
+            r"|.*\b(?:i'm|i am|he's|she's|he is|she is|they're|they are) cutting right now\b)"
         ),
         "suicidal_thoughts",
     ),
-    # The end set for a time: "I'll take the lot at midnight", "got the pills here ... tonight's
-    # the night".
+    # The end set for a time, with despair told: "letters posted. I'll take the lot at
+    # midnight"; pills at hand and "tonight's the night" (not a new prescription to start, nor
+    # the rest of a repeat "when it comes").
     (
         re.compile(
-            r"\b(?:i'll|i will|i'm going to|going to|gonna) take the lot (?:tonight|at midnight|"
-            r"later|when|after)\b"
-            r"|^(?=.*\b(?:pills|tablets|meds|rope)\b).*\btonight'?s the night\b"
+            rf"^(?=.*\b{_DESPAIR}\b)"
+            r"(?!.*\b(?:forgot|missed|prescription|pharmacy|should i|is that ok)\b).*"
+            r"\b(?:(?:i'll|i will|i'm going to|going to|gonna) take|i'm taking) "
+            r"the (?:whole )?lot\b"
+            r"(?=[^.!?]{0,25}\b(?:tonight|midnight|later|when|after|at \d))"
+            r"|^(?=.*\b(?:pills|tablets|meds|rope|insulin)\b)(?!.*\b(?:start\w*|new|first)\b)"
+            r"(?!.*\?).*\btonight(?:'?s| is) the night\b"
+        ),
+        "suicidal_thoughts",
+    ),
+    # Insulin saved up or to be injected all at once, with despair told: "can't face another
+    # day. I've saved up my insulin pens and I'm injecting the lot" (not saved for a holiday,
+    # nor the whole dose of a routine injection).
+    (
+        re.compile(
+            rf"^(?=.*\binsulin\b)(?=.*\b(?:{_DESPAIR}|stockpil\w*|hoard\w*)\b)"
+            r"(?!.*\b(?:holiday|travel|fridge|sharps|years ago|b12|flu jabs?|vet|dog|cat)\b).*"
+            r"\b(?:inject|injecting|injected|take|taking|took) (?:the (?:whole )?lot|all (?:of )?"
+            r"(?:my|the|his|her) insulin|them all|it all|all of (?:it|them)|the whole pen)\b"
+            # or all of it at once, which no dose ever is
+            r"|^(?=.*\binsulin\b).*\b(?:inject|injecting|injected|take|taking|took) (?:the "
+            r"(?:whole )?lot|all (?:of )?(?:my|the|his|her) insulin|(?:them|it) all|all of (?:it|"
+            r"them)) (?:at once|in one go|all together)\b"
         ),
         "suicidal_thoughts",
     ),
     # About to jump from somewhere high: "on top of the multi-storey and he's gonna jump" (not
-    # into a pool, off a trampoline or out of a plane with a parachute).
+    # into a pool, off a trampoline or a climbing frame, on a plane, nor out of one's skin).
     (
         re.compile(
-            r"^(?=.*\b(?:multi-storey|multi storey|bridge|roof|rooftop|ledge|cliff|top of|"
-            r"building|balcony|window|car park|tower)\b)"
+            r"^(?=.*\b(?:multi-storey|multi storey|bridge|roof|rooftop|ledge|cliff|building|"
+            r"balcony|car park|tower|flyover|viaduct|\d+(?:st|nd|rd|th) floor)\b)"
             r"(?!.*\b(?:trampoline|pool|puddle|queue|parachute|bungee|skydiv\w*|hoops?|scared of "
-            r"heights)\b)"
+            r"heights|climbing|dental|parkour|header|plane|as a teenager|last year|years ago|"
+            r"was (?:going|about) to|film|cat|dog|spider-?man|i'm not suicidal|don't feel like|"
+            r"wouldn't ever|would never)\b)"
             r".*(?<!not )(?<!n't )(?<!never )"
-            r"\b(?:gonna|going to|about to|wants? to|threatening to) jump\b"
+            r"\b(?:gonna|going to|about to|wants? to|threatening to|he'll|she'll|i'll) jump\b"
+            r"(?! (?:on|in|at|straight|out of (?:my|his|her|your) skin|to|for|between|up|around|"
+            r"about|over)\b)"
         ),
         "suicidal_thoughts",
     ),
-    # Tried to wake and nothing: "we try to wake him, nothing".
+    # Tried to wake and nothing: "we try to wake him, nothing" (not a teenager for school).
     (
         re.compile(
-            r"\b(?:try|tried|trying) to wake (?:him|her|them)\b[^.!?]{0,15}"
-            r"\b(?:nothing|no response|no answer|can't|won't|doesn't|didn't)\b"
+            r"^(?!.*\b(?:school|alarm|get up|got up|out of bed|heavy sleeper|teenagers?|lie[- ]in|"
+            r"for work)\b).*"
+            r"\b(?:try|tried|trying) (?:to wake|waking) (?:him|her|them|my \w+|his \w+|her \w+)\b"
+            r"(?: up)?[^.!?]{0,15}\b(?:nothing|no response|no answer)\b(?! works)"
         ),
         "unresponsive",
     ),
-    # A nosebleed of twenty minutes or more now (NHS: A&E after 10 to 15 minutes of pressure).
+    # A nosebleed of twenty minutes or more now (NHS: A&E after 10 to 15 minutes of pressure),
+    # not one that lasted that long once, or usually does, nor a question for another time.
     (
         re.compile(
-            r"^(?!.*\b(?:yesterday|last (?:week|night)|ago|stopped|has stopped)\b).*"
-            r"\bnose ?bleed\b[^.!?]{0,30}\b(?:going on |for |lasting )?(?:over |more than )?"
+            r"^(?!.*\b(?:yesterday|last (?:week|night)|lasted|fine now|settled|gets|every|"
+            r"usually|if|don't have|this morning|(?:mon|tues|wednes|thurs|fri|satur|sun)day)\b)"
+            r"(?!.*(?<!n't )(?<!not )(?<!never )\bstopped\b)(?!(?!.*\bstarted\b).*\bago\b).*"
+            r"\b(?:nose ?bleed(?:s|'s)?|bleeding from (?:the|my|his|her) nose)\b[^.!?]{0,30}"
+            r"\b(?:going on |for |lasting )?(?:over |more than )?"
             r"(?:[2-9]\d|1\d\d) ?(?:mins?|minutes)\b"
         ),
         "severe_bleeding",
@@ -775,6 +827,39 @@ NUMERIC_FINDINGS = (
             r"(?:tonight|today)\b(?! (?:with|instead|after|before|as)\b)"
         ),
         "suicidal_thoughts",
+    ),
+    # The means and the plan: "I have bought many sleeping pills and I plan to take all of them
+    # tonight" (not "going to take them all with food?").
+    (
+        re.compile(
+            r"^(?=.*\b(?:pills|tablets|meds|painkillers|paracetamol)\b)(?!.*\?)"
+            r"(?!.*\b(?:missed|forgot|as prescribed|course|with (?:food|water|a meal))\b).*"
+            r"\b(?:plan to|planning to|going to|gonna|i'll|i will|want to) (?:take|swallow) "
+            r"(?:all of them|them all|the lot|every one of them|the whole lot)\b"
+            r"(?=[^.!?]{0,20}\b(?:tonight|today|later|now|when)\b)"
+        ),
+        "suicidal_thoughts",
+    ),
+    # A plan to drive into something: "he's going to drive his car into the quarry tonight".
+    (
+        re.compile(
+            r"\b(?:going to|gonna|will|wants? to|threatening to|threatened to|he'll|she'll|i'll) "
+            r"drive (?:his|her|my|the|their) (?:car|van|truck) (?:into|off) (?:the|a) "
+            r"(?:quarry|river|sea|cliff|wall|tree|lake|canal|harbour|reservoir|bridge)\b"
+            r"(?! (?:car park|entrance|road|lane)\b)"
+        ),
+        "suicidal_thoughts",
+    ),
+    # A wound "gushing", or "a pool of it", told apart from the word blood: "deep cut to the
+    # back of his leg and it's gushing" (not waters breaking, pus or a tap).
+    (
+        re.compile(
+            r"^(?=.*\b(?:cut|gash\w*|wound|stabbed|slashed|glass|knife|lacerat\w*|attacked)\b)"
+            r"(?!.*\b(?:waters?|pus|tap|sweat\w*|nose ?bleed|period|yesterday|last (?:week|night)"
+            r"|stopped)\b).*"
+            r"(?:(?<!not )(?<!n't )\b(?:it's|it is|it was|still) gushing\b|\bpool of it\b)"
+        ),
+        "severe_bleeding",
     ),
     # The worst "in her life" said of a headache ("she has a headache ... she say it is the worst
     # in her life"), not a cold that is the worst one in my life.
@@ -819,7 +904,7 @@ NUMERIC_FINDINGS = (
     (
         re.compile(
             rf"^(?=.*\b(?:son|daughter|toddler|child|kid|boy|girl|baby|year old|grandson|"
-            rf"granddaughter|twins?)\b)"
+            rf"granddaughter|twins?|\d+ ?(?:yo|y/o|yr old|yrs old))\b)"
             rf".*\b(?:eaten|ate|swallowed|chewed)\b "
             rf"(?:(?:\w+ ){{0,2}}(?:of )?(?:my|the|mum's|dad's|nan's|grandma's|grandad's)|"
             rf"(?:some|a few|all|loads|lots|the whole) of (?:his|her)) "
@@ -927,6 +1012,16 @@ NUMERIC_FINDINGS = (
         re.compile(
             r"\b(?:swigged|drank|swallowed|gulped|sipped)\b[^.!?]{0,60}\b(?:caustic|chemical|"
             r"cleaning (?:fluid|product|spray)|descaler|dishwasher tablet|oven cleaner)\b"
+        ),
+        "overdose",
+    ),
+    # A dishwasher or laundry capsule bitten: "my 2 year old bit into one of the liquid
+    # dishwasher capsules" (not hands sore "a bit" from handling them).
+    (
+        re.compile(
+            r"\b(?:bit|bitten|chewed|chewing|biting) (?:into )?(?:a|one of (?:the|my|our)|the|"
+            r"some of a|part of a) (?:\w+ )?(?:dishwasher|laundry|washing|liquid) "
+            r"(?:capsules?|tablets?|pods?)\b(?! box| drawer)"
         ),
         "overdose",
     ),
@@ -1208,6 +1303,16 @@ FIGURES_OF_SPEECH = (
     "shake my hand out",
     "shake out my hand",
     "shake it out",
+    "period hasn't come back",  # after a baby or an injection, not a period late now
+    "periods haven't come back",
+    "first period hasn't come",
+    "capsule box",  # the box chewed, not a capsule
+    "capsule drawer",
+    "lift fell",  # a lift that dropped, not a person
+    "lift dropped",
+    "elevator fell",
+    "unresponsive whenever",  # "unresponsive whenever the football's on"
+    "unresponsive when the football",
     "can't shake it",  # a low mood or a cold one cannot get rid of
     "non-toxic",  # a crayon, not a poison
     "blue foam",  # a dishwasher capsule's colour on the lips, not a lack of oxygen
@@ -1875,7 +1980,7 @@ DIALECT = {
     # Jamaican
     "cyaan": "can't", "ketch": "catch", "likkle": "little", "bwoy": "boy", "pickney": "child",
     "nah work": "not working", "nuh work": "not working", "nah fade": "doesn't fade",
-    "nah answer": "not answering", "nah movin": "not moving", "nah move": "not moving",
+    "nah answer the phone": "don't pick up the phone", "nah answer": "not answering",
     # Geordie
     "heed": "head", "nivver": "never", "aal": "all", "summat": "something", "divvent": "don't",
     "owt": "anything", "nowt": "nothing", "aa've": "i've", "aa'm": "i'm", "aa'd": "i'd",
@@ -2004,6 +2109,14 @@ KNOCK_AT_SPORT = re.compile(
     r"(?![^.!?]{0,60}\b(?:knees?|ankles?|shins?|ribs?|shoulders?|legs?|arms?|hands?|hips?|"
     r"feet|foot|nose|wrists?|elbows?|fingers?|thumbs?|toes?)\b)"
 )
+# An arm gone dead from lying on it, that came back: "woke with my whole arm dead ... I'd been
+# lying on it all night, fine now" (not one still weak, nor with a face or speech changed).
+SLEPT_ON_IT = re.compile(
+    r"^(?=.*\b(?:lying|lain|laying|lay|slept|sleeping) (?:funny )?on (?:it|my arm|that arm)\b)"
+    r"(?=.*\b(?:fine now|back to normal|normal now|(?:it|feeling) came back|wore off|"
+    r"went away)\b)"
+    r"(?!.*\b(?:still|hasn't|not back|isn't back|worse|face|speech|words|talk\w*)\b)"
+)
 # "a pile of pills" is a heap, not piles.
 PILE_OF = re.compile(r"\b(a|the|this|that) pile of\b")
 # A goodbye sent to someone: "sorry for everything mum, I love you", "Sorry for everything.
@@ -2063,6 +2176,12 @@ GOODBYE_TEXT = re.compile(
     r"(?=[^.!?]{0,40}\bgoodbye\b)(?![^.!?]*\b(?:retir\w*|trip|holiday|leaving|moving)\b)"
     r"(?=[^.!?]{0,100}\b(?:sorry|not answering|isn't answering|phone (?:is )?off|"
     r"can't (?:reach|find|get hold)|missing)\b)"
+    # "texted me goodbye and said he's at the bridge" (not before a trip)
+    r"|\b(?:texted|messaged|whatsapped|rang|phoned|called) (?:me |us |him |her )?(?:to say )?"
+    r"goodbye\b(?![^.!?]*\b(?:trip|holiday|leaving|moving|flight|airport|camp)\b)"
+    r"(?=[^\n]{0,100}\b(?:bridge|cliff|railway|tracks|quarry|river|multi-storey|car park|roof|"
+    r"pills|tablets|rope|sorry|not answering|isn't answering|phone (?:is )?off|"
+    r"can't (?:reach|get hold))\b)"
     r"|(?<!leaving )(?<!a leaving )\bgoodbye (?:message|text|note|letter|email|voice ?note)\b"
     r"(?![^.!?]*\b(?:last day|leaving|retir\w*|moving|ex|nursery|colleague|class|team)\b)"
     r"(?=[^.!?]{0,80}\b(?:sorry|"
@@ -2113,7 +2232,11 @@ NECK_SUCKING_IN = re.compile(
 )
 POSITIVE_UPT = re.compile(
     r"(?<!\w)\+ve upt\b|\bupt (?:is |was )?(?:\+ve|positive|pos)\b|\bpositive upt\b"
-    r"|(?<!\w)\+ve (?:pregnancy )?test\b"
+    r"|(?<!\w)\+ve pregnancy test\b"
+    r"|(?<!\w)\+ve test\b(?! (?:for|of|at)\b)"
+    r"(?=.*\b(?:pregnant|period|weeks|wks|ivf|spotting|shoulder|abdo\w*|pelvi\w*|tummy|belly|"
+    r"low down|lower|sided?)\b)"
+    r"(?!.*\b(?:covid|lateral flow|lft|chlamydia|strep|flu|uti|antigen|gonorrh\w*)\b)"
 )
 CHEST_PAIN_NOTED = re.compile(
     r"\b(?:central|crushing|sudden|severe|ongoing|new|c/o) cp\b|\bcp\b(?= (?:onset|radiating|"
@@ -2643,6 +2766,9 @@ def read(text: str) -> Reading:
     # A temperature measured normal outweighs one only felt ("hot to touch, but the thermometer
     # says 37.2"), unless a fever is measured too, or may be ("a fever of 39 yesterday"); and
     # where none was felt, it denies one.
+    if "arm_weakness" in present and SLEPT_ON_IT.search(text):
+        present.pop("arm_weakness")
+        negated["arm_weakness"] = None
     if NORMAL_READING in text and not FEVER_READING.search(text) and not FEVER_FIGURE.search(text):
         present.pop("fever", None)
         negated["fever"] = None

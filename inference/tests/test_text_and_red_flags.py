@@ -2821,3 +2821,90 @@ def test_a_second_look_at_batch_forty_five_raises_their_flags(text, flag):
 )
 def test_near_misses_of_the_second_look_at_batch_forty_five_raise_no_flag(text):
     assert flags_for(text) == set()
+
+
+BATCH_FORTY_FIVE_STUDIED = [
+    ("my 3yo has eaten some of my sertraline, maybe 5 or 6", "possible_poisoning"),
+    ("I have bought many sleeping pills and I plan to take all of them tonight",
+     "suicidal_thoughts"),
+    ("found a note saying she doesn't want to be here anymore", "suicidal_thoughts"),
+    ("he is 3, burning hot, won't let us put the light on and so drowsy", "possible_meningitis"),
+    ("took a wood to the side of the head at bowls, she's on warfarin and a bit vague",
+     "serious_head_injury"),
+    ("says it's just wind but he's been rubbing his breastbone, jaw aches, soaked in sweat",
+     "possible_heart_attack"),
+    ("the door smacked him in the head, out for a few seconds, now spewing and drowsy",
+     "serious_head_injury"),
+    ("deep cut to the back of his leg and it's gushing, a pool of it on the pavement",
+     "severe_bleeding"),
+    ("she is on the floor, her arms and legs are jumping and she's not answering", "seizure"),
+    ("my son has just texted me goodbye and said he's at the bridge", "suicidal_thoughts"),
+    ("her face, the right side is kind of sagging, and it's not words when she talks",
+     "possible_stroke"),
+    ("my 15 year old drank most of a bottle of vodka and she's barely conscious",
+     "possible_poisoning"),
+    ("he told me he's going to drive his car into the quarry tonight", "suicidal_thoughts"),
+    ("hand on his chest, says it's squeezing him, sweating buckets", "possible_heart_attack"),
+    ("can't face it any more, I've saved up my insulin and I'm injecting the lot later",
+     "suicidal_thoughts"),
+    ("I'm going to inject all my insulin at once tonight", "suicidal_thoughts"),
+    ("my period hasn't come and there's bad pain low on one side, I feel faint",
+     "possible_ectopic_pregnancy"),
+    ("I'm cutting my arms and I can't stop", "suicidal_thoughts"),
+    ("I'm cutting again and there's blood everywhere", "suicidal_thoughts"),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("text", "flag"), BATCH_FORTY_FIVE_STUDIED)
+def test_batch_forty_five_studied_raises_its_flags(text, flag):
+    assert flag in flags_for(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # over-reaches of the first mends, found on review
+        "I'm cutting again for my bodybuilding show, can I keep taking creatine?",
+        "he's cutting another tooth and won't stop dribbling, is calpol ok?",
+        "I forgot my antibiotics this morning so I'll take the lot tonight, is that ok?",
+        "my new sertraline has come, tonight's the night I start the tablets",
+        "on top of that I'm about to jump on a plane to Spain, can I get my jabs?",
+        "my 4 year old wants to jump off the top of the climbing frame, is that normal?",
+        "I tried to wake him and nothing, he slept through the alarm again for school",
+        "had a nosebleed for 25 minutes on Sunday, all settled now",
+        "what should I do if a nosebleed goes on for more than 20 minutes?",
+        "me call the surgery all morning and dem nah answer the phone, I need my tablets",
+        "I had a +ve test for chlamydia last week and now some pain low on the right",
+        "I'm type 1 and I inject all my insulin in the morning, is it better to split it?",
+        "going on holiday so I've saved up my insulin pens in the fridge, travel letter please",
+        "I didn't come to my appointment for period pain, can I rebook? cramps still bad",
+        "I'm breastfeeding and my period hasn't come back since the baby, tummy aches",
+        "I'm on apixaban and scared of falling off a ladder at work",
+        "hungover this morning, headache like a hammer, lesson learned",
+        "we fitted a new CO detector for the landlord. separately a migraine since Tuesday",
+        "my hands are a bit sore from handling dishwasher capsules without gloves",
+        "the lift at work fell two floors yesterday, not hurt but having panic attacks",
+        # batch 45's own false alarms
+        "our book club is reading an Agatha Christie where someone's poisoned. Is it true "
+        "heart tablets come from foxglove? Just curious!",
+        "woke with my whole right arm dead, couldn't feel it, but it came back after shaking "
+        "it. I'd been lying on it all night, fine now",
+        "my husband is completely unresponsive whenever the football's on lol, BP review?",
+        "care worker: she didn't answer so I tried to rouse her, she woke and was fine",
+    ],
+)
+def test_near_misses_of_batch_forty_five_studied_raise_no_flag(text):
+    assert flags_for(text) == set()
+
+
+def test_drink_with_someone_who_cannot_be_woken_is_alcohol_poisoning():
+    assert "possible_poisoning" in flags_for("my mate passed out drunk and we can't wake him")
+    assert "possible_poisoning" not in flags_for("my mate is drunk and asleep on the sofa")
+
+
+def test_a_drama_question_does_not_hide_the_writers_own_stroke():
+    text = (
+        "Just curious, we were watching a drama where a character had a stroke, is that "
+        "right it's face drooping? Because that's how it is for me, face drooping on the left"
+    )
+    assert "possible_stroke" in flags_for(text)
