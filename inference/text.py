@@ -181,7 +181,7 @@ CHILD = re.compile(
     r"\b(?:son|daughter|baby|babys|babby|babies|child|children|kid|kids|boy|girl|toddler|toddlers|infant|"
     r"newborn|new born|grandson|granddaughter|grandchild|nephew|niece|little one|lo|bub|"
     r"preschooler|schoolboy|schoolgirl|lad|wee one|pikin|kiddo|youngster|pupil|bairn|"
-    r"wean)\b"
+    r"wean|little fella|wee fella|little fellow)\b"
     # twins or triplets, unless a parent of them writes of themself ("mum of triplets")
     r"|(?<!mum of )(?<!mom of )(?<!mother of )(?<!dad of )(?<!father of )(?<!parent of )"
     r"(?<!parents of )(?<!mum to )(?<!mummy of )(?<!mummy to )\b(?:twins?|triplets)\b"
@@ -233,7 +233,15 @@ AGE = re.compile(
 # "he's 6/10", "she's 38 weeks").
 BARE_AGE = re.compile(
     r"\b(?:he's|she's|he is|she is|(?:brother|sister|son|daughter|boy|girl|grandson|"
-    r"granddaughter|nephew|niece|cousin) is)\s+(\d{1,2})(?=\s*(?:[,.!?]|and\b|$))"
+    r"granddaughter|nephew|niece|cousin) is|(?:little|wee) (?:fella|fellow|man)(?:'s| is))"
+    r"\s+(\d{1,2})(?=\s*(?:[,.!?]|and\b|$))"
+)
+# Years right after a relative, as many languages tell an age: "my nephew 11 years has fever",
+# "my little sister 3 years cannot breathe" (not "3 years ago", "for 3 years", "3 years of").
+RELATIVE_YEARS = re.compile(
+    r"\b(?:brother|sister|nephew|niece|grandson|granddaughter|cousin|boy|girl)\s+"
+    r"(\d{1,2}) ?(?:years?|yrs?)\b"
+    r"(?! (?:ago|since|of|now|later|before|after|back|older|younger|apart|clean|sober)\b)"
 )
 # A baby's age in weeks as clinicians note it, right after a word for the baby: "baby boy 9/52"
 # is 9 weeks old (not "cough for 2/52", a duration, nor "I'm 10/52", a pregnancy).
@@ -273,15 +281,15 @@ _SUGAR_READING = (
 # more tablets taken at once is an overdose; a systolic pressure of 140 or more is high.
 # Despair told beside a plan: "letters posted", "can't face another day", "I'm done".
 _DESPAIR = (
-    r"(?:sorted|letters|notes|goodbye|had enough|can't face|can't go on|can't do this|tired of|"
-    r"end it|done with it|i'm done|talk me out|the will|wants? to die|no point|sorry for|"
-    r"don't (?:want to )?wake up|not wake up|saved up|saving up|on purpose|"
+    r"(?:sorted|letters|notes|goodbye|had enough|can'?t face|can'?t go on|can'?t do this|"
+    r"tired of|end it|done with it|i'?m done|talk me out|the will|wants? to die|no point|sorry for|"
+    r"don'?t (?:want to )?wake up|not wake up|saved up|saving up|on purpose|"
     r"want (?:it|this) (?:all )?to be over)"
 )
 # Medicines, and words for them, that a child may find or a person take too many of.
 _MEDICINE_NAMES = (
     r"pills|tablets|meds|medication|medicine|paracetamol|ibuprofen|co-codamol|codeine|"
-    r"sertraline|citalopram|fluoxetine|amitriptyline|mirtazapine|diazepam|zopiclone|tramadol|"
+    r"methadone|sertraline|citalopram|fluoxetine|amitriptyline|mirtazapine|diazepam|zopiclone|tramadol|"
     r"propranolol|quetiapine|olanzapine|lithium|insulin|aspirin|oxycodone|morphine|"
     r"dihydrocodeine|pregabalin|gabapentin|antidepressants|sleeping pills|painkillers"
 )
@@ -730,18 +738,18 @@ NUMERIC_FINDINGS = (
     # arms and I can't stop" (not cutting carbs again for a show, a tooth or a fringe).
     (
         re.compile(
-            r"\b(?:i'm|i am|he's|she's|he is|she is|they're|they are) cutting (?:myself|himself|"
+            r"\b(?:i'?m|i am|he'?s|she'?s|he is|she is|they're|they are) cutting (?:myself|himself|"
             r"herself|themselves|deeper)\b"
-            r"|\b(?:i'm|i am|he's|she's|he is|she is|they're|they are) cutting "
+            r"|\b(?:i'?m|i am|he'?s|she'?s|he is|she is|they're|they are) cutting "
             r"(?:my|his|her|their) (?:arms?|wrists?|thighs?|legs|skin|stomach)\b"
             r"(?![^.!?]{0,30}\bshav\w*)"
             # "cutting right now", or "again" with a sign of self-harm (not dieting for a show)
             r"|^(?!.*\b(?:carbs|sugar|gluten|weight|diet\w*|calories|tooth|teeth|molars?|fringe|"
             r"hair|bodybuilding|lose|shav\w*|gums?|bulk\w*)\b)"
             r"(?:(?=.*\b(?:self[- ]?harm\w*|blade|razor|wrists?|deep|deeper|blood|bleeding|"
-            r"can't stop|won't stop|scars?)\b).*\b(?:i'm|i am|he's|she's|he is|she is|they're|"
+            r"can't stop|won't stop|scars?)\b).*\b(?:i'?m|i am|he'?s|she'?s|he is|she is|they're|"
             r"they are) cutting again\b"
-            r"|.*\b(?:i'm|i am|he's|she's|he is|she is|they're|they are) cutting right now\b)"
+            r"|.*\b(?:i'?m|i am|he'?s|she'?s|he is|she is|they're|they are) cutting right now\b)"
         ),
         "suicidal_thoughts",
     ),
@@ -752,7 +760,7 @@ NUMERIC_FINDINGS = (
         re.compile(
             rf"^(?=.*\b{_DESPAIR}\b)"
             r"(?!.*\b(?:forgot|missed|prescription|pharmacy|should i|is that ok)\b).*"
-            r"\b(?:(?:i'll|i will|i'm going to|going to|gonna) take|i'm taking) "
+            r"\b(?:(?:i'?ll|i will|i'?m going to|going to|gonna) take|i'?m taking) "
             r"the (?:whole )?lot\b"
             r"(?=[^.!?]{0,25}\b(?:tonight|midnight|later|when|after|at \d))"
             r"|^(?=.*\b(?:pills|tablets|meds|rope|insulin)\b)(?!.*\b(?:start\w*|new|first)\b)"
@@ -781,7 +789,8 @@ NUMERIC_FINDINGS = (
     (
         re.compile(
             r"^(?=.*\b(?:multi-storey|multi storey|bridge|roof|rooftop|ledge|cliff|building|"
-            r"balcony|car park|tower|flyover|viaduct|\d+(?:st|nd|rd|th) floor)\b)"
+            r"balcony|car park|tower|flyover|viaduct|\d+(?:st|nd|rd|th) floor|flats|"
+            r"tower block)\b)"
             r"(?!.*\b(?:trampoline|pool|puddle|queue|parachute|bungee|skydiv\w*|hoops?|scared of "
             r"heights|climbing|dental|parkour|header|plane|as a teenager|last year|years ago|"
             r"was (?:going|about) to|film|cat|dog|spider-?man|i'm not suicidal|don't feel like|"
@@ -789,7 +798,7 @@ NUMERIC_FINDINGS = (
             r".*(?<!not )(?<!n't )(?<!never )"
             r"\b(?:gonna|going to|about to|wants? to|threatening to|he'll|she'll|i'll) jump\b"
             r"(?! (?:on|in|at|straight|out of (?:my|his|her|your) skin|to|for|between|up|around|"
-            r"about|over)\b)"
+            r"about|over|the (?:fence|wall|gun|queue|stream|puddle))\b)"
         ),
         "suicidal_thoughts",
     ),
@@ -843,8 +852,10 @@ NUMERIC_FINDINGS = (
     # A plan to drive into something: "he's going to drive his car into the quarry tonight".
     (
         re.compile(
-            r"\b(?:going to|gonna|will|wants? to|threatening to|threatened to|he'll|she'll|i'll) "
-            r"drive (?:his|her|my|the|their) (?:car|van|truck) (?:into|off) (?:the|a) "
+            r"\b(?:going to|gonna|will|wants? to|threatening to|threatened to|he'll|she'll|i'll|"
+            r"thinking (?:about|of)|think about|thoughts of) "
+            r"(?:drive|driving) (?:his|her|my|the|their) (?:car|van|truck|cab|taxi|lorry) "
+            r"(?:into|off) (?:the|a) (?!lake district|peak district)"
             r"(?:quarry|river|sea|cliff|wall|tree|lake|canal|harbour|reservoir|bridge)\b"
             r"(?! (?:car park|entrance|road|lane)\b)"
         ),
@@ -854,12 +865,82 @@ NUMERIC_FINDINGS = (
     # back of his leg and it's gushing" (not waters breaking, pus or a tap).
     (
         re.compile(
-            r"^(?=.*\b(?:cut|gash\w*|wound|stabbed|slashed|glass|knife|lacerat\w*|attacked)\b)"
+            r"^(?=.*\b(?:cut|gash\w*|wound|stabbed|slashed|glass|knife|lacerat\w*|attacked|hook|"
+            r"(?<!shoulder )blade|yanked|ripped|torn)\b)"
             r"(?!.*\b(?:waters?|pus|tap|sweat\w*|nose ?bleed|period|yesterday|last (?:week|night)"
-            r"|stopped)\b).*"
-            r"(?:(?<!not )(?<!n't )\b(?:it's|it is|it was|still) gushing\b|\bpool of it\b)"
+            r"|stopped|nose|sorted|plaster|settled|took my blood|blood test|pads?)\b).*"
+            r"(?:(?<!not )(?<!n't )\b(?:it's|it is|it was|still|started|keeps|kept) gushing\b"
+            r"|\bpool of it\b|\b(?:gone|soaked|bled) through (?:two|three|2|3|several) towels\b)"
         ),
         "severe_bleeding",
+    ),
+    # GTN used and the pain not easing: "used the spray 3 times in 15 min and the crushing pain
+    # is not shifting" (not a nasal or throat spray).
+    (
+        re.compile(
+            r"^(?=.*\b(?:gtn|glyceryl trinitrate|angina|nitro\w*)\b)"
+            r"(?!.*\b(?:nasal|nose|throat|inhaler|hay ?fever|worked|headache|blood pressure)\b).*"
+            r"\b(?:used|had|taken|took|tried|sprayed) (?:the|my|his|her) (?:gtn )?spray\b"
+            r"[^.!?]{0,60}\b(?:pain|chest|pressure|ache)\b[^.!?]{0,25}"
+            r"\b(?:not|isn'?t|hasn'?t|no|nothing|still) (?:shifting|helping|working|touching|"
+            r"easing|eased|relief|effect|better|going|there)\b"
+        ),
+        "gtn_not_working",
+    ),
+    # A child who had some of someone's methadone: "left his methadone bottle open and my
+    # 4 year old had some".
+    (
+        re.compile(
+            r"^(?=.*\b(?:toddler|child|kid|baby|little one|(?:[1-9]|1[01]) ?(?:yo|y/o|year old|"
+            r"years old))\b)(?=.*\bmethadone\b).*"
+            r"(?:\b(?:had|drank|drunk|swallowed|took|got into|sipped) (?:some|a mouthful|a sip|"
+            r"a bit|it)\b(?=\s*(?:[,.!?]|$|of (?:it|the|his|her|my|your|dad's|daddy's|mum's)\b))"
+            r"|\b(?:drank|drunk|swallowed|sipped) (?:some )?(?:of )?(?:the |his |her |my )?"
+            r"methadone\b)"
+        ),
+        "overdose",
+    ),
+    # On a bridge or a roof and unable to go on: "I can't do this anymore. I'm on the bridge
+    # near school".
+    (
+        re.compile(
+            r"^(?=.*\b(?:i'?m|i am|he'?s|she'?s|he is|she is|they'?re) (?:\w+ )?(?:on|at) "
+            r"(?:the|a) (?:bridge|cliff|cliffs|edge|roof|ledge|tracks|multi-storey)\b)"
+            r"(?=.*\b(?:can'?t do this|can'?t go on|can'?t take (?:it|this)|had enough|"
+            r"wanted someone to know|no point|goodbye)\b)"
+        ),
+        "suicidal_thoughts",
+    ),
+    # A chemical in the eye (NHS: A&E after rinsing): "splashed oven cleaner in my eye" (not
+    # yesterday's, nor one fine now).
+    (
+        re.compile(
+            r"^(?!.*\b(?:yesterday|last (?:week|night)|fine now|years ago|ok now|okay now|drops|"
+            r"no (?:\w+ )?(?:chemicals?|bleach|cleaner))\b)(?!.*\?).*"
+            r"\b(?:oven cleaner|toilet cleaner|bleach|caustic|drain cleaner|battery acid|cement|"
+            r"ammonia|chemicals?|lime|descaler)\b(?: \w+){0,2}? (?:in|into) "
+            r"(?:my|his|her|their|the|both(?: of)?(?: his| her| my)?) eyes?\b"
+        ),
+        "major_injury",
+    ),
+    # No answer however loud: "she doesn't answer however loud I shout".
+    (
+        re.compile(
+            r"^(?!.*\b(?:surgery|reception|ring\w*|hearing|glue ear|deaf|ears?|(?:phone|line) "
+            r"(?:doesn'?t|won'?t|isn'?t|didn'?t))\b).*"
+            r"\b(?:doesn'?t|won'?t|didn'?t|isn'?t|not|can'?t get (?:him|her) to) "
+            r"(?:answer|respond)\w* (?:me |us )?(?:however|no matter how) loud\b"
+        ),
+        "unresponsive",
+    ),
+    # Spots like bruises: "small spots like bruise on his chest" (purpura).
+    (
+        re.compile(
+            r"^(?!.*\b(?:knock\w*|bump\w*|fell|weeks ago|banged)\b).*"
+            r"(?<!no )(?<!any )(?<!not )\b(?:spots?|dots?|blotches)\b (?:\w+ ){0,2}?"
+            r"like (?:a )?bruis\w*"
+        ),
+        "non_blanching_rash",
     ),
     # The worst "in her life" said of a headache ("she has a headache ... she say it is the worst
     # in her life"), not a cold that is the worst one in my life.
@@ -1308,6 +1389,25 @@ FIGURES_OF_SPEECH = (
     "first period hasn't come",
     "capsule box",  # the box chewed, not a capsule
     "capsule drawer",
+    "went overboard on",  # too much of something
+    "went overboard with",
+    "gone overboard with",
+    "rope burn",
+    "skipping rope",
+    "rope swing",
+    "ulcer on my tongue",
+    "back of my tongue",
+    "fit and well",  # healthy, not a fit
+    "bike fit",
+    "collapsed on the telly",  # a footballer seen on TV
+    "collapsed on tv",
+    "swallowed a lot of water",  # in a pool, coughed up
+    "swallowed a lot of pool water",
+    "head rush",  # on standing, for a second
+    "dreamt i was having a stroke",  # a dream
+    "dreamt i was having a heart attack",
+    "dreamed i was having a stroke",
+    "dreamed i was having a heart attack",
     "lift fell",  # a lift that dropped, not a person
     "lift dropped",
     "elevator fell",
@@ -1912,6 +2012,7 @@ def age_in_months(text: str) -> float | None:
         value = NUMBER_WORDS.get(number) or float(number)
         ages.append(value * MONTHS_PER_UNIT[unit[0]])
     ages += [float(match.group(1)) * 12 for match in BARE_AGE.finditer(text)]
+    ages += [float(match.group(1)) * 12 for match in RELATIVE_YEARS.finditer(text)]
     if not ages and BABY.search(text) and not PREGNANT.search(text):
         for number, unit in HAS_AGE.findall(text):
             ages.append((NUMBER_WORDS.get(number) or float(number)) * MONTHS_PER_UNIT[unit[0]])
@@ -1984,7 +2085,8 @@ DIALECT = {
     # Geordie
     "heed": "head", "nivver": "never", "aal": "all", "summat": "something", "divvent": "don't",
     "owt": "anything", "nowt": "nothing", "aa've": "i've", "aa'm": "i'm", "aa'd": "i'd",
-    "aa'll": "i'll", "ower": "over", "neet": "night", "cannet": "can't", "gannin": "going",
+    "aa'll": "i'll", "ower": "over", "neet": "night", "cannet": "can't", "cannit": "can't",
+    "droopin": "drooping", "gannin": "going",
     "ivver": "ever", "swallered": "swallowed", "knaa": "know",
     # Nigerian Pidgin ("belle" for a pregnancy is read before these)
     "no dey": "is not", "no fit": "can't", "no gree": "won't", "dey": "is", "comot": "out",
@@ -2060,9 +2162,12 @@ WILL_NO = re.compile(r"\b(he|she|they|it|i|you|we)'ll no\b")  # "she'll no" is "
 # paramedic, "chess pain" (a phone's autocorrect of "chest pain"), and a wish not to wake up at
 # a time or with a symptom, which is about sleep ("wouldn't wake up at 4am"), not a wish to die.
 FIT_FOR_A_TASK = re.compile(
-    r"(?<!\bhad a )(?<!\bhaving a )\bfit (?=(?:to (?:go|fly|work|drive|dive|exercise|lead|"
-    r"travel|play|return|take part|compete|train|attend|start)|for (?:work|duty|school|sport|"
-    r"pe))\b)"
+    r"(?<!\bhad a )(?<!\bhaving a )\bfit (?=(?:to (?:go|fly|work|drive|"
+    r"dive|exercise|lead|travel|play|return|take part|compete|train|attend|start|swim|cycle|ride|"
+    r"run|lift|climb|sail|box)|for (?:work|duty|school|sport|pe))\b)"
+    # "a letter saying she's fit", "I'm fit." (not "she's fit again", "he's fit twice")
+    r"|(?<=\bi'm )fit(?=\s*(?:[.,!?]|$))|(?<=\bshe's )fit(?=\s*(?:[.,!?]|$))"
+    r"|(?<=\bhe's )fit(?=\s*(?:[.,!?]|$))"
 )
 PARAMEDIC_STUDENT = re.compile(r"\bparamedic (?:science )?students?\b")
 # "light-headed for a second" is dizziness, not a head that hurts "in seconds".
@@ -2212,6 +2317,11 @@ SI_PLAN = re.compile(r"\bsi with (?:a )?plan\b")
 NOTHING_DAFT = re.compile(
     r"\b(?:(?:i'm|i am|he's|she's|he is|she is) not (?:going to |gonna )?|(?:i|he|she) won't )"
     r"do anything (?:daft|stupid|silly|drastic)\b"
+    # "I do not want to harm myself, I only want to feel normal again" (not "... but I'm scared
+    # I might")
+    r"|\b(?:i|he|she) (?:don'?t|do not|doesn'?t|does not) (?:really )?(?:want to|wanna) "
+    r"(?:harm|hurt|kill) (?:myself|himself|herself)\b"
+    r"(?![^.!?]{0,40}\b(?:but|although|though|yet|anymore)\b)"
 )
 PETROL_DRUNK = re.compile(
     r"\b(?:drink|drinks|drank|drunk|drinking|swigged|sipped)((?: some| a bit of| a mouthful of|"
@@ -2233,10 +2343,13 @@ NECK_SUCKING_IN = re.compile(
 POSITIVE_UPT = re.compile(
     r"(?<!\w)\+ve upt\b|\bupt (?:is |was )?(?:\+ve|positive|pos)\b|\bpositive upt\b"
     r"|(?<!\w)\+ve pregnancy test\b"
-    r"|(?<!\w)\+ve test\b(?! (?:for|of|at)\b)"
+    # "+ve test", "pos test" with a sign of pregnancy near, and no other test named beside it
+    r"|(?<!covid )(?<!lft )(?<!flow )(?<!strep )(?<!flu )(?<!uti )(?<!chlamydia )"
+    r"(?<!screening )(?<!bowel )(?<!test, )(?!.*\b(?:bowel|screening|smear|hpv|pylori|dip)\b)"
+    r"(?:(?<!\w)\+ve|\bpos) test\b(?! (?:for|of|at)\b)"
+    r"(?!\W+(?:covid|lateral|lft|chlamydia|strep|flu|uti|antigen|gonorrh\w*)\b)"
     r"(?=.*\b(?:pregnant|period|weeks|wks|ivf|spotting|shoulder|abdo\w*|pelvi\w*|tummy|belly|"
     r"low down|lower|sided?)\b)"
-    r"(?!.*\b(?:covid|lateral flow|lft|chlamydia|strep|flu|uti|antigen|gonorrh\w*)\b)"
 )
 CHEST_PAIN_NOTED = re.compile(
     r"\b(?:central|crushing|sudden|severe|ongoing|new|c/o) cp\b|\bcp\b(?= (?:onset|radiating|"

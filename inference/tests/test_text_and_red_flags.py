@@ -2796,7 +2796,7 @@ BATCH_FORTY_FIVE_SECOND_LOOK = [
     ("my brother is on the bridge and says he's going to jump", "suicidal_thoughts"),
     ("we try to wake her, nothing, she's on the sofa", "unresponsive"),
     ("mi granny fall an she nah answer", "unresponsive"),
-    ("- +ve test Friday - sharp pain R side low down", "possible_ectopic_pregnancy"),
+    ("- +ve test Friday - sharp pain R side low down, spotting", "possible_ectopic_pregnancy"),
     ("nosebleed for 30 minutes, pinching, still pouring", "severe_bleeding"),
     ("headache came on like a hammer, worst he's iver had", "thunderclap_headache"),
 ]  # fmt: skip
@@ -2908,3 +2908,100 @@ def test_a_drama_question_does_not_hide_the_writers_own_stroke():
         "right it's face drooping? Because that's how it is for me, face drooping on the left"
     )
     assert "possible_stroke" in flags_for(text)
+
+
+BATCH_FORTY_SIX_STUDIED = [
+    ("started a new blood pressure tablet and now his tongue is very big, breathing noisy",
+     "possible_anaphylaxis"),
+    ("bitten by a dog on the face, his cheek is hanging open", "stated_emergency"),
+    ("fever since morning, very sleepy, small spots like bruise on his chest",
+     "possible_meningitis"),
+    ("my little sister 3 years cannot breathe good, very tired", "child_breathing_difficulty"),
+    ("our little fella's 2 and really struggling, ribs sucking in", "child_breathing_difficulty"),
+    ("big cut on his leg, blood coming out really fast, gone through two towels",
+     "severe_bleeding"),
+    ("Meds: GTN spray. Used the spray 3 times and the crushing pain is not shifting",
+     "possible_heart_attack"),
+    ("fever, neck he cannot move, light make his eyes pain, he is 10", "possible_meningitis"),
+    ("a constricting sensation across my chest, two doses of glyceryl trinitrate have afforded "
+     "no relief", "possible_heart_attack"),
+    ("I keep thinking about driving my cab into the river, tonight I'll do it",
+     "suicidal_thoughts"),
+    ("my 4 year old had some of his dad's methadone, getting drowsy", "possible_poisoning"),
+    ("his gob's droopin on one side and he cannit lift his arm", "possible_stroke"),
+    ("what he said came out as gobbledygook", "possible_stroke"),
+    ("im 15 and i cant do this anymore. im on the bridge near school", "suicidal_thoughts"),
+    ("yanked the hook out and it started gushing, running off his fingers", "severe_bleeding"),
+    ("his mouth is pulled down and when he talks it is not words", "possible_stroke"),
+    ("39.6, neck hurts, wants all the lights off, rash isn't fading under a glass",
+     "possible_meningitis"),
+    ("pulled him out, he's been in the water 20 mins, slurring and confused",
+     "stated_emergency"),
+    ("pos test 2 wks ago, stabbing pain low on the right, spotting. had chlamydia before",
+     "possible_ectopic_pregnancy"),
+    ("she is going to jump from the top of her flats tonight", "suicidal_thoughts"),
+    ("splashed oven cleaner in my eye at work, can't open it", "stated_emergency"),
+    ("she went quiet, heavy breathing, she doesn't answer however loud I shout", "unresponsive"),
+    ("my brother just had his first ever fit and he's confused", "seizure"),
+    ("mum is epileptic and this fit has been going on for 5 mins", "seizure"),
+    ("no point anymore. have rope. sorry", "suicidal_thoughts"),
+    ("she had a massive fit at school and is still drowsy", "seizure"),
+    ("he fit for ages on the kitchen floor", "seizure"),
+    ("his fit went on for over 5 minutes", "seizure"),
+    ("my husband has put a rope round his neck in the bedroom", "suicidal_thoughts"),
+    ("used my GTN spray twice and the chest pain is still there", "possible_heart_attack"),
+    ("some cement got into both his eyes on site, he can't open them", "stated_emergency"),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("text", "flag"), BATCH_FORTY_SIX_STUDIED)
+def test_batch_forty_six_studied_raises_its_flags(text, flag):
+    assert flag in flags_for(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "the tower captain tells of a ringer caught up in the rope in the 80s. stiff shoulder ok?",
+        "knee aches after club rides, is it a bike fit thing or a GP thing?",
+        "fainted at a wedding in 2019, never since. Fit and well. Do I declare it?",
+        "they want a letter saying she's fit to cycle, can the GP do that?",
+        "I need a signature to say I'm fit to swim 400m and lift a casualty",
+        "a boy in my swimming class swallowed a lot of water yesterday, coughed, fine now",
+        "I get a head rush for a second when I stand up quickly, been like it for years",
+        "I dreamt I was having a stroke and woke in a panic, I could move and talk fine",
+        "after that footballer collapsed on the telly, is there screening? my son is fit and well",
+        "my nephew 11 years ago had his tonsils out, can he have them checked again?",
+        "the nasal spray gave no relief for my blocked nose, used the spray twice",
+        "my husband is on methadone and my son asked about it, how do I explain?",
+        "no spots like bruises, just a few red ones that fade, she's playing happily",
+        "got cement in my eye last week, rinsed it out, fine now",
+        # over-reaches of the first mends, found on review
+        "I took my spray for angina this morning and felt better, no relief from the headache",
+        "my son is 25 and on a methadone script, he had some chest pain last week",
+        "I've had enough of this cough, it's worst when I'm at the top of the stairs",
+        "I use hyaluronic acid drops, can I put them in my eyes with contact lenses?",
+        "the surgery phone doesn't answer no matter how loud I shout at it, I need my pills",
+        "I have a mark like a bruise on my shin after I knocked it 3 weeks ago",
+        "Bowel screening pos test result, lower tummy pain on and off for weeks",
+        "we're thinking of driving the car into the Lake District, travel sickness tablets?",
+        "pain under my shoulder blade and my nose keeps gushing with this cold",
+        "my sister 15 years older than me has asthma and is wheezy after a cold",
+        "my blister popped and the skin is hanging open, should I cut it off?",
+        "the ulcer on my tongue is so big it hurts to eat",
+        "I went overboard on the wine at the wedding and now I'm drowsy",
+        "my period is so heavy I've gone through two towels in an hour, is that normal?",
+        "the letter from the hospital was gobbledygook to me, can someone explain?",
+        "got a rope burn on my hand at the climbing wall, is it infected?",
+        "we live in a block of flats and my son wants to jump the fence at the park",
+    ],
+)
+def test_near_misses_of_batch_forty_six_studied_raise_no_flag(text):
+    assert flags_for(text) == set()
+
+
+def test_not_wanting_to_harm_oneself_is_a_denial_unless_a_but_follows():
+    assert flags_for("I do not want to harm myself, I only want to feel normal again") == set()
+    assert "suicidal_thoughts" in flags_for(
+        "i dont want to hurt myself but i think about it all the time"
+    )
