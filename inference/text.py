@@ -67,7 +67,11 @@ SCOPE_END = re.compile(r",|\band\b")
 PSEUDO_NEGATION = re.compile(
     r"\b(?:no idea|not sure|no clue|no doubt|not only|no better|not better|not getting better|"
     r"not improving|not go(?:ing)? away|not stopping|not stop|no helmet|without (?:a )?helmet|"
-    r"no seat ?belt|without (?:a )?seat ?belt)\b"
+    r"no seat ?belt|without (?:a )?seat ?belt|"
+    # something wrong, and a medicine not at hand: "she doesn't look right, her lips are blue",
+    # "don't have my inhaler, wheezing really bad"
+    r"(?:doesn't|don't) (?:look|seem) right|(?:don't|doesn't|didn't) have (?:my|his|her|their|"
+    r"an?|the) (?:inhaler|pump|spray|epipen|epi-pen|meds|medication|tablets|pills))\b"
 )
 # Historical context (ConText, Harkema et al. 2009): in the part of a clause that places what
 # it says long ago and says nothing of now, findings are history, not present ("I had a seizure
@@ -1302,6 +1306,8 @@ CONTRACTIONS = {
     "isnt": "isn't", "arent": "aren't", "wasnt": "wasn't", "couldnt": "couldn't", "im": "i'm",
     "ive": "i've", "hes": "he's", "shes": "she's", "havent": "haven't", "cannot": "can't",
 }  # fmt: skip
+# ...written back in before any regex reads the text: "cant do this anymore" is "can't do this".
+APOSTROPHE_LEFT_OUT = re.compile(r"\b(?:" + "|".join(CONTRACTIONS) + r")\b")
 # Words inside a phrase that the patient may leave out or put differently: "neck stiff" and
 # "neck is so stiff" are "neck is stiff". A phrase's first and last words, and every other
 # word, must be there, in order.
@@ -2641,6 +2647,7 @@ def _named_age(match: re.Match[str]) -> str:
 def normalise(text: str) -> str:
     text = NAMED_AGE.sub(_named_age, text)
     text = text.lower().replace("\u2019", "'").replace("\u2018", "'")
+    text = APOSTROPHE_LEFT_OUT.sub(lambda match: CONTRACTIONS[match.group()], text)
     text = TWIN_AGE.sub(r"\1 (\2 \3 old)", text)
     text = FORM_LINE.sub(r"\1.\n", text)
     text = CANT_PAUSE.sub(r"\1 ", text)

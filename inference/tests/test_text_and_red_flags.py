@@ -3005,3 +3005,21 @@ def test_not_wanting_to_harm_oneself_is_a_denial_unless_a_but_follows():
     assert "suicidal_thoughts" in flags_for(
         "i dont want to hurt myself but i think about it all the time"
     )
+
+
+@pytest.mark.parametrize(
+    ("text", "flag"),
+    [
+        ("i think my baby has a fever, shes only 5 weeks", "infant_fever"),
+        ("skin pulling in between her ribs every breath, shes 2", "child_breathing_difficulty"),
+        ("she left a note saying goodbye and she isnt answering her phone", "suicidal_thoughts"),
+        ("she doesn't look right, her lips are blue", "severe_breathing_difficulty"),
+        ("don't have my inhaler, wheezing really bad, can't talk", "severe_breathing_difficulty"),
+    ],
+)
+def test_apostrophes_left_out_are_read_by_the_regexes_too(text, flag):
+    assert flag in flags_for(text)
+
+
+def test_a_medicine_not_at_hand_denies_only_the_medicine():
+    assert flags_for("I don't have my inhaler with me but no wheeze or breathlessness") == set()
