@@ -28,7 +28,8 @@ MESSAGES = {
     "infant_fever": "A fever in a baby under 3 months old.",
     "possible_ectopic_pregnancy": "Tummy pain in a possible pregnancy, with fainting, "
     "dizziness, bleeding or shoulder-tip pain.",
-    "severe_breathing_difficulty": "Severe difficulty breathing, or blue or grey lips or skin.",
+    "severe_breathing_difficulty": "Severe difficulty breathing, blue or grey lips or skin, or "
+    "an oxygen level of 92 % or less.",
     "serious_head_injury": "A head injury followed by confusion, drowsiness, fainting, vomiting, "
     "a fit, memory loss or blurred sight, or in someone who takes blood thinners.",
 }
@@ -115,6 +116,7 @@ CHILD_BREATHING = (
     "shortness_of_breath",
     "wheezing",
     "blue_lips",
+    "low_oxygen",
     "breathing_pauses",
     "inhaler_not_helping",
     "choking",
@@ -325,14 +327,15 @@ def red_flag_codes(present: set[str], *, child: bool = False, infant: bool = Fal
         )
     ):
         found.append("stated_emergency")
-    # At any age: struggling for breath, choking, the lips or skin turning blue (too little
-    # oxygen), or an asthma attack that the reliever inhaler does not ease.
+    # At any age: struggling for breath, choking, the lips or skin turning blue or an oxygen
+    # level of 92 % or less (too little oxygen), or an asthma attack that the reliever inhaler
+    # does not ease.
     # An adult's gasp after the pauses of loud snoring is sleep apnoea, not a struggle for
     # breath (the other signs still count, and a child's pauses raise the child's flag).
     struggling = "severe_breathlessness" in present and (child or "snoring" not in present)
     breathing = (
         struggling
-        or _any(present, "blue_lips", "inhaler_not_helping", "choking")
+        or _any(present, "blue_lips", "low_oxygen", "inhaler_not_helping", "choking")
         or (
             # too breathless or wheezy to talk
             _any(present, "shortness_of_breath", "wheezing") and "speech_difficulty" in present

@@ -290,6 +290,16 @@ _DESPAIR = (
     r"don'?t (?:want to )?wake up|not wake up|saved up|saving up|on purpose|"
     r"want (?:it|this) (?:all )?to be over)"
 )
+# What shows a reading is not the patient's now: a drama, a nurse's patients, a device's battery
+# or screen, a course, a time long ago, a question of what would happen.
+_NOT_A_READING_NOW = (
+    r"battery|charged?|charging|chapter|brightness|screen|module|course|lesson|drama|"
+    r"grey's anatomy|casualty|holby|episode|programme|patients|in (?:19|20)\d\d|last (?:week|"
+    r"month|year)|years? ago|months? ago|weeks? ago|when i had|what if|what happens if|if (?:my|"
+    r"your|his|her|their|the) (?:sats|oxygen)|leaflet|fish|tank|aquarium|caused by|scenario|"
+    r"chart|training|exam|revision|hyperbaric|maths|results|school|year 6|ks2|spag|grammar|"
+    r"pulse on|pounds|quid|amazon|price"
+)
 # Medicines, and words for them, that a child may find or a person take too many of.
 _MEDICINE_NAMES = (
     r"pills|tablets|meds|medication|medicine|paracetamol|ibuprofen|co-codamol|codeine|"
@@ -1217,6 +1227,89 @@ NUMERIC_FINDINGS = (
         ),
         "low_sugar",
     ),
+    # An oxygen saturation of 92 % or less (NHS: a pulse oximeter reading of 92 or lower needs
+    # A&E): "oxygen saturation 84%", "the oximeter on my 4 year old says 89-90%", "sats 88",
+    # "dropped from 96% to 89%", "sats in the 80s". Not a usual level ("usually 88 with my
+    # COPD"), a threshold ("below 92%"), one from long ago, a question of what if, a drama, a
+    # nurse's patients, nor a battery, a screen or a course "at 90%".
+    (
+        re.compile(
+            rf"(?:^|(?<=[.!?]))(?![^.!?]*\b(?:{_NOT_A_READING_NOW})\b)"
+            # a usual level told as no change ("usually sit around 89%, no change today"), not
+            # one that has dropped ("normally 92 but today sats 82%")
+            r"(?![^.!?]*\b(?:usual\w*|normally|baseline|target)\b"
+            r"(?![^.!?]*\b(?:but|dropp\w*|down to|fallen|fell|lower|worse)\b))"
+            r"[^.!?]*?\b(?:oxygen|saturations?|sats?|o2|oximeter|pulse ox|"
+            r"finger (?:monitor|probe|thing|clip))\b"
+            # a pulse or a price on the same device is no oxygen level
+            r"(?:(?:(?!pulse|heart|rate|hr\b|bpm|pounds|£|\$|quid)[^.!?]){0,30}?"
+            r"(?<!usually )(?<!normally )(?<!normal )(?<!always )(?<!below )(?<!under )"
+            r"(?<!than )(?<!above )"
+            r"\b(?:[4-8]\d|9[0-2])(?:\s*-\s*9[0-2])?\s*(?:%|per ?cent)"
+            r"|(?:(?!pulse|heart|rate|hr\b|bpm|pounds|£|\$|quid)[^.!?\d]){0,25}?"
+            r"(?<!below )(?<!under )(?<!than )(?<!above )"
+            r"\b(?:[4-8]\d|9[0-2])\b(?![.,]\d)"
+            r"(?!\s*(?:%|per ?cent|minutes?|mins?|hours?|hrs?|years?|yrs?|litres?|l\b|ml|mg|kg|"
+            r"bpm|beats|times|breaths|a minute|per minute|days?|weeks?|months?|year))"
+            r"|[^.!?\d]{0,25}?\bin the [5-8]0s\b)"
+        ),
+        "low_oxygen",
+    ),
+    # More paracetamol than the daily limit, taken over days (a staggered overdose: NHS, go to
+    # A&E): "paracetamol plus Lemsip ... way more than the limit, maybe 8g a day", "6g of
+    # paracetamol a day", "double the max", "12 tablets a day", all in a sentence that names
+    # paracetamol (not "careful not to go over the limit", "over the limit for driving", "5g a
+    # day of creatine", nor a question of what would happen).
+    (
+        re.compile(
+            r"(?:^|(?<=[.!?]))"
+            r"(?=[^.!?]*\b(?:paracetamol|co-codamol|cocodamol|lemsip|calpol|panadol|tylenol|"
+            r"acetaminophen|beechams)\b)"
+            r"(?![^.!?]*\b(?:not|never|don't|didn't|won't) (?:to )?(?:go |take |have |exceed )?"
+            r"(?:more than|over) the\b)"
+            r"(?![^.!?]*\b(?:can|could|should|may) (?:i|you|we|he|she|it|taking) ?(?:take|have|go|"
+            r"exceed|cause)?\b)"
+            r"(?![^.!?]*\b(?:is it|would it be) (?:ok|okay|safe|fine|alright)\b)"
+            r"(?![^.!?]*\b(?:what happens if|what if|i read|read that|pharmacist said|leaflet says|"
+            r"can damage|driving|credit|overdraft|card|repeats|creatine|protein|fibre|fiber|"
+            r"salt|sugar)\b)"
+            r"[^.!?]*\b(?:(?:more than|over|above) the (?:daily |max |maximum )?"
+            r"(?:limit|max|maximum|recommended (?:dose|amount))"
+            r"|double the (?:max|maximum|dose|limit|recommended)"
+            r"|(?:[5-9]|1\d)(?:\.\d)? ?(?:g|grams?)(?: of [a-z-]+)? (?:(?:a|per|each) day|daily)"
+            r"|(?:1\d|2\d) (?:tablets|pills|caplets) (?:a|per|each) day)\b"
+        ),
+        "overdose",
+    ),
+    # Someone found on the floor has lain there, cold, for who knows how long (a long lie):
+    # "found our neighbour (82) on his kitchen floor", "found gran on the floor this morning"
+    # (not a ring found on the floor). Read without taking the words, which may tell a
+    # collapse or a fit too.
+    (
+        re.compile(
+            r"\bfound (?:him|her|them|mum|mam|dad|gran|nan|nana|granny|grandad|grandma|grandpa|"
+            r"(?:my|our|the) (?:\w+ )?(?:neighbour|mum|mam|dad|nan|gran|grandad|grandma|husband|"
+            r"wife|partner|father|mother|brother|sister|uncle|aunt|friend))\b(?: \(\d+\))?"
+            r"[^.!?]{0,30}?\bon (?:the|his|her|their) (?:\w+ )?floor\b"
+        ),
+        "cold_exposure",
+    ),
+    # A gun got out and sat with, or held to oneself: "thinking about the shotgun in the cabinet
+    # ... last night I got it out and sat with it" (not one cleaned, taken to the range or a
+    # clay shoot, nor a glue or a nail gun).
+    (
+        re.compile(
+            r"^(?=.*\b(?:shot)?guns?\b)"
+            r"(?!.*\b(?:clay|clays|licen[cs]e|range|clean\w*|shoot(?:ing)? (?:season|club|day)|"
+            r"game|video|toy|nerf|water gun|glue gun|nail gun|staple gun|heat gun|film)\b)"
+            r".*\b(?:sat with it|sit with it|sitting with it|held it to|holding it to|"
+            r"put it (?:to|in|under) (?:my|his|her) (?:head|mouth|chin)|loaded it (?:and|to)|"
+            r"(?:using|use|turn|turning) it on (?:myself|himself|herself)|"
+            r"thinking about (?:the|my|his|her|dad's) (?:shot)?gun\b[^.!?]{0,40}\b"
+            r"(?:a lot|more than i should|all the time|constantly|every day|since))\b"
+        ),
+        "suicidal_thoughts",
+    ),
 )
 # A peak flow at half the patient's best or less is a severe asthma attack (BTS/SIGN): "peak
 # flow 120 (normal 450)", "peak flow 40%".
@@ -1375,6 +1468,12 @@ UNNAMED_FINDINGS = (
 )  # fmt: skip
 FIGURES_OF_SPEECH = (
     "fit note",
+    # a phone not answered says nothing of being awake
+    "isn't answering phone",
+    "not answering phone",
+    "dream i was drowning",
+    "dreamt i was drowning",
+    "dreamed i was drowning",
     "doubled over laughing",
     "doubled over in laughter",
     "doubled over with laughter",
@@ -2082,12 +2181,15 @@ DIALECT = {
     "birling": "spinning", "sair": "sore", "thole": "stand", "hangin": "hanging",
     "comin": "coming", "talkin": "talking", "makin": "making", "wan side": "one side",
     "nae": "no", "iver": "ever", "roastin": "roasting", "chist": "chest", "suckin": "sucking",
-    "pechin": "panting", "auld": "old",
+    "pechin": "panting", "auld": "old", "haudin": "holding", "haud": "hold",
+    "sittin": "sitting", "drippin": "dripping",
     "wee yin": "wee one", "aw the": "all the",
     # Jamaican
     "cyaan": "can't", "ketch": "catch", "likkle": "little", "bwoy": "boy", "pickney": "child",
     "nah work": "not working", "nuh work": "not working", "nah fade": "doesn't fade",
     "nah answer the phone": "don't pick up the phone", "nah answer": "not answering",
+    "nah want fi dead": "no thoughts of self-harm", "nuh want fi dead": "no thoughts of self-harm",
+    "nah want": "don't want", "nuh want": "don't want",
     # Geordie
     "heed": "head", "nivver": "never", "aal": "all", "summat": "something", "divvent": "don't",
     "owt": "anything", "nowt": "nothing", "aa've": "i've", "aa'm": "i'm", "aa'd": "i'd",
@@ -2099,6 +2201,8 @@ DIALECT = {
     "pikin": "child", "abeg": "please", "wetin": "what", "wan": "want",
     # Australian
     "noggin": "head",
+    # a pulse oximeter's label
+    "spo2": "oxygen saturation", "sp02": "oxygen saturation", "o2 sats": "oxygen sats",
     # Spanish, mixed into English ("mi bebé tiene 2 meses and he has fiebre de 38.5")
     "embarazada": "pregnant", "semanas": "weeks", "meses": "months", "dolor": "pain",
     "sangrado": "bleeding", "sangre": "blood", "fiebre": "fever", "bebé": "baby", "bebe": "baby",
@@ -2112,6 +2216,10 @@ HEAD_IS_PAIN = re.compile(r"\bhead is pain(?:ing)? (?:her|him|me)\b")
 # Shaking with the cold is shivering, and shaking someone to rouse them no tremor ("not
 # responding to us shaking him", not "it's shaking her all over").
 SHAKING_WITH_COLD = re.compile(r"\bshaking (?:from|with|because of) (?:the )?cold\b")
+SHAKING_WITH_FEAR = re.compile(
+    r"\b(?:went rigid and )?(?:shaking|shook)(?: all over)? (?:from|with|in) "
+    r"(?:fear|fright|terror)\b|\b(?:went|go|goes|going) rigid with (?:cold|fear|fright)\b"
+)
 SHAKING_SOMEONE = re.compile(
     r"(?:\b(us|me|i|we|they|tried|trying|try|kept|keep|by|after|even|gently|been|and|or|when|"
     r"i'm|im|am|are|we're) "
@@ -2170,7 +2278,7 @@ WILL_NO = re.compile(r"\b(he|she|they|it|i|you|we)'ll no\b")  # "she'll no" is "
 FIT_FOR_A_TASK = re.compile(
     r"(?<!\bhad a )(?<!\bhaving a )\bfit (?=(?:to (?:go|fly|work|drive|"
     r"dive|exercise|lead|travel|play|return|take part|compete|train|attend|start|swim|cycle|ride|"
-    r"run|lift|climb|sail|box)|for (?:work|duty|school|sport|pe))\b)"
+    r"run|lift|climb|sail|box)|for (?:work|duty|school|sport|pe|the bed|bed|nothing|the sofa))\b)"
     # "a letter saying she's fit", "I'm fit." (not "she's fit again", "he's fit twice")
     r"|(?<=\bi'm )fit(?=\s*(?:[.,!?]|$))|(?<=\bshe's )fit(?=\s*(?:[.,!?]|$))"
     r"|(?<=\bhe's )fit(?=\s*(?:[.,!?]|$))"
@@ -2189,9 +2297,17 @@ _PERSON_OR_HARM = (
     r"somebody|postman|bit|bitten|bites|attacked|mauled|knocked|jumped|scratched|lunged|kicked|"
     r"threw|thrown|trampled|tripped|pulled|dragged|trod|bucked|fell on|ran into"
 )
+_PETS = (
+    r"dog|puppy|pup|cat|kitten|rabbit|hamster|guinea pig|horse|pony|spaniel|labrador|"
+    r"retriever|terrier|collie|whippet|lurcher|staffie|staffy|poodle|cockapoo|"
+    r"beagle|dachshund|sausage dog|jack russell|alsatian|westie"
+)
+# "my cocker spaniel", "our new puppy" (not a hot dog, a guide dog's owner is still there)
+_BREED_OF = r"(?:(?!hot |corn |sea |top |under |guide |sniffer |police )[a-z]+ )?"
 PET_SENTENCE = re.compile(
-    r"(?:^|(?<=[.!?\n]))\s*(?:my|our|the) (?:dog|dogs|puppy|cat|cats|kitten|rabbit|bunny|"
-    r"hamster|guinea pig|horse|pony|budgie|parrot|tortoise|ferret)(?:'s)?\b"
+    rf"(?:^|(?<=[.!?\n]))\s*(?:my|our|the) {_BREED_OF}(?:{_PETS}|dogs|cats|bunny|budgie|parrot|"
+    r"tortoise|"
+    r"ferret)(?:'s)?\b"
     r"(?!\s*(?:walker|walking|owner|sitter|scan|rider|riding|trainer|groomer)\b)"
     rf"(?!{_SENTENCE_REST}\b(?:him|{_PERSON_OR_HARM})\b)"
     rf"{_SENTENCE_REST}[.!?]*"
@@ -2200,7 +2316,7 @@ PET_SENTENCE = re.compile(
 # fit yesterday, the vet's seen him and he's fine" (not "the cat went to the vet and now my son
 # can't breathe").
 VET_SENTENCE = re.compile(
-    r"(?:^|(?<=[.!?\n]))\s*(?:my|our|the) (?:dog|puppy|cat|kitten|rabbit|hamster|horse|pony)"
+    rf"(?:^|(?<=[.!?\n]))\s*(?:my|our|the) {_BREED_OF}(?:{_PETS})"
     rf"(?:'s)?\b(?={_SENTENCE_REST}\bvet'?s?\b)(?!{_SENTENCE_REST}\b(?:{_PERSON_OR_HARM})\b)"
     rf"{_SENTENCE_REST}[.!?]*"
 )
@@ -2287,6 +2403,23 @@ GOODBYE_TEXT = re.compile(
     r"(?=[^.!?]{0,40}\bgoodbye\b)(?![^.!?]*\b(?:retir\w*|trip|holiday|leaving|moving)\b)"
     r"(?=[^.!?]{0,100}\b(?:sorry|not answering|isn't answering|phone (?:is )?off|"
     r"can't (?:reach|find|get hold)|missing)\b)"
+    # a note saying sorry and love, left by someone now gone and not answering: "left a note on
+    # the kitchen table saying he loves us and he's sorry ... isn't answering his phone" (not a
+    # note about the shopping, nor one left before work)
+    r"|\b(?:left|wrote|found) (?:a|me a|us a) (?:note|letter)\b"
+    r"(?=[^.!?]{0,60}\b(?:saying|that says|which says|says) (?:[\w']+ ){0,3}(?:sorry|loves? "
+    r"(?:us|you|me|them|everyone))\b)"
+    r"(?=[^.!?]{0,80}\b(?:sorry for everything|(?:sorry|loves?)\b[^.!?]{0,80}\b"
+    r"(?:sorry|loves?))\b)"
+    r"(?![^.!?]*\b(?:retir\w*|trip|holiday|leaving|moving|shopping|milk|back soon|"
+    r"dinner|oven|birthday|anniversary|mess|biscuit)\b)"
+    # nor one gone somewhere ordinary: "gone to the gym, phone is off", "taken the car to
+    # Glasgow to see his girlfriend", "went to pick up the kids", a flat battery, a drama
+    r"(?!.*\b(?:gone to|went to|popped to|off to|gym|train|girlfriend|boyfriend|pick(?:ed|ing)? "
+    r"up|battery|it's dead|see you|back (?:later|tonight|tomorrow|at)|corrie|eastenders|"
+    r"emmerdale|episode|film|drama|at work|meetings?|at football|at school)\b)"
+    r"(?=[^\n]{0,200}\b(?:not answering|isn't answering|phone (?:is )?off|"
+    r"can't (?:reach|find|get hold)|missing|car's gone|car is gone|taken the car)\b)"
     # "texted me goodbye and said he's at the bridge" (not before a trip)
     r"|\b(?:texted|messaged|whatsapped|rang|phoned|called) (?:me |us |him |her )?(?:to say )?"
     r"goodbye\b(?![^.!?]*\b(?:trip|holiday|leaving|moving|flight|airport|camp)\b)"
@@ -2298,6 +2431,16 @@ GOODBYE_TEXT = re.compile(
     r"(?=[^.!?]{0,80}\b(?:sorry|"
     r"love (?:you|us|them|everyone)|not answering|isn't answering|phone (?:is )?off|"
     r"can't (?:reach|get hold))\b)"
+)
+# The same with a plain "he's sorry" or "this is the end", in a text that tells of no drama
+# watched ("On Corrie Roy was saying goodbye and he's sorry" is no one's goodbye).
+GOODBYE_SORRY = re.compile(
+    r"\bsaying goodbye\b(?=[^.!?]{0,40}\b(?:this is the end(?! of)|(?:he's|she's|they're) "
+    r"sorry(?=\s*(?:[.,!]|$|and\b)))\b)"
+)
+ON_SCREEN = re.compile(
+    r"\b(?:corrie|coronation street|eastenders|emmerdale|hollyoaks|casualty|episode|film|"
+    r"drama|on tv|on telly|soap)\b"
 )
 # Written as fixed strings, each into words the phrase table reads (negation and history then
 # apply as to any phrase): "came off a ladder" is a fall only when someone came off it ("tiles
@@ -2328,6 +2471,12 @@ NOTHING_DAFT = re.compile(
     r"|\b(?:i|he|she) (?:don'?t|do not|doesn'?t|does not) (?:really )?(?:want to|wanna) "
     r"(?:harm|hurt|kill) (?:myself|himself|herself)\b"
     r"(?![^.!?]{0,40}\b(?:but|although|though|yet|anymore)\b)"
+)
+# Spirits drunk in plenty are alcohol ("drank a lot of spirit at the naming ceremony"; white
+# spirit is a solvent, and stays one).
+SPIRIT_DRUNK = re.compile(
+    r"\b(drank|drunk|drinking|downed|had) (a lot of|lots of|too much|loads of|so much|a bottle of|"
+    r"half a bottle of) spirits?\b"
 )
 PETROL_DRUNK = re.compile(
     r"\b(?:drink|drinks|drank|drunk|drinking|swigged|sipped)((?: some| a bit of| a mouthful of|"
@@ -2486,6 +2635,53 @@ UNDER_WATER = re.compile(r"\b(was|went|been|were) under (?:the water |water )?fo
 NOT_SHIVERING = re.compile(r"\b(?:not|isn't|wasn't) shivering any ?more\b|\bno longer shivering\b")
 # A form's answer: "Pregnancy test: positive".
 TEST_ANSWER = re.compile(r"\bpregnancy test:\s*(?:positive|pos|\+ve|\+)(?=\W|$)")
+# A test done and told positive, with a sign of pregnancy near and no other test named: "did a
+# test because I felt off, and it's positive", "I did the test, it is positive" (not a covid
+# or a strep test, nor "did a test for chlamydia").
+TEST_SAID_POSITIVE = re.compile(
+    r"(?<!sister )(?<!friend )(?<!mate )(?<!daughter )(?<!cousin )(?<!colleague )"
+    r"\b(?:did|done|took|taken|do) (?:a|the|another|a home) test\b(?! (?:for|on|at)\b)"
+    r"(?=[^.!?]{0,50}\b(?:it's|it is|it was|it came back|came back|came up|showed|says|said) "
+    r"(?:\w+ ){0,2}positive\b(?! for\b))"
+)
+# Read across the whole text around such a test.
+OTHER_TEST = re.compile(
+    r"\b(?:covid|lateral|lft|antigen|strep|flu|uti|urine infection|chlamydia|gonorrh\w*|sti|"
+    r"std|hiv|drugs?|driving|bowel|smear|swab|blood test|allergy|hearing|eye|sight|ovulation|"
+    r"opk|glandular|thyroid|mono|pylori|norovirus|noro|fit test|pcr|rapid test)\b"
+)
+PREGNANCY_HINT = re.compile(
+    r"\b(?:pregnan\w*|period|coil|pill|implant|contracepti\w*|weeks|wks|ivf|spotting|shoulder|"
+    r"late|missed|two lines|tummy|belly|stomach|low down|lower|sided?|side)\b"
+)
+# Spotting told at a number of weeks is told of a pregnancy: "my earlier message about spotting
+# at 6 weeks" (not "spotting at 6 weeks into the pill", nor after a birth or a miscarriage).
+AT_WEEKS = re.compile(
+    r"\b(spotting|bleeding) at (\d{1,2}) (?:weeks|wks)\b"
+    r"(?!\W*(?:after|post|since|old|into|postpartum|post-partum|of (?:the|my|her|this) "
+    r"(?:pill|course|treatment)))"
+)
+NOT_A_PREGNANCY_BLEED = re.compile(
+    r"\b(?:birth|born|c-section|caesarean|section|delivery|delivered|miscarr\w*|postnatal|"
+    r"post-natal|postpartum|stitches|wound|cut|operation|surgery|tonsils?|coil|since|baby)\b"
+)
+# A child's age in brackets after a word for the child: "my grandson (7 weeks)", "the youngest
+# (20 months)" (names are read by NAMED_AGE).
+CHILD_BRACKET_AGE = re.compile(
+    r"\b(son|daughter|grandson|granddaughter|nephew|niece|youngest|eldest|baby|boy|girl|"
+    r"little one|toddler|child|kid) \((\d{1,2}) ?(weeks?|wks?|months?|mths?|days?|years?|yrs?)"
+    r"(?: old)?\)"
+)
+PET_BEFORE = re.compile(rf"\b(?:{_PETS})\b")
+# A baby who had their 8-week jabs today is about that many weeks old ("had her 8 week jabs this
+# morning"; not jabs booked for later).
+JABS_TODAY = re.compile(
+    r"(?:(?:^|(?<=[.!?] ))|\b(?:baby|babby|son|daughter|little one|lo|twins?|bub|bubba|he|she|"
+    r"they)\b[^.!?]{0,15}?)"
+    r"\b(?:had|got|getting|having) (?:his|her|their|the) (\d{1,2})[- ]?(?:week|wk) "
+    r"(?:jabs?|vaccinations?|vaccines?|immuni[sz]ations?|injections?)\b"
+    r"(?= (?:today|this morning|this afternoon|earlier|yesterday|last night)\b)"
+)
 # Spots seen on the skin, not before the eyes: "I see small red spots on her leg".
 SPOTS_SEEN = re.compile(
     r"\b(?:i|we) (?:can )?(?:see|saw|noticed) (?=(?:(?:some|small|tiny|little|a few|few|lots of|"
@@ -2509,7 +2705,8 @@ WAKE_AT_A_TIME = re.compile(
 )
 # "our lad's only 6 weeks and..." is an age (not "my boy's 6 weeks into his antibiotics").
 YOUNG_AGE_SAID = re.compile(
-    r"\b(lad|lass|boy|girl)'s (?:only |just )?(\d{1,2}) ?(days?|wks?|weeks?|months?)\b"
+    r"\b(lad|lass|boy|girl|little one|wee one|little man|youngest|grandson|granddaughter|nephew|"
+    r"niece)'s (?:only |just )?(\d{1,2}) ?(days?|wks?|weeks?|months?)\b"
     r"(?=\s*(?:old\b|[,.!?]|and\b|$))"
 )
 # "I'm 24 and fit" is in good health, and a fitted alarm was put in: neither is a seizure.
@@ -2638,6 +2835,13 @@ def _table_words() -> frozenset[str]:
     )
 
 
+def _jabs_age(match: re.Match[str]) -> str:
+    """ "Baby had her 8 week jabs" is a baby 8 weeks old (not a puppy's jabs)."""
+    if PET_BEFORE.search(match.string[max(0, match.start() - 30) : match.start()]):
+        return match.group()
+    return f"{match.group()} (at {match.group(1)} weeks old)"
+
+
 def _named_age(match: re.Match[str]) -> str:
     if match.group(1).lower() in NOT_A_NAME or match.group(1).lower() in _table_words():
         return match.group()
@@ -2657,6 +2861,8 @@ def normalise(text: str) -> str:
     text = LIGHT_HEADED.sub("lightheaded", text)
     text = GOODBYE_MESSAGE.sub("said goodbye", text)
     text = GOODBYE_TEXT.sub("said goodbye", text)
+    if not ON_SCREEN.search(text):
+        text = GOODBYE_SORRY.sub("said goodbye", text)
     text = NO_REACTIONS_FOR.sub("no allergy trouble ", text)
     text = STORM.sub("storm", text)
     text = ILLNESS_FORETOLD.sub("worry about my health", text)
@@ -2668,6 +2874,7 @@ def normalise(text: str) -> str:
     text = SI_PLAN.sub("suicidal thoughts with a plan", text)
     text = NOTHING_DAFT.sub("no thoughts of self-harm", text)
     text = PETROL_DRUNK.sub(r"swallowed\1 petrol", text)
+    text = SPIRIT_DRUNK.sub(r"\1 \2 alcohol", text)
     text = BABY_COMING_FAST.sub("baby is coming now", text)
     text = NEWLY_EXPECTING.sub("newly pregnant", text)
     text = EMBRYO_TRANSFER.sub("pregnant after ivf", text)
@@ -2708,6 +2915,12 @@ def normalise(text: str) -> str:
     text = NOT_SHIVERING.sub("stopped shivering", text)
     text = NOT_STOPPED.sub(r"still \1", text)
     text = TEST_ANSWER.sub("positive pregnancy test", text)
+    if PREGNANCY_HINT.search(text) and not OTHER_TEST.search(text):
+        text = TEST_SAID_POSITIVE.sub("did a positive pregnancy test", text)
+    if not NOT_A_PREGNANCY_BLEED.search(text):
+        text = AT_WEEKS.sub(r"\1 at \2 weeks pregnant", text)
+    text = CHILD_BRACKET_AGE.sub(r"\1 (\2 \3 old)", text)
+    text = JABS_TODAY.sub(_jabs_age, text)
     text = SPOTS_SEEN.sub("there are ", text)
     if FALL_SCENE.search(text):
         text = LIMBS_SHAKING.sub("limbs jerking", text)
@@ -2716,6 +2929,7 @@ def normalise(text: str) -> str:
     text = NECK_DIP.sub(r"\1 neck skin sucking in", text)
     text = SHAKING_SOMEONE.sub(lambda m: f"{m.group(1) or ''} rousing {m.group(2)}".lstrip(), text)
     text = SHAKING_WITH_COLD.sub("shivering", text)
+    text = SHAKING_WITH_FEAR.sub("frightened", text)
     text = WILL_NO.sub(r"\1 won't", text)
     text = FELL_OF.sub("fell off", text)
     text = PERIOD_DUE.sub("period is late", text)

@@ -47,6 +47,7 @@ SEXES = {"", "female", "male"}
 # Symptoms that only the red-flag rules act on: heavy bleeding is an injury, not a condition.
 RED_FLAG_ONLY = {
     "collapse",
+    "low_oxygen",
     "severe_bp_reading",
     "after_tonsillectomy",
     "ketosis_sign",

@@ -3023,3 +3023,144 @@ def test_apostrophes_left_out_are_read_by_the_regexes_too(text, flag):
 
 def test_a_medicine_not_at_hand_denies_only_the_medicine():
     assert flags_for("I don't have my inhaler with me but no wheeze or breathlessness") == set()
+
+
+BATCH_FORTY_SEVEN_STUDIED = [
+    ("sliced his thumb on the grinder, blood is jumping out of it", "severe_bleeding"),
+    ("found gran on the floor this morning, heating off, she's icy and talking rubbish",
+     "stated_emergency"),
+    ("SpO2 86% on my finger monitor and I can't get my words out", "severe_breathing_difficulty"),
+    ("oximeter on my daughter (3) reads 90%, she's breathing really quick",
+     "child_breathing_difficulty"),
+    ("sats 88 on the kit at work, wheezing and struggling", "severe_breathing_difficulty"),
+    ("out all day in the sun at the fete, now burning hot and confused", "stated_emergency"),
+    ("he drank a lot of spirit at the party and we can't wake him", "possible_poisoning"),
+    ("did a test last night and it's positive, sharp pain low on my right side",
+     "possible_ectopic_pregnancy"),
+    ("the youngest (18 months) is wheezing and working hard to breathe",
+     "child_breathing_difficulty"),
+    ("our little one's 6 weeks and feels hot, 38.4 on the thermometer", "infant_fever"),
+    ("the baby had his 8 week jabs this afternoon and now he's 38.6", "infant_fever"),
+    ("my granddaughter (9 weeks) has a temperature of 38.3", "infant_fever"),
+    ("got a shock off a live wire at work, heart is racing", "stated_emergency"),
+    ("like a bomb going off in her skull, she's never had a headache like it",
+     "thunderclap_headache"),
+    ("felt like a bomb went off in my skull, then I threw up", "thunderclap_headache"),
+    ("been sick twice and it's bright red blood both times", "severe_bleeding"),
+    ("took 20 sleeping tablets because I want it all to be over", "suicidal_thoughts"),
+    ("mi want fi dead, mi tek all di tablets", "suicidal_thoughts"),
+    ("I keep hearing that I should die and I've got the tablets ready", "suicidal_thoughts"),
+    ("my wife left a note saying she's sorry and she loves us, and she isn't answering her "
+     "phone", "suicidal_thoughts"),
+    ("cut his arm on a window, it's gushing and we can't make it stop", "severe_bleeding"),
+    ("my baby's belly is going in and out really fast and she won't feed",
+     "child_breathing_difficulty"),
+    ("my son went stiff and then shaking all over for 3 minutes", "seizure"),
+    ("she went rigid and shook all over, then came round confused", "seizure"),
+    ("banged my head on a beam, now I keep repeating myself", "serious_head_injury"),
+    ("paracetamol and cold and flu tablets for a week, probably 8g a day, now I feel sick",
+     "possible_poisoning"),
+    ("he had a mouthful of screenwash from a pop bottle, throat burning", "possible_poisoning"),
+    ("my toddler has eaten most of a bottle of my iron tablets", "possible_poisoning"),
+    ("I've been thinking about the shotgun in the cabinet a lot since the farm went under",
+     "suicidal_thoughts"),
+    ("his face has gone funny on one side and he can't hold the cup", "possible_stroke"),
+    ("I'm 6 weeks, spotting at 6 weeks and now pain on the left and dizzy",
+     "possible_ectopic_pregnancy"),
+    ("he's haudin his chest, says it's crushing, drippin wi sweat", "possible_heart_attack"),
+    ("I'm too puffed to finish talking, can't lie flat", "severe_breathing_difficulty"),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("text", "flag"), BATCH_FORTY_SEVEN_STUDIED)
+def test_batch_forty_seven_studied_raises_its_flags(text, flag):
+    assert flag in flags_for(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Our labrador had a fit this morning, the vet is seeing him at 4. Can I get a flu jab?",
+        "Flu since Monday, I'm only fit for the bed, breathing fine, drinking plenty",
+        "I had a dream I was drowning and woke up, breathing normal, is that stress?",
+        "my sats are usually 89 with my COPD, no change, need a repeat inhaler",
+        "sats 97% on the oximeter, just a cough, can I go to work?",
+        "Can I take more than the recommended dose of paracetamol for toothache?",
+        "I'm careful never to go over the limit with paracetamol, is ibuprofen ok too?",
+        "did an ovulation test, it's positive, when should we try? bit of tummy ache",
+        "bleeding at 6 weeks after the birth, is that still normal? no pain",
+        "my husband isn't answering his phone, can you move his appointment?",
+        "too puffed to finish my run this morning, is that just being unfit?",
+        "drank white spirit? no, he only touched the bottle, he's fine and playing",
+        "the heating was off all week and I've got a cold, any advice?",
+        "we did a lesson on oxygen saturation, 95 to 100 percent is normal, right?",
+        # over-reaches of the first mends, found on review
+        "What happens if my sats drop to 90?",
+        "My oxygen sats were 91% when I had covid in 2021",
+        "oximeter battery is at 90%",
+        "The oximeter says pulse 85, oxygen 97%.",
+        "My SATs results came back, 88 in maths, I'm stressed",
+        "Target sats for my COPD are 88-92% according to my respiratory team, is that right?",
+        "I have COPD and my sats usually sit around 89%, no change today, need an inhaler refill.",
+        "The oximeter is 92 pounds on Amazon, worth buying? I have asthma but fine now.",
+        "I'm over the limit for driving after wine, paracetamol for the headache?",
+        "5g a day creatine and paracetamol for sore muscles",
+        "What happens if you take more than the recommended dose of Calpol?",
+        "My husband left me a note saying sorry and he loves me, he's at work, phone is off.",
+        "left a note saying sorry and love you, gone to the gym, phone is off",
+        "On Corrie last night Roy was saying goodbye and he's sorry. So sad!",
+        "Headache came on slowly over a day, nothing like a clap of thunder.",
+        "Sorry if I'm repeating myself, I hit my head yesterday and I'm absolutely fine.",
+        "My face looks funny on one side in photos, I think it's my bad side.",
+        "Should iron tablets be taken after I've eaten?",
+        "She went rigid with cold and shook all over after the swim, warmed up now and fine.",
+        "Too puffed to talk after my 10k run lol, back to normal after a minute.",
+        "water gushing from the tap and it won't stop, the plumber is coming",
+        "Mi nah want fi dead, mi just have a bad cold",
+        "I had my baby by c-section and I'm still bleeding at 6 weeks, bit lightheaded",
+        "My sister did a test, it's positive! My tummy hurts from laughing.",
+        "Our puppy had his 8 week jabs this morning and I have a temperature of 38.5",
+        "going clay shooting with dad's shotgun, sat with it all morning, my ears ring",
+        "The husky noise in my voice is a cold, no trouble breathing",
+    ],
+)
+def test_near_misses_of_batch_forty_seven_studied_raise_no_flag(text):
+    assert flags_for(text) == set()
+
+
+@pytest.mark.parametrize(
+    ("text", "flag"),
+    [
+        ("Dad has COPD, normally 92 but today sats 82%", "severe_breathing_difficulty"),
+        ("sats are 88% which is much lower than his normal 96", "severe_breathing_difficulty"),
+        ("reading on oximeter: 89", "severe_breathing_difficulty"),
+        ("his sats are in the 80s all night", "severe_breathing_difficulty"),
+        ("My 4 year old's oxygen is 90% on the monitor", "child_breathing_difficulty"),
+        (
+            "The husky noise when he breathes in is getting worse, his lips look blue",
+            "severe_breathing_difficulty",
+        ),
+        ("My toddler drank a lot of white spirit from a bottle in the shed", "possible_poisoning"),
+        (
+            "He left a letter saying sorry and that he loves us all and now he's not answering "
+            "his phone.",
+            "suicidal_thoughts",
+        ),
+        (
+            "My dad left a note saying he's sorry and he loves us, he didn't go to work today and "
+            "isn't answering his phone.",
+            "suicidal_thoughts",
+        ),
+        (
+            "I keep thinking about the shotgun in the cabinet and using it on myself",
+            "suicidal_thoughts",
+        ),
+        (
+            "Did a test, it's a faint positive. Sharp pain right side, dizzy.",
+            "possible_ectopic_pregnancy",
+        ),
+        ("I've taken 6 grams of paracetamol daily for 5 days", "possible_poisoning"),
+    ],
+)
+def test_what_the_review_of_batch_forty_seven_found_raises_its_flag(text, flag):
+    assert flag in flags_for(text)
