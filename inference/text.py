@@ -288,7 +288,8 @@ _DESPAIR = (
     r"(?:sorted|letters|notes|goodbye|had enough|can'?t face|can'?t go on|can'?t do this|"
     r"tired of|end it|done with it|i'?m done|talk me out|the will|wants? to die|no point|sorry for|"
     r"don'?t (?:want to )?wake up|not wake up|saved up|saving up|on purpose|"
-    r"want (?:it|this) (?:all )?to be over)"
+    r"want (?:it|this) (?:all )?to be over|can'?t take it (?:any ?more|no more)|"
+    r"want (?:fi|to) dead|better off without me|no way out|don'?t want to be here)"
 )
 # What shows a reading is not the patient's now: a drama, a nurse's patients, a device's battery
 # or screen, a course, a time long ago, a question of what would happen.
@@ -781,6 +782,19 @@ NUMERIC_FINDINGS = (
             r"(?!.*\?).*\btonight(?:'?s| is) the night\b"
         ),
         "suicidal_thoughts",
+    ),
+    # Tablets taken with despair told in the same message are taken on purpose: "I took about
+    # 30 paracetamol ... because I wanted it all to be over", "mi can't tek it no more, mi jus
+    # swallow di whole box" (an overdose that the text tells raises the flag of an attempt).
+    (
+        re.compile(
+            rf"^(?=.*\b{_DESPAIR}\b)"
+            r"(?!.*\b(?:by accident|accidental\w*|by mistake|didn'?t mean|not on purpose|"
+            r"didn'?t do it on purpose)\b)"
+            r".*\b(?:took|taken|swallowed|swallow|downed|necked|had|eaten|ate)\b[^.!?]{0,50}\b"
+            r"(?:tablets|pills|paracetamol|painkillers|box|packet|bottle|meds|capsules)\b"
+        ),
+        "on_purpose",
     ),
     # Insulin saved up or to be injected all at once, with despair told: "can't face another
     # day. I've saved up my insulin pens and I'm injecting the lot" (not saved for a holiday,

@@ -3164,3 +3164,12 @@ def test_near_misses_of_batch_forty_seven_studied_raise_no_flag(text):
 )
 def test_what_the_review_of_batch_forty_seven_found_raises_its_flag(text, flag):
     assert flag in flags_for(text)
+
+
+def test_tablets_taken_with_despair_told_are_an_attempt_not_only_a_poisoning():
+    attempt = "can't take it anymore, I've swallowed a whole box of my sleeping tablets"
+    assert {"suicidal_thoughts", "possible_poisoning"} <= flags_for(attempt)
+    assert "suicidal_thoughts" in flags_for(
+        "she texted saying goodbye and that she's taken a load of pills"
+    )
+    assert flags_for("had enough of this cold, took two paracetamol and went to bed") == set()
