@@ -206,7 +206,7 @@ def test_the_reported_emergencies_are_emergencies(client_for, patient, live_infe
 SAMPLE_EVERY = 8
 
 
-@pytest.mark.backend_independent  # 1,474 calls to the service; the database part is covered
+@pytest.mark.backend_independent  # 1,504 calls to the service; the database part is covered
 def test_a_sample_of_the_paraphrase_sets_emergencies_raise_their_flags_through_the_api(
     client_for, patient, live_inference, monkeypatch
 ):
