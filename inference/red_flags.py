@@ -140,6 +140,19 @@ AFTER_HEAD_INJURY = (
 # Signs that follow a knock to the head only (NHS: memory loss, problems with sight): after a
 # fall of any kind, an older person's known forgetfulness or glasses would say nothing new.
 AFTER_KNOCK_TO_THE_HEAD = ("memory_problems", "blurred_vision")
+# An electric shock followed by any of these needs A&E (NHS: burns, a racing or irregular
+# heart, chest pain, passing out, a fit, confusion or breathlessness).
+AFTER_ELECTRIC_SHOCK = (
+    "palpitations",
+    "burn",
+    "chest_pain",
+    "unresponsive",
+    "collapse",
+    "confusion",
+    "shortness_of_breath",
+    "fainting",
+    "seizure",
+)
 # A testicle that hurts with sickness or all of a sudden: torsion until shown otherwise (NHS: go
 # to A&E straight away).
 TORSION_SIGNS = ("vomiting", "nausea", "sudden_onset")
@@ -281,7 +294,8 @@ def red_flag_codes(present: set[str], *, child: bool = False, infant: bool = Fal
     # severe dehydration; a testicular torsion; a fever during chemotherapy (neutropenic sepsis,
     # NICE NG151); a blood pressure of 160/110 or more in pregnancy (NICE NG133); a severe
     # hypo or ketoacidosis; a burn over a large area; a baby who moves less with pain or
-    # bleeding in pregnancy (NHS: a placental abruption is an emergency).
+    # bleeding in pregnancy (NHS: a placental abruption is an emergency); an electric shock with
+    # a burn, a racing heart or any other sign after it.
     if (
         _any(present, "stated_emergency", "collapse", "major_injury", *GRAVE_SITUATIONS)
         or ("cold_exposure" in present and _any(present, *COLD_DANGER_SIGNS))
@@ -315,6 +329,7 @@ def red_flag_codes(present: set[str], *, child: bool = False, infant: bool = Fal
         )
         or ("low_sugar" in present and _any(present, *SEVERE_HYPO_SIGNS))
         or {"burn", "large_area"} <= present
+        or ("electric_shock" in present and _any(present, *AFTER_ELECTRIC_SHOCK))
         or (
             "reduced_fetal_movements" in present
             and _any(present, "abdominal_pain", "vaginal_bleeding", "severe_bleeding")

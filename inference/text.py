@@ -80,6 +80,7 @@ PSEUDO_NEGATION = re.compile(
 # the last month" is still going on.
 HISTORICAL = re.compile(
     r"\b(?:years? ago|last year|months ago|as a (?:child|kid|teenager|baby)|"
+    r"as a (?:little |young )?(?:girl|boy|lad|lass)|"
     # "as a toddler" told with a past verb; a parent also writes "she is 2 and as a toddler
     # can't tell me what's wrong"
     r"as a toddler(?=[^,.;!?]{0,40}\b(?:had|was|were|got|used to)\b)|"
@@ -276,7 +277,7 @@ YOUNG_INFANT_MONTHS = 3  # "my 6 week old" is a young infant: a fever is an emer
 MONTHS_PER_UNIT = {"d": 1 / 30.4, "w": 12 / 52.2, "m": 1.0, "y": 12.0}
 # A blood sugar reading after its name, in mmol/L, under 3.
 _SUGAR_READING = (
-    r"(?:(?:is|was|of|at|only|down to|dropped to|reading|reads|read|says|said|shows|showed|"
+    r"(?:(?:is|was|s|of|at|only|down to|dropped to|reading|reads|read|says|said|shows|showed|"
     r"showing|level|now)\W+){0,3}"
     r"(?:[0-2][.,]\d|0?[.,]\d|[0-2](?=\s*(?:mmol|[,.!?](?!\d)|and\b|$)))\b"
     r"(?!\s*(?:%|/|hours?\b|hrs?\b|h\b|mins?\b|minutes\b|g\b))"
@@ -300,6 +301,13 @@ _NOT_A_READING_NOW = (
     r"your|his|her|their|the) (?:sats|oxygen)|leaflet|fish|tank|aquarium|caused by|scenario|"
     r"chart|training|exam|revision|hyperbaric|maths|results|school|year 6|ks2|spag|grammar|"
     r"pulse on|pounds|quid|amazon|price"
+)
+# Despair that no everyday worry tells ("can't do this anymore", not "had enough of this cough").
+_STRONG_DESPAIR = (
+    r"(?:can'?t do this|can'?t go on|can'?t face (?:it|another|life)|end it|done with it all|"
+    r"wrote (?:my|the) letters|letters (?:are )?(?:written|posted)|"
+    r"i'?m done with (?:it|life|everything)|wants? to die|better off without me|no way out|"
+    r"can'?t take it any ?more)"
 )
 # Medicines, and words for them, that a child may find or a person take too many of.
 _MEDICINE_NAMES = (
@@ -780,6 +788,9 @@ NUMERIC_FINDINGS = (
             r"(?=[^.!?]{0,25}\b(?:tonight|midnight|later|when|after|at \d))"
             r"|^(?=.*\b(?:pills|tablets|meds|rope|insulin)\b)(?!.*\b(?:start\w*|new|first)\b)"
             r"(?!.*\?).*\btonight(?:'?s| is) the night\b"
+            # or with despair told: "cant do this anymore. tonight's the night"
+            rf"|^(?=.*\b{_STRONG_DESPAIR}\b)(?!.*\?)(?!.*\b(?:diet|date|prep|takeaway|move|"
+            r"moving|play|exam|party|sober|start\w*)\b).*\btonight(?:'?s| is) the night\b"
         ),
         "suicidal_thoughts",
     ),
@@ -1295,6 +1306,56 @@ NUMERIC_FINDINGS = (
         ),
         "overdose",
     ),
+    # Knocked out by a blow is a knock to the head ("got knocked out at touch rugby"), read
+    # without taking the words, which also tell that he was out (not tablets that knocked
+    # someone out).
+    (
+        re.compile(
+            r"(?<!tooth )(?<!teeth )(?<!power )(?<!lights )"
+            r"\b(?:got|was|were|been|being|gets) knocked out\b"
+            r"(?!(?: cold)? (?:of|by|with|from|for|in the|during)\b)"
+            r"(?! (?:by|with|from) (?:the |my |his |her )?(?:tablets|pills|meds|medication|flu|"
+            r"cold|anaesthetic|sleeping|painkillers|drink|booze))"
+        ),
+        "head_injury",
+    ),
+    # A household poison drunk, however far apart the two are told: "mixing up the loft
+    # disinfectant in a cup and my grandson (5) drank some of it thinking it was juice" (not
+    # one that was not drunk, nor one put on a cut).
+    (
+        re.compile(
+            r"^(?=.*\b(?:disinfectant|bleach|screen ?wash|antifreeze|anti-freeze|white spirit|"
+            r"weed ?killer|paraffin|lamp oil|meths|methylated spirits?|turps|turpentine|descaler|"
+            r"drain cleaner|oven cleaner|toilet cleaner|fabric conditioner|washing up liquid)\b)"
+            r"(?!.*\b(?:didn'?t|did not|not|never|hasn'?t|wasn'?t) "
+            r"(?:drink|drunk|drank|swallow\w*)\b)"
+            r"(?!.*\b(?:on (?:a|the|his|her|my) (?:wound|cut|graze)|to clean)\b)"
+            r".*\b(?:(?:drank|drunk|swallowed|gulped|sipped) (?:some|it|a bit|a little|a drop|"
+            r"a mouthful|a sip|a gulp|half|most|the lot|from|out of|the (?:stuff|liquid|bottle|"
+            r"cup))|had a (?:sip|gulp|mouthful)|thinking it was|thought it was)\b"
+        ),
+        "overdose",
+    ),
+    # A child who had some methadone: "my son (4) has drunk some of my methadone" (a grown-up on
+    # a methadone script who drank tea is no poisoning).
+    (
+        re.compile(
+            r"^(?=.*\b(?:son|daughter|toddler|child|kid|grandson|granddaughter|nephew|niece|baby|"
+            r"little one|\(\d{1,2}\)|\d{1,2} ?(?:yo|year old|yr old))\b)"
+            r".*\b(?:drunk|drank|swallowed|had|taken|took|got into)\b[^.!?]{0,30}\bmethadone\b"
+        ),
+        "overdose",
+    ),
+    # Belongings given away by someone with a goodbye: "giving away all his books and sets,
+    # saying he won't be needing them, and goodbye to all" (not one's own crutches or a move).
+    (
+        re.compile(
+            r"^(?=.*\bgoodbye\b)(?!.*\b(?:outgrown|grown out|moving|emigrat\w*|downsiz\w*|"
+            r"retir\w*|leaving|house|flat|abroad|uni|university|wedding)\b)"
+            r".*\b(?:giv\w*|gave) away (?:all )?(?:of )?(?:his|her|their)\b"
+        ),
+        "suicidal_thoughts",
+    ),
     # Someone found on the floor has lain there, cold, for who knows how long (a long lie):
     # "found our neighbour (82) on his kitchen floor", "found gran on the floor this morning"
     # (not a ring found on the floor). Read without taking the words, which may tell a
@@ -1486,6 +1547,48 @@ FIGURES_OF_SPEECH = (
     "isn't answering phone",
     "not answering phone",
     "dream i was drowning",
+    "brain freeze",
+    "knocked out of the",
+    # knocked out by a medicine, the heat or the news, or out of a game: no one unconscious now
+    "knocked out by the heat",
+    "knocked out by the news",
+    "knocked out by the codeine",
+    "knocked out by the sleeping pill",
+    "knocked out by the sleeping pills",
+    "knocked out by the antihistamines",
+    "knocked out by the anaesthetic",
+    "knocked out by a general anaesthetic",
+    "knocked out by the painkillers",
+    "knocked out by the tablets",
+    "knocked out by the pills",
+    "knocked out by the meds",
+    "knocked out by gas and air",
+    "knocked out for my",
+    "knocked out in the first round",
+    "tooth was knocked out",
+    "teeth were knocked out",
+    "power was knocked out",
+    "unresponsive to texts",
+    "unresponsive to messages",
+    "unresponsive to emails",
+    "page unresponsive",
+    "app unresponsive",
+    "website unresponsive",
+    "portal unresponsive",
+    "fingers go white then blue",
+    "fingers turn white then blue",
+    "toes go white then blue",
+    "blue ice lolly",
+    # a nerve's pain told as a shock
+    "electric shock pain",
+    "electric shock pains",
+    "electric shock feeling",
+    "electric shock feelings",
+    "electric shock sensation",
+    "like an electric shock",
+    "like electric shocks",
+    "view & left me gasping",
+    "fit as a fiddle",
     "dreamt i was drowning",
     "dreamed i was drowning",
     "doubled over laughing",
@@ -1552,7 +1655,6 @@ FIGURES_OF_SPEECH = (
     "washing up liquid & hands",
     "can't get back to sleep",
     "can't get off to sleep",
-    "dying to",
     "dying for",
     "die for a",
     "would die for",
@@ -2295,7 +2397,7 @@ FIT_FOR_A_TASK = re.compile(
     r"run|lift|climb|sail|box)|for (?:work|duty|school|sport|pe|the bed|bed|nothing|the sofa))\b)"
     # "a letter saying she's fit", "I'm fit." (not "she's fit again", "he's fit twice")
     r"|(?<=\bi'm )fit(?=\s*(?:[.,!?]|$))|(?<=\bshe's )fit(?=\s*(?:[.,!?]|$))"
-    r"|(?<=\bhe's )fit(?=\s*(?:[.,!?]|$))"
+    r"|(?<=\bhe's )fit(?=\s*(?:[.,!?]|$))|(?<=\bi am )fit(?=\s*(?:[.,!?]|$))"
 )
 PARAMEDIC_STUDENT = re.compile(r"\bparamedic (?:science )?students?\b")
 # "light-headed for a second" is dizziness, not a head that hurts "in seconds".
@@ -2434,6 +2536,15 @@ GOODBYE_TEXT = re.compile(
     r"emmerdale|episode|film|drama|at work|meetings?|at football|at school)\b)"
     r"(?=[^\n]{0,200}\b(?:not answering|isn't answering|phone (?:is )?off|"
     r"can't (?:reach|find|get hold)|missing|car's gone|car is gone|taken the car)\b)"
+    # "put up on facebook that he's sorry for everything and he's away down to the river ...
+    # can't get him on the phone" (not sorry for everything said yesterday)
+    r"|\b(?:posted|put up|put|wrote|texted|messaged|sent)\b[^.!?]{0,40}?\bsorry for "
+    r"everything\b(?! (?:yesterday|last night|earlier|i said|he said|she said|at|in|on)\b)"
+    r"(?![^\n]*\b(?:wedding|speech|funeral|card|cafe|birthday|row|argument|fine now)\b)"
+    r"(?=[^\n]{0,150}\b(?:(?:going|gone|away|heading|off|on (?:his|her) way) (?:down )?to the "
+    r"(?:river|bridge|cliff|railway|tracks|quarry|sea|beach)|at the (?:bridge|cliff|railway|"
+    r"tracks|quarry)|can't get (?:him|her|them) on the phone|not answering|isn't answering|"
+    r"won't pick up|not picking up|phone (?:is )?off)\b)"
     # "texted me goodbye and said he's at the bridge" (not before a trip)
     r"|\b(?:texted|messaged|whatsapped|rang|phoned|called) (?:me |us |him |her )?(?:to say )?"
     r"goodbye\b(?![^.!?]*\b(?:trip|holiday|leaving|moving|flight|airport|camp)\b)"
@@ -2862,6 +2973,40 @@ def _named_age(match: re.Match[str]) -> str:
     return f"{match.group(1)} ({match.group(2)} {match.group(3)} old)"
 
 
+# What someone dreamt is no finding: "I dreamt last night I was unconscious on a ferry" (up to
+# the end of what was dreamt: "... and woke up gasping, still can't breathe" keeps the rest).
+DREAMT = re.compile(
+    r"\b(?:dreamt|dreamed|(?:had a|a) dream(?: that| where)?)(?: last night)?(?: that)? "
+    r"(?:i|he|she|we|they) (?:was|were)\b[^.!?,]{0,40}?"
+    r"(?=\s+(?:and|but|then|so|woke|now|still|since)\b|[.!?,]|$)"
+)
+# A baby's head seen in a birth under way: "having the baby NOW, I can see the head, we're in
+# the car" (not a tick's or a splinter's head, nor a scan photo).
+HEAD_SEEN = re.compile(r"\b(?:i|we) can see (?:the|its|his|her) (?:baby's )?head\b")
+BIRTH_TALK = re.compile(r"\b(?:baby|labour|labor|contractions|waters|pushing|birth)\b")
+NOT_A_BIRTH = re.compile(r"\b(?:scan|tick|splinter|photo|picture|ultrasound|spot|pimple)\b")
+# A pregnancy test told negative is no pregnancy: "did a pregnancy test because I was a bit
+# late, it was negative".
+NEGATIVE_PREGNANCY_TEST = re.compile(
+    r"\b(?:a |the )?pregnancy test\b(?=[^.!?]{0,40}\b(?:negative|neg|not pregnant)\b)"
+    r"(?![^.!?]{0,60}\bpositive\b)"
+)
+# A headache from something cold eaten fast is brain freeze: "sharp sudden headache eating ice
+# cream too fast, gone in 20 seconds" (in that sentence only, and not a worst-ever one).
+BRAIN_FREEZE = re.compile(r"\b(?:brain freeze|ice cream|ice-cream|slushie|slush|ice lolly)\b")
+WORST_EVER = re.compile(r"\b(?:worst|thunderclap|ever|of my life|explo\w*|like being hit)\b")
+# "Dying to see her" is longing (written over before the phrase table reads it, whose gaps would
+# otherwise take "wants to die and she's planned to do it" for the same).
+DYING_TO = re.compile(r"\bdying to\b(?! be honest)")
+# "only a fortnight old" is 2 weeks old.
+FORTNIGHT_OLD = re.compile(
+    r"\b((?:baby|babby|bairn|son|daughter|boy|girl|grandson|granddaughter|one|newborn|he|she)"
+    r"(?:'s| is| was)? (?:only |just |nearly |about )?)a fortnight old\b"
+    r"|\b(?:a )?fortnight[- ]old (?=(?:baby|babby|son|daughter|boy|girl|grandson|granddaughter|"
+    r"newborn)\b)"
+)
+
+
 def normalise(text: str) -> str:
     text = NAMED_AGE.sub(_named_age, text)
     text = text.lower().replace("\u2019", "'").replace("\u2018", "'")
@@ -2933,6 +3078,22 @@ def normalise(text: str) -> str:
         text = TEST_SAID_POSITIVE.sub("did a positive pregnancy test", text)
     if not NOT_A_PREGNANCY_BLEED.search(text):
         text = AT_WEEKS.sub(r"\1 at \2 weeks pregnant", text)
+    text = DYING_TO.sub("longing to", text)
+    text = FORTNIGHT_OLD.sub(lambda m: f"{m.group(1) or ''}2 weeks old ", text)
+    if BRAIN_FREEZE.search(text):
+        text = re.sub(
+            r"[^.!?]+",
+            lambda m: (
+                m.group().replace("headache", "brain freeze")
+                if BRAIN_FREEZE.search(m.group()) and not WORST_EVER.search(m.group())
+                else m.group()
+            ),
+            text,
+        )
+    text = NEGATIVE_PREGNANCY_TEST.sub("a test", text)
+    if BIRTH_TALK.search(text) and not NOT_A_BIRTH.search(text):
+        text = HEAD_SEEN.sub("the baby is crowning", text)
+    text = DREAMT.sub("had a dream", text)
     text = CHILD_BRACKET_AGE.sub(r"\1 (\2 \3 old)", text)
     text = JABS_TODAY.sub(_jabs_age, text)
     text = SPOTS_SEEN.sub("there are ", text)

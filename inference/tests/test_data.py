@@ -48,6 +48,7 @@ SEXES = {"", "female", "male"}
 RED_FLAG_ONLY = {
     "collapse",
     "low_oxygen",
+    "electric_shock",
     "severe_bp_reading",
     "after_tonsillectomy",
     "ketosis_sign",

@@ -3173,3 +3173,123 @@ def test_tablets_taken_with_despair_told_are_an_attempt_not_only_a_poisoning():
         "she texted saying goodbye and that she's taken a load of pills"
     )
     assert flags_for("had enough of this cold, took two paracetamol and went to bed") == set()
+
+
+BATCH_FORTY_EIGHT_STUDIED = [
+    ("she's having the baby now in the back of the taxi, I can see the head", "stated_emergency"),
+    ("gashed his shin on rocks, blood is coming a lot and not stopping", "severe_bleeding"),
+    ("type 1, shaky and muddled, his sugar's 2.1 on the machine", "stated_emergency"),
+    ("my daughter (3) has drunk some of her dad's methadone", "possible_poisoning"),
+    ("he posted that he's sorry for everything and he's going to the bridge", "suicidal_thoughts"),
+    ("got knocked out playing football, now confused and he's been sick", "serious_head_injury"),
+    ("my son (6) drank some of the disinfectant, he's been sick", "possible_poisoning"),
+    ("walked into a lamp post, clear fluid coming from my nose and I'm dizzy",
+     "serious_head_injury"),
+    ("says half her vision has gone and her right hand feels odd", "possible_stroke"),
+    ("sent us all a message giving away his tools, he won't be needing them, goodbye",
+     "suicidal_thoughts"),
+    ("baby's only a fortnight old and he's 38.2", "infant_fever"),
+    ("I can't get a stir out of grandad at all, he's breathing but not with us", "unresponsive"),
+    ("his smile is only on one side and his arm keeps dropping", "possible_stroke"),
+    ("cut his hand on a bottle, blood is shooting out", "severe_bleeding"),
+    ("touched a bare wire in the loft and got a shock, now his heart is racing",
+     "stated_emergency"),
+    ("hot all day, screams at the light, and the spots don't go when I press the glass",
+     "possible_meningitis"),
+    ("came off her horse, hat's cracked and she can't remember the ride", "serious_head_injury"),
+    ("she is choking on a sweet and can't breathe or cough", "stated_emergency"),
+    ("i'm done with it all. tonight's the night", "suicidal_thoughts"),
+    ("we got him out of the river after an hour, he's stopped shivering and talking nonsense",
+     "stated_emergency"),
+    ("asthma really bad and the pump isn't helping, I can only say a few words",
+     "severe_breathing_difficulty"),
+    ("sliced my arm on glass, been pressing hard for 10 minutes and it won't stop",
+     "severe_bleeding"),
+    ("my chest feels like a lorry is on it and I'm sweating, nitro spray has done nothing",
+     "possible_heart_attack"),
+    ("my brother told me he wants to die and he's planned how to do it", "suicidal_thoughts"),
+    ("had the disposable barbecue in the tent porch, now headache, sick and muddled",
+     "possible_poisoning"),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("text", "flag"), BATCH_FORTY_EIGHT_STUDIED)
+def test_batch_forty_eight_studied_raises_its_flags(text, flag):
+    assert flag in flags_for(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "brain freeze from a slushie, sharp sudden headache for 10 seconds, gone now",
+        "I dreamt last night I had a stroke, woke up fine, moving and talking normally",
+        "my mum had fits as a little girl, could I have epilepsy? asking for my licence",
+        "back to work on Monday, do I need a note to say I am fit?",
+        "your app is unresponsive again, can't book my smear",
+        "my dad is unresponsive to texts as usual, can I book his flu jab?",
+        "fingers go white then blue in the cold, back to normal indoors, is it Raynaud's?",
+        "the view from the top left me gasping, knees sore on the way down",
+        "fit as a fiddle, just need a form signed for my dive course",
+        "did a pregnancy test, it was negative, period came today with the usual cramps",
+        "static shock off the trolley at the supermarket, made me jump, nothing else",
+        "we got knocked out of the cup on penalties, I've got a sore calf",
+        "I'm dying to know when my results are back",
+        "burning when I wee and going more often, think it's a water infection",
+        "we did a choking drill with the dummy today, is my penicillin allergy on my record?",
+    ],
+)
+def test_near_misses_of_batch_forty_eight_studied_raise_no_flag(text):
+    assert flags_for(text) == set()
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # over-reaches of the first mends of batch 48, found on review
+        "Babysitter sorted, tonight's the night! Date night at last",
+        "I can't do this diet anymore, tonight's the night I have a takeaway",
+        "He said sorry for everything in his wedding speech, we cried, then walked by the river",
+        "Giving away my crutches today, goodbye plaster cast! Ankle a bit stiff",
+        "I was knocked out cold by the antihistamines yesterday, slept 12 hours, now fine",
+        "My son's front tooth was knocked out playing football, no head bump",
+        "My tattoo is a fortnight old and a bit red, I've got a temperature of 38",
+        "dying to do a poo but the queue for the loo is huge",
+        "electric shock pains down my leg from my sciatica and a burning feeling",
+        "the nasal spray has done nothing for my blocked nose",
+        "the breast pump isn't helping my supply, any tips?",
+        "Had a migraine aura that took out half my vision for 20 minutes, gone now",
+        "drank a green smoothie thinking it was juice, tasted awful, fine",
+        "I'm on methadone and drank a cup of tea with it, is that ok?",
+        "Can't get a stir out of my teenager in the mornings, is that normal for 15",
+        "My sister is having the baby now so I'm looking after her toddler, he has a cough",
+        "I can see the head of the tick in my dog's ear, how do I get it out?",
+        "Topping up the screenwash, I swallowed my gum lol.",
+    ],
+)
+def test_near_misses_of_the_review_of_batch_forty_eight_raise_no_flag(text):
+    assert flags_for(text) == set()
+
+
+@pytest.mark.parametrize(
+    ("text", "flag"),
+    [
+        (
+            "my 3yo had a nightmare he was choking woke up cant breathe properly lips going blue",
+            "child_breathing_difficulty",
+        ),
+        ("After a nightmare she had a fit lasting 5 mins and she's still not herself", "seizure"),
+        ("his lips went white then blue and he stopped breathing", "severe_breathing_difficulty"),
+        (
+            "My 2 year old choked on an ice lolly stick and her lips are blue",
+            "child_breathing_difficulty",
+        ),
+        (
+            "found my dad in front of the telly screen unresponsive, eyes open not blinking",
+            "unresponsive",
+        ),
+        ("my fortnight-old baby has a temperature of 38.3", "infant_fever"),
+        ("wrote my letters. tonight's the night x", "suicidal_thoughts"),
+    ],
+)
+def test_what_the_review_of_batch_forty_eight_found_raises_its_flag(text, flag):
+    assert flag in flags_for(text)
