@@ -1546,7 +1546,6 @@ FIGURES_OF_SPEECH = (
     # a phone not answered says nothing of being awake
     "isn't answering phone",
     "not answering phone",
-    "dream i was drowning",
     "brain freeze",
     "knocked out of the",
     # knocked out by a medicine, the heat or the news, or out of a game: no one unconscious now
@@ -1589,8 +1588,6 @@ FIGURES_OF_SPEECH = (
     "like electric shocks",
     "view & left me gasping",
     "fit as a fiddle",
-    "dreamt i was drowning",
-    "dreamed i was drowning",
     "doubled over laughing",
     "doubled over in laughter",
     "doubled over with laughter",
@@ -1626,10 +1623,6 @@ FIGURES_OF_SPEECH = (
     "swallowed a lot of water",  # in a pool, coughed up
     "swallowed a lot of pool water",
     "head rush",  # on standing, for a second
-    "dreamt i was having a stroke",  # a dream
-    "dreamt i was having a heart attack",
-    "dreamed i was having a stroke",
-    "dreamed i was having a heart attack",
     "lift fell",  # a lift that dropped, not a person
     "lift dropped",
     "elevator fell",
